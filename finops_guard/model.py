@@ -1,0 +1,118 @@
+"""What a preview produces: the resources the program registered and what the pack said about them.
+
+Reporters (text, JSON, SARIF, JUnit) read only these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Enforcement = Literal["mandatory", "advisory", "disabled", "remediate"]
+State = Literal["violation", "unverifiable", "waived"]
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A line of a program file (absolute path) that created a resource."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class Registration:
+    """One `RegisterResourceRequest` as the engine would have seen it, after repairs."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    #: provider reference `<provider urn>::<id>`, for custom resources
+    provider: str | None
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    #: inputs in wire form: unknowns as the engine's sentinel strings, secrets as secret-signature objects
+    inputs: dict[str, Any]
+    #: the program line that called the resource's constructor (from the SDK's sourcePosition)
+    source: SourceLocation | None = None
+    #: the SDK's stack trace for the registration, innermost user frame first
+    stack_trace: list[SourceLocation] = field(default_factory=list)
+    #: synthesized by the engine (default providers, the root stack), not by the program
+    synthesized: bool = False
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    name: str
+    description: str
+    enforcement: Enforcement
+    #: "resource" or "stack"
+    kind: str
+    remediation: str = ""
+    config_schema: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    policy: str
+    enforcement: Enforcement
+    state: State
+    urn: str
+    type: str
+    name: str
+    message: str
+    property: str | None = None
+    waiver: dict[str, str] | None = None
+    #: where the program created the resource (for a resource inside a component: the line that
+    #: created the outermost component); `related` holds the resource's own line in that case
+    location: SourceLocation | None = None
+    related: tuple[SourceLocation, ...] = ()
+
+    @property
+    def blocking(self) -> bool:
+        return self.state == "violation" and self.enforcement in ("mandatory", "remediate")
+
+
+@dataclass
+class Summary:
+    mandatory: int = 0
+    advisory: int = 0
+    waived: int = 0
+    unverifiable: int = 0
+
+
+@dataclass
+class RunResult:
+    project: str
+    stack: str
+    pack_name: str
+    pack_version: str
+    policies: list[PolicyInfo]
+    resources: list[Registration]
+    findings: list[Finding]
+    #: (urn, policy) pairs the pack said were not applicable
+    not_applicable: set[tuple[str, str]] = field(default_factory=set)
+    #: log lines the pack sent (Log RPC and stderr), secrets redacted
+    logs: list[str] = field(default_factory=list)
+    duration_seconds: float = 0.0
+    program_dir: str = ""
+
+    @property
+    def summary(self) -> Summary:
+        s = Summary()
+        for f in self.findings:
+            if f.state == "waived":
+                s.waived += 1
+            elif f.state == "unverifiable":
+                s.unverifiable += 1
+            elif f.blocking:
+                s.mandatory += 1
+            else:
+                s.advisory += 1
+        return s
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.blocking for f in self.findings)

@@ -1,0 +1,33 @@
+"""What a check reports: one finding per resource and property, with everything a reader needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule broken (or not verifiable) on one resource.
+
+    The message reads: `<Kind> '<name>': <property> <found>; expected <expected>. Fix: <fix>`.
+    """
+
+    urn: str
+    resource_type: str
+    resource_name: str
+    property: str
+    found: str
+    expected: str
+    fix: str
+    #: True when the verdict depends on a value that is unknown until apply.
+    unverifiable: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.resource_type.rsplit(":", 1)[-1] or self.resource_type
+
+    def message(self) -> str:
+        subject = f"{self.kind} '{self.resource_name}'"
+        if self.unverifiable:
+            return f"{subject}: {self.property} {self.found}; cannot check that it {self.expected}"
+        return f"{subject}: {self.property} {self.found}; expected {self.expected}. Fix: {self.fix}"

@@ -1,0 +1,238 @@
+"""Turns policy specs into CrossGuard policies and serves them as a pack.
+
+The same objects run under `pulumi preview --policy-pack`, `pulumi policy publish` and our offline
+engine. Three things CrossGuard has no direct word for are mapped onto its protocol:
+
+- unverifiable findings (a value unknown during preview) become the SDK's own advisory
+  "can't run policy ... during preview" diagnostic, never a mandatory violation;
+- waived findings are sent to the engine's `Log` RPC as info diagnostics on the resource, with a
+  machine-readable second line, so they stay visible without failing the run;
+- a bug in a check is reported as unverifiable instead of failing everyone's preview.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyPack,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.policy import Policy, PolicyResource
+from pulumi_policy.proxy import UnknownValueError
+
+from .approvals import Approval, parse_approvals, why_not
+from .findings import Finding
+from .resources import ProviderView, ResourceView, StackView
+from .spec import PolicySpec
+from .values import UNKNOWN_STRING
+
+PACK_NAME = "finops-guardrails"
+#: Prefix of the machine-readable line of a waived-finding log message.
+WAIVER_MARKER = "finops-guardrails/waived"
+_MAX_LISTED = 20
+
+
+class Unverifiable(UnknownValueError):
+    """Raised after all definite findings are reported; the SDK turns it into an advisory."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(UNKNOWN_STRING, [])
+        self.message = message
+
+
+class Sink(Protocol):
+    def waived(self, policy: str, finding: Finding, approval: Approval) -> None: ...
+
+
+def waiver_log_message(policy: str, finding: Finding, approval: Approval) -> str:
+    human = (
+        f"[{PACK_NAME}] waived '{policy}': {finding.message()} "
+        f"(waiver {approval.ticket} approved by {approval.approved_by}, expires {approval.expires})"
+    )
+    payload = {"policy": policy, "urn": finding.urn, "message": finding.message(), "waiver": approval.as_report()}
+    return f"{human}\n{WAIVER_MARKER} {json.dumps(payload, sort_keys=True)}"
+
+
+_ADDRESS = re.compile(r"^(?:[\w.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$")
+
+
+class EngineLog:
+    """Sends log lines to the engine address the CLI passes to the pack (`Log` RPC)."""
+
+    def __init__(self, address: str | None) -> None:
+        self._address = address
+        self._stub: Any = None
+
+    @classmethod
+    def from_argv(cls, argv: Sequence[str] = tuple(sys.argv)) -> EngineLog:
+        address = next((a for a in argv[1:] if _ADDRESS.match(a)), None)
+        return cls(address)
+
+    def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
+        self._send(waiver_log_message(policy, finding, approval), finding.urn)
+
+    def _send(self, message: str, urn: str) -> None:
+        if self._address is None:
+            print(f"info: {message}", file=sys.stderr)
+            return
+        try:
+            if self._stub is None:
+                import grpc
+                from pulumi.runtime.proto import engine_pb2_grpc
+
+                self._stub = engine_pb2_grpc.EngineStub(grpc.insecure_channel(self._address))
+            from pulumi.runtime.proto import engine_pb2
+
+            self._stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn), timeout=10)
+        except Exception:  # noqa: BLE001 - a lost log line must never fail the policy run
+            print(f"info: {message}", file=sys.stderr)
+
+
+class ListSink:
+    """Collects waived findings in memory (tests, the in-process harness)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, Finding, Approval]] = []
+
+    def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
+        self.items.append((policy, finding, approval))
+
+
+def provider_view(provider: Any) -> ProviderView | None:
+    if provider is None:
+        return None
+    return ProviderView(provider.resource_type, provider.name, provider.urn, provider.props)
+
+
+def view_from_args(args: ResourceValidationArgs) -> ResourceView:
+    parent = getattr(args.opts, "parent", None) if args.opts is not None else None
+    return ResourceView(args.resource_type, args.name, args.urn, args.props, provider_view(args.provider), parent)
+
+
+def view_from_policy_resource(r: PolicyResource) -> ResourceView:
+    return ResourceView(
+        r.resource_type,
+        r.name,
+        r.urn,
+        r.props,
+        provider_view(r.provider),
+        r.parent.urn if r.parent is not None else None,
+        tuple(d.urn for d in r.dependencies),
+        {k: tuple(d.urn for d in v) for k, v in r.property_dependencies.items()},
+    )
+
+
+def emit(
+    spec: PolicySpec,
+    findings: Iterable[Finding],
+    config: Mapping[str, Any],
+    report_violation: Callable[[str, str | None], None],
+    sink: Sink,
+) -> None:
+    """Report definite findings (or waive them), then raise once for the unverifiable ones."""
+    approvals = parse_approvals(config.get("waivers"), str(config.get("ticketPattern") or ""))
+    unverifiable: list[Finding] = []
+    for finding in findings:
+        if finding.unverifiable:
+            unverifiable.append(finding)
+            continue
+        matching = [a for a in approvals if a.matches(finding.urn, finding.resource_name)]
+        valid = next((a for a in matching if a.valid), None)
+        if valid is not None:
+            sink.waived(spec.name, finding, valid)
+            continue
+        message = finding.message()
+        if matching:
+            message += f" (not waived: waiver {why_not(matching)})"
+        report_violation(message, finding.urn)
+    if unverifiable:
+        listed = [f.message() for f in unverifiable[:_MAX_LISTED]]
+        if len(unverifiable) > _MAX_LISTED:
+            listed.append(f"and {len(unverifiable) - _MAX_LISTED} more")
+        raise Unverifiable("; ".join(listed))
+
+
+def _internal_error(spec: PolicySpec, where: str, exc: Exception) -> Unverifiable:
+    return Unverifiable(
+        f"{where}: the check itself failed ({type(exc).__name__}); "
+        f"please report this to the maintainers of policy '{spec.name}'"
+    )
+
+
+def _resource_validator(spec: PolicySpec, sink: Sink) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        config = spec.effective_config(args.get_config())
+        view = view_from_args(args)
+        try:
+            findings = spec.check_resource(view, config)
+        except UnknownValueError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a policy bug must not fail every preview
+            raise _internal_error(spec, f"{view.type} '{view.name}'", exc) from exc
+        emit(spec, findings, config, report_violation, sink)
+
+    return validate
+
+
+def _stack_validator(spec: PolicySpec, sink: Sink) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        config = spec.effective_config(args.get_config())
+        stack = StackView(tuple(view_from_policy_resource(r) for r in args.resources))
+        try:
+            findings = spec.check_stack(stack, config)
+        except UnknownValueError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a policy bug must not fail every preview
+            raise _internal_error(spec, "stack", exc) from exc
+        emit(spec, findings, config, report_violation, sink)
+
+    return validate
+
+
+def _level(spec: PolicySpec) -> EnforcementLevel:
+    return EnforcementLevel.MANDATORY if spec.enforcement == "mandatory" else EnforcementLevel.ADVISORY
+
+
+def to_policy(spec: PolicySpec, sink: Sink) -> Policy:
+    schema = PolicyConfigSchema(properties=spec.config_schema())
+    if spec.scope == "resource":
+        return ResourceValidationPolicy(
+            name=spec.name,
+            description=spec.description,
+            validate=_resource_validator(spec, sink),
+            enforcement_level=_level(spec),
+            config_schema=schema,
+            remediation_steps=spec.fix,
+        )
+    return StackValidationPolicy(
+        name=spec.name,
+        description=spec.description,
+        validate=_stack_validator(spec, sink),
+        enforcement_level=_level(spec),
+        config_schema=schema,
+        remediation_steps=spec.fix,
+    )
+
+
+def build_policies(specs: Sequence[PolicySpec] | None = None, sink: Sink | None = None) -> list[Policy]:
+    from .registry import all_policies
+
+    chosen = list(specs) if specs is not None else all_policies()
+    out_sink: Sink = sink if sink is not None else EngineLog.from_argv()
+    return [to_policy(spec, out_sink) for spec in chosen]
+
+
+def serve() -> None:
+    """Start the pack's gRPC server (never returns); called by `policypack/__main__.py`."""
+    PolicyPack(name=PACK_NAME, policies=build_policies(), enforcement_level=EnforcementLevel.ADVISORY)

@@ -1,0 +1,97 @@
+"""The shape of one policy: its documentation, config keys, check function and test cases."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import conventions as conv
+from .cases import Case
+from .findings import Finding
+from .resources import ResourceView, StackView
+
+ResourceCheck = Callable[[ResourceView, Mapping[str, Any]], Iterable[Finding]]
+StackCheck = Callable[[StackView, Mapping[str, Any]], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One policy config key: its JSON schema (with a default) and a one-line description."""
+
+    schema: Mapping[str, Any]
+    doc: str
+
+    @property
+    def default(self) -> Any:
+        return copy.deepcopy(self.schema.get("default"))
+
+
+APPROVAL_ITEM_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "resources": {"type": "array", "items": {"type": "string"}},
+        "ticket": {"type": "string"},
+        "reason": {"type": "string"},
+        "approvedBy": {"type": "string"},
+        "expires": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+#: Keys every policy accepts.
+COMMON_CONFIG: Mapping[str, ConfigKey] = {
+    "waivers": ConfigKey(
+        {"type": "array", "items": APPROVAL_ITEM_SCHEMA, "default": []},
+        "Time-boxed exceptions: `{resources: [glob], ticket, reason, approvedBy, expires: YYYY-MM-DD}`. "
+        "A waived finding stays visible but does not fail the run; an expired or malformed waiver waives nothing.",
+    ),
+    "ticketPattern": ConfigKey(
+        {"type": "string", "default": conv.DEFAULT_TICKET_PATTERN},
+        "Regular expression a waiver's (or review's) ticket must match.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    name: str
+    #: One line: the requirement, shown as the policy's description by the CLI.
+    description: str
+    #: What it blocks (README table).
+    blocks: str
+    why: str
+    fix: str
+    scope: Literal["resource", "stack"]
+    check: ResourceCheck | StackCheck
+    enforcement: Literal["mandatory", "advisory"] = "mandatory"
+    config: Mapping[str, ConfigKey] = field(default_factory=dict)
+    #: Pulumi programs shown by `finops-guard explain` and executed by the tests.
+    bad_example: str = ""
+    good_example: str = ""
+    cases: tuple[Case, ...] = ()
+
+    @property
+    def all_config(self) -> dict[str, ConfigKey]:
+        return {**self.config, **COMMON_CONFIG}
+
+    def config_schema(self) -> dict[str, Any]:
+        return {key: dict(spec.schema) for key, spec in self.all_config.items()}
+
+    def effective_config(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Schema defaults overlaid with what the engine passed (which may be None or partial)."""
+        merged = {key: spec.default for key, spec in self.all_config.items()}
+        if isinstance(given, Mapping):
+            for key, value in given.items():
+                if key in merged and value is not None:
+                    merged[key] = value
+        return merged
+
+    def check_resource(self, resource: ResourceView, config: Mapping[str, Any]) -> list[Finding]:
+        assert self.scope == "resource"
+        return list(self.check(resource, config))  # type: ignore[arg-type]
+
+    def check_stack(self, stack: StackView, config: Mapping[str, Any]) -> list[Finding]:
+        assert self.scope == "stack"
+        return list(self.check(stack, config))  # type: ignore[arg-type]

@@ -1,0 +1,45 @@
+"""Every policy is documented, configurable, and covered by passing and failing cases."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from finops_policies.registry import all_policies
+
+EXPECTED = {
+    "cost-allocation-tags",
+    "no-infinite-retention",
+    "retention-tier",
+    "cross-region-review",
+    "bounded-db-pool",
+    "runtime-envelope",
+    "debug-telemetry-expiry",
+}
+SPECS = all_policies()
+
+
+def test_registry_has_the_stable_names():
+    assert {s.name for s in SPECS} == EXPECTED
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_policy_is_documented(spec):
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", spec.name)
+    for text in (spec.description, spec.blocks, spec.why, spec.fix):
+        assert text.strip(), spec.name
+    assert "\n" not in spec.description
+    assert spec.bad_example.strip() and spec.good_example.strip()
+    for key, config in spec.all_config.items():
+        assert config.doc.strip(), key
+        assert "default" in config.schema, key
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_policy_has_passing_failing_unknown_and_waiver_cases(spec):
+    assert any(c.passes for c in spec.cases)
+    assert any(not c.passes for c in spec.cases)
+    assert any(c.unverifiable for c in spec.cases)
+    assert any(c.waived for c in spec.cases)
+    names = [c.name for c in spec.cases]
+    assert len(names) == len(set(names))
