@@ -10,6 +10,7 @@ class Finding:
     """A rule broken (or not verifiable) on one resource.
 
     The message reads: `<Kind> '<name>': <property> <found>; expected <expected>. Fix: <fix>`.
+    An unverifiable finding has `found` like "is unknown until apply" and no fix.
     """
 
     urn: str
@@ -29,5 +30,5 @@ class Finding:
     def message(self) -> str:
         subject = f"{self.kind} '{self.resource_name}'"
         if self.unverifiable:
-            return f"{subject}: {self.property} {self.found}; cannot check that it {self.expected}"
+            return f"{subject}: {self.property} {self.found}; expected {self.expected} (cannot be verified until apply)"
         return f"{subject}: {self.property} {self.found}; expected {self.expected}. Fix: {self.fix}"
