@@ -128,3 +128,16 @@ K8S_HELM_CHART_V4: Final = "kubernetes:helm.sh/v4:Chart"
 K8S_PROMETHEUS_CR: Final = "kubernetes:monitoring.coreos.com/v1:Prometheus"
 #: Workloads whose pod template lives at spec.template (CronJob: spec.jobTemplate.spec.template).
 K8S_WORKLOADS: Final = (K8S_DEPLOYMENT, K8S_STATEFULSET, K8S_DAEMONSET, K8S_JOB, K8S_CRONJOB)
+
+# --- appended for runtime-envelope and debug-telemetry-expiry ---------------------------------
+#: The tag/label key naming a resource's environment (one of REQUIRED_TAG_KEYS).
+ENVIRONMENT_KEY: Final = "environment"
+#: Log levels that count as debug telemetry (compared case-insensitively).
+DEBUG_LOG_LEVELS: Final = frozenset({"debug", "trace", "all"})
+#: OpenTelemetry's sampler selector; its argument is the first of TRACE_SAMPLING_ENV_NAMES.
+OTEL_TRACES_SAMPLER_ENV: Final = "OTEL_TRACES_SAMPLER"
+#: How far ahead a debug-until date may lie, in days.
+DEFAULT_MAX_DEBUG_DAYS: Final = 30
+LAMBDA_FUNCTION: Final = "aws:lambda/function:Function"
+APPAUTOSCALING_TARGET: Final = "aws:appautoscaling/target:Target"
+KEDA_SCALED_OBJECT: Final = "kubernetes:keda.sh/v1alpha1:ScaledObject"
