@@ -5,6 +5,8 @@ Reporters (text, JSON, SARIF, JUnit) read only these types.
 
 from __future__ import annotations
 
+import builtins
+
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -70,7 +72,7 @@ class Finding:
     location: SourceLocation | None = None
     related: tuple[SourceLocation, ...] = ()
 
-    @property
+    @builtins.property  # the field `property` shadows the builtin inside this class body
     def blocking(self) -> bool:
         return self.state == "violation" and self.enforcement in ("mandatory", "remediate")
 
