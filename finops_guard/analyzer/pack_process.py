@@ -1,0 +1,157 @@
+"""Starts a policy pack exactly as the Pulumi CLI does, and always stops it again."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import yaml
+
+from ..errors import PackError
+
+DEFAULT_START_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    dir: Path
+    name: str
+    version: str
+    interpreter: str
+
+
+def load_pack(pack_dir: Path) -> PackInfo:
+    pack_dir = pack_dir.resolve()
+    if not pack_dir.is_dir():
+        raise PackError(f"policy pack {pack_dir}: no such directory (pass --policy-pack DIR).")
+    manifest = pack_dir / "PulumiPolicy.yaml"
+    if not manifest.exists():
+        raise PackError(f"{pack_dir} is not a policy pack: it has no PulumiPolicy.yaml.")
+    try:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{manifest}:{mark.line + 1}" if mark is not None else str(manifest)
+        raise PackError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise PackError(f"{manifest}: expected a mapping with `runtime`, `name` and `version`.")
+    runtime = data.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise PackError(f"{manifest}: runtime {runtime_name!r} is not supported; finops-guard runs Python packs.")
+    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
+    interpreter = sys.executable
+    venv = options.get("virtualenv") if isinstance(options, dict) else None
+    if isinstance(venv, str) and venv:
+        candidate = (pack_dir / venv / "bin" / "python").resolve()
+        if not candidate.exists():
+            raise PackError(f"{manifest}: runtime.options.virtualenv {venv!r} does not exist under {pack_dir}.")
+        interpreter = str(candidate)
+    if not (pack_dir / "__main__.py").exists():
+        raise PackError(f"{pack_dir} has no __main__.py: a Python policy pack starts from __main__.py.")
+    name = str(data.get("name") or pack_dir.name)
+    version = str(data.get("version") or "0.0.1")
+    return PackInfo(pack_dir, name, version, interpreter)
+
+
+class PackProcess:
+    """`python -u -m pulumi.policy <engine address> <pack dir>`, port read from its first stdout line."""
+
+    def __init__(self, pack: PackInfo, engine_address: str, env: Mapping[str, str],
+                 start_timeout: float = DEFAULT_START_TIMEOUT) -> None:
+        self.pack = pack
+        self.engine_address = engine_address
+        self.env = dict(env)
+        self.start_timeout = start_timeout
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port: int | None = None
+        self.stderr_lines: list[str] = []
+        self._stderr_thread: threading.Thread | None = None
+
+    def start(self) -> int:
+        env = dict(os.environ)
+        env.update(self.env)
+        try:
+            # A session of its own: Ctrl-C reaches us, and we stop the pack ourselves.
+            self.proc = subprocess.Popen(
+                [self.pack.interpreter, "-u", "-m", "pulumi.policy", self.engine_address, str(self.pack.dir)],
+                cwd=self.pack.dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True,
+            )
+        except OSError as exc:
+            raise PackError(f"cannot start the policy pack with {self.pack.interpreter}: {exc.strerror}") from None
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self._stderr_thread = threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True)
+        self._stderr_thread.start()
+        lines: queue.Queue[bytes] = queue.Queue()
+        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()),  # type: ignore[union-attr]
+                         daemon=True).start()
+        try:
+            first = lines.get(timeout=self.start_timeout)
+        except queue.Empty:
+            self.stop()
+            raise PackError(
+                f"policy pack {self.pack.name} did not print its port within {self.start_timeout:.0f} s; "
+                "it may be stuck at import (check its __main__.py)."
+            ) from None
+        text = first.decode("utf-8", errors="replace").strip()
+        if not text.isdigit():
+            self.stop()
+            detail = "".join(self.stderr_lines[-40:]).strip()
+            raise PackError(
+                f"policy pack {self.pack.name} failed to start"
+                + (f": it printed {text!r} instead of its port" if text else " (it exited before printing its port)"),
+                details=detail,
+            )
+        self.port = int(text)
+        return self.port
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        for raw in iter(stream.readline, b""):
+            self.stderr_lines.append(raw.decode("utf-8", errors="replace"))
+
+    def stop(self) -> None:
+        proc = self.proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+        if self._stderr_thread is not None:
+            self._stderr_thread.join(timeout=2)
+
+    def __enter__(self) -> PackProcess:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def pack_environment(project: str, stack: str, organization: str, config: Mapping[str, Any]) -> dict[str, str]:
+    import json
+
+    return {
+        "PULUMI_PROJECT": project,
+        "PULUMI_STACK": stack,
+        "PULUMI_ORGANIZATION": organization,
+        "PULUMI_DRY_RUN": "true",
+        "PULUMI_CONFIG": json.dumps(dict(config)),
+        "PYTHONUNBUFFERED": "1",
+    }

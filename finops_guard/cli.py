@@ -1,0 +1,153 @@
+"""`finops-guard`: preview a Pulumi program against the FinOps policy pack, offline.
+
+Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 usage error, bad
+config, missing or broken pack, or the program itself failed; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import GuardError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+FORMATS = ("text", "json", "sarif", "junit")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="finops-guard", description="Cost guardrails for Pulumi programs, offline.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    preview = sub.add_parser(
+        "preview",
+        help="run a Pulumi program offline and check it against a policy pack",
+        description="Run the Pulumi Python program in PROGRAM_DIR under the SDK's mocks (no CLI, no cloud) and "
+        "drive the policy pack over the analyzer protocol, as `pulumi preview --policy-pack` does.",
+    )
+    preview.add_argument("program_dir", nargs="?", default=".", metavar="PROGRAM_DIR",
+                         help="directory holding Pulumi.yaml (default: .)")
+    preview.add_argument("--stack", "-s", help="stack name (default: the only Pulumi.<stack>.yaml, else dev)")
+    preview.add_argument("--policy-pack", type=Path, metavar="DIR",
+                         help="policy pack directory (default: this project's policypack/)")
+    preview.add_argument("--policy-pack-config", type=Path, metavar="FILE",
+                         help="JSON policy config in the CLI's format")
+    preview.add_argument("--config", "-c", action="append", default=[], metavar="KEY=VALUE",
+                         help="stack config value, like `pulumi preview -c` (repeatable)")
+    preview.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
+    preview.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
+    preview.add_argument("--pack-timeout", type=float, default=60.0, metavar="SECONDS",
+                         help="how long the pack may take to start (default: 60)")
+    preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    sub.add_parser("policies", help="list the policies of the pack")
+    explain = sub.add_parser("explain", help="show why a policy exists, how to fix it, its config and examples")
+    explain.add_argument("name", metavar="NAME", help="policy name, e.g. no-infinite-retention")
+    return parser
+
+
+def _color(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _fail(error: GuardError, debug: bool) -> int:
+    text = f"finops-guard: error: {error.message}"
+    sys.stderr.write(text + "\n")
+    if error.details:
+        sys.stderr.write(textwrap.indent(error.details.rstrip(), "    ") + "\n")
+    if debug:
+        traceback.print_exc()
+    return error.exit_code
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from .preview import PreviewOptions, run_preview
+    from .reports import render, write_atomic
+    from .reports.progress import Progress
+
+    progress = Progress(None, "analyzing")
+    options = PreviewOptions(
+        program_dir=Path(args.program_dir),
+        stack=args.stack,
+        policy_pack=args.policy_pack,
+        policy_pack_config=args.policy_pack_config,
+        config=args.config,
+        pack_start_timeout=args.pack_timeout,
+        progress=lambda done, total: progress.advance(1),
+    )
+    if args.output is not None:
+        parent = args.output.resolve().parent
+        if not parent.is_dir():
+            raise GuardError(f"--output {args.output}: directory {parent} does not exist.")
+        if not os.access(parent, os.W_OK):
+            raise GuardError(f"--output {args.output}: directory {parent} is not writable.")
+    try:
+        result = run_preview(options)
+    finally:
+        progress.finish()
+    to_terminal = args.output is None
+    text = render(result, args.format, color=to_terminal and args.format == "text" and _color(sys.stdout))
+    if args.output is not None:
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            raise GuardError(f"--output {args.output}: cannot write the report ({exc.strerror or exc}).") from None
+        if args.format != "text":
+            summary = render(result, "text", color=_color(sys.stderr)).rstrip().splitlines()
+            sys.stderr.write("\n".join(summary[-2:]) + "\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK if result.passed else EXIT_VIOLATIONS
+
+
+def _policies() -> int:
+    from .docs import policy_table
+
+    sys.stdout.write(policy_table())
+    return EXIT_OK
+
+
+def _explain(name: str) -> int:
+    from .docs import explain
+
+    sys.stdout.write(explain(name))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        if args.command == "preview":
+            return _preview(args)
+        if args.command == "policies":
+            return _policies()
+        return _explain(args.name)
+    except GuardError as error:
+        return _fail(error, debug)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nfinops-guard: interrupted; the policy pack and the program were stopped.\n")
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

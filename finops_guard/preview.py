@@ -1,0 +1,296 @@
+"""`finops-guard preview`: run a program offline and put every registration through the pack.
+
+The program (recorder subprocess) and the pack (its own process) start together; registrations
+stream from one to the other as they happen, as in `pulumi preview`, so the two cores of a CI
+runner both work. `AnalyzeStack` follows once the program has finished.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .analyzer.engine_server import EngineServer, LogEntry
+from .analyzer.pack_process import PackInfo, PackProcess, load_pack, pack_environment
+from .analyzer.policy_config import EffectiveConfig, merge, read_config_file
+from .analyzer.session import LEVEL_NAMES, AnalyzerSession
+from .errors import GuardError
+from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation
+from .project import choose_stack, load_project, load_stack_config
+from .recording.runner import record_program
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+WAIVER_MARKER = "finops-guardrails/waived"
+REDACTED = "[secret]"
+DEFAULT_PACK = Path(__file__).resolve().parent.parent / "policypack"
+_PROPERTY = re.compile(r"^\S+ '[^']*': ([A-Za-z_][\w.\[\]'\-/]*) ")
+
+
+@dataclass
+class PreviewOptions:
+    program_dir: Path = Path()
+    stack: str | None = None
+    policy_pack: Path | None = None
+    policy_pack_config: Path | None = None
+    config: Sequence[str] = ()
+    organization: str = "organization"
+    pack_start_timeout: float = 60.0
+    #: called with (done, total or None) as resources are analyzed
+    progress: Callable[[int, int | None], None] | None = None
+    echo: Any = None
+
+
+@dataclass
+class _Collected:
+    findings: list[Finding] = field(default_factory=list)
+    not_applicable: set[tuple[str, str]] = field(default_factory=set)
+
+
+def default_pack_dir() -> Path:
+    return DEFAULT_PACK
+
+
+def _secret_strings(value: Any, out: set[str], inside: bool = False) -> None:
+    if isinstance(value, dict):
+        secret = value.get(SECRET_SIG_KEY) is not None and "value" in value
+        for v in value.values():
+            _secret_strings(v, out, inside or secret)
+    elif isinstance(value, list):
+        for v in value:
+            _secret_strings(v, out, inside)
+    elif inside and isinstance(value, str) and len(value) >= 3:
+        out.add(value)
+    elif inside and isinstance(value, int | float) and not isinstance(value, bool) and len(str(value)) >= 3:
+        out.add(str(value))
+
+
+class Redactor:
+    """Removes secret values (secret inputs, secure config) from anything we print."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        ordered = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
+
+    def __call__(self, text: str) -> str:
+        return self._pattern.sub(REDACTED, text) if self._pattern is not None and text else text
+
+
+def locate(reg: Registration, by_urn: dict[str, Registration]) -> tuple[SourceLocation | None, tuple[SourceLocation, ...]]:
+    """Primary location: the program line that created the outermost component holding `reg`."""
+    chain: list[Registration] = []
+    parent = reg.parent
+    seen: set[str] = set()
+    while parent and parent in by_urn and parent not in seen:
+        seen.add(parent)
+        holder = by_urn[parent]
+        if holder.type == STACK_TYPE:
+            break
+        chain.append(holder)
+        parent = holder.parent
+    if not chain or chain[-1].source is None:
+        return reg.source, ()
+    outer = chain[-1].source
+    related = [loc for loc in [reg.source, *(c.source for c in chain[:-1])] if loc is not None and loc != outer]
+    return outer, tuple(dict.fromkeys(related))
+
+
+class _Analysis:
+    """Consumes registrations as the program makes them; reports what the pack said."""
+
+    def __init__(self, session: AnalyzerSession, config: dict[str, EffectiveConfig],
+                 progress: Callable[[int, int | None], None] | None) -> None:
+        self.session = session
+        self.config = config
+        self.progress = progress
+        self.registrations: list[Registration] = []
+        self.by_urn: dict[str, Registration] = {}
+        self.provider_of: dict[str, Registration] = {}
+        self.responses: list[tuple[Registration | None, Any]] = []
+        self.not_applicable: set[tuple[str, str]] = set()
+
+    def provider_for(self, r: Registration) -> Registration | None:
+        if not r.provider:
+            return None
+        return self.by_urn.get(r.provider.rsplit("::", 1)[0])
+
+    def analyze(self, r: Registration) -> None:
+        self.registrations.append(r)
+        self.by_urn[r.urn] = r
+        provider = self.provider_for(r)
+        if provider is not None:
+            self.provider_of[r.urn] = provider
+        remediated = self.session.remediate(r, provider)
+        response = self.session.analyze(r, provider, remediated)
+        self._keep(r, response)
+        if self.progress is not None:
+            self.progress(len(self.registrations), None)
+
+    def analyze_stack(self) -> None:
+        response = self.session.analyze_stack(self.registrations, self.provider_of)
+        self._keep(None, response)
+
+    def _keep(self, r: Registration | None, response: Any) -> None:
+        if response is None:
+            return
+        if response.diagnostics:
+            self.responses.append((r, response))
+        for item in response.not_applicable:
+            if r is not None:
+                self.not_applicable.add((r.urn, item.policy_name))
+
+
+def _strip_description(message: str, description: str) -> str:
+    if description and message.startswith(description):
+        rest = message[len(description):].lstrip("\n")
+        return rest or message
+    return message
+
+
+def _findings(analysis: _Analysis, policies: dict[str, PolicyInfo], logs: list[LogEntry],
+              redact: Redactor) -> list[Finding]:
+    by_urn = analysis.by_urn
+    stack_urn = next((r.urn for r in analysis.registrations if r.type == STACK_TYPE), "")
+    out: list[Finding] = []
+
+    def make(policy: str, enforcement: str, state: str, urn: str, message: str,
+             waiver: dict[str, str] | None = None) -> Finding:
+        reg = by_urn.get(urn)
+        location, related = locate(reg, by_urn) if reg is not None else (None, ())
+        text = redact(message)
+        match = _PROPERTY.match(text)
+        return Finding(policy=policy, enforcement=enforcement, state=state,  # type: ignore[arg-type]
+                       urn=urn, type=reg.type if reg else "", name=reg.name if reg else "", message=text,
+                       property=match.group(1) if match else None, waiver=waiver,
+                       location=location, related=related)
+
+    for analyzed, response in analysis.responses:
+        for diag in response.diagnostics:
+            info = policies.get(diag.policyName)
+            message = _strip_description(diag.message, diag.description or (info.description if info else ""))
+            unverifiable = diag.message.startswith("can't run policy")
+            if unverifiable:
+                message = re.sub(r"^can't run policy '[^']+' from policy pack '[^']+' during preview: ", "", message)
+            urn = diag.urn or (analyzed.urn if analyzed is not None else stack_urn)
+            level = LEVEL_NAMES.get(diag.enforcementLevel, "advisory")
+            if unverifiable:
+                configured = analysis.config.get(diag.policyName)
+                level = configured.enforcement if configured else level
+            out.append(make(diag.policyName, level, "unverifiable" if unverifiable else "violation", urn, message))
+    for entry in logs:
+        for line in entry.message.splitlines():
+            if not line.startswith(WAIVER_MARKER + " "):
+                continue
+            try:
+                payload = json.loads(line[len(WAIVER_MARKER) + 1:])
+            except ValueError:
+                continue
+            policy = str(payload.get("policy", ""))
+            configured = analysis.config.get(policy)
+            out.append(make(policy, configured.enforcement if configured else "advisory", "waived",
+                            str(payload.get("urn") or entry.urn), str(payload.get("message", "")),
+                            {k: str(v) for k, v in (payload.get("waiver") or {}).items()}))
+    return out
+
+
+def run_preview(options: PreviewOptions) -> RunResult:
+    started = time.monotonic()
+    project = load_project(options.program_dir)
+    stack_name = choose_stack(project, options.stack)
+    stack = load_stack_config(project, stack_name, options.config)
+    pack: PackInfo = load_pack(options.policy_pack or default_pack_dir())
+    given: dict[str, Any] = {}
+    source = "policy config"
+    if options.policy_pack_config is not None:
+        given = read_config_file(options.policy_pack_config)
+        source = str(options.policy_pack_config)
+
+    env = pack_environment(project.name, stack.name, options.organization, stack.values)
+    pending: queue.Queue[Registration | None] = queue.Queue()
+    failure: list[BaseException] = []
+    ready = threading.Event()
+    state: dict[str, Any] = {}
+
+    with EngineServer() as engine:
+        process = PackProcess(pack, engine.address, env, options.pack_start_timeout)
+        try:
+            def analyze_worker() -> None:
+                try:
+                    port = process.start()
+                    session = AnalyzerSession(port)
+                    state["session"] = session
+                    session.configure_stack(project.name, stack.name, options.organization,
+                                            {k: v for k, v in stack.values.items() if k not in stack.secret_keys},
+                                            sorted(stack.secret_keys), {})
+                    session.plugin_info()
+                    info, policies = session.analyzer_info()
+                    initial = {k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)}
+                               | _struct_dict(v.properties) for k, v in info.initialConfig.items()}
+                    config = merge(policies, initial, given, source)
+                    session.configure(config)
+                    analysis = _Analysis(session, config, options.progress)
+                    state.update(policies=policies, info=info, analysis=analysis)
+                    ready.set()
+                    while (item := pending.get()) is not None:
+                        analysis.analyze(item)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                    failure.append(exc)
+                    ready.set()
+                    while pending.get() is not None:  # let the producer finish
+                        pass
+
+            worker = threading.Thread(target=analyze_worker, name="analyzer", daemon=True)
+            worker.start()
+            try:
+                registrations = record_program(project, stack, organization=options.organization,
+                                               on_registration=pending.put, echo=options.echo)
+            finally:
+                pending.put(None)
+                worker.join()
+            if failure:
+                raise failure[0]
+            analysis = state["analysis"]
+            analysis.analyze_stack()
+            policies = {p.name: p for p in state["policies"]}
+            secrets: set[str] = set(stack.secret_values)
+            for r in registrations:
+                _secret_strings(r.inputs, secrets)
+            redact = Redactor(secrets)
+            logs = engine.entries
+            findings = _findings(analysis, policies, logs, redact)
+            log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
+            log_lines += [redact(line.rstrip()) for line in process.stderr_lines if line.strip()]
+        finally:
+            session = state.get("session")
+            if session is not None:
+                session.close()
+            process.stop()
+    return RunResult(
+        project=project.name,
+        stack=stack.name,
+        pack_name=state["info"].name or pack.name,
+        pack_version=pack.version,
+        policies=list(policies.values()),
+        resources=registrations,
+        findings=findings,
+        not_applicable=analysis.not_applicable,
+        logs=log_lines,
+        duration_seconds=time.monotonic() - started,
+        program_dir=str(project.dir),
+    )
+
+
+def _struct_dict(struct: Any) -> dict[str, Any]:
+    from google.protobuf import json_format
+
+    return dict(json_format.MessageToDict(struct))
+
+
+__all__ = ["GuardError", "PreviewOptions", "Redactor", "default_pack_dir", "locate", "run_preview"]

@@ -1,0 +1,448 @@
+"""Runs a Pulumi Python program under the SDK's mocks and records every registration.
+
+This file runs inside the *program's* interpreter (its virtualenv, like the CLI's language host),
+so it imports nothing but the standard library and the Pulumi SDK that the program itself
+installs. The parent process (`runner.py`) passes a JSON spec on the command line and reads one
+JSON object per line from the output file:
+
+    {"kind": "resource", ...}   one per registration, in registration order
+    {"kind": "error", ...}      the program failed (traceback trimmed to the user's frames)
+    {"kind": "done", ...}       the program ran to the end
+
+What it repairs, compared with plain mocks (see DESIGN.md, engine pitfalls): real URNs for
+top-level resources; default providers synthesized from stack config; resource transforms run in
+the engine's order; outputs a real preview would not know stay unknown; invokes answered from
+stack config or with placeholders shaped like the invoke's result type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import json
+import os
+import re
+import runpy
+import sys
+import sysconfig
+import threading
+import traceback
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import pulumi
+import pulumi.runtime
+from google.protobuf import json_format
+from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel (also its UnknownID)
+SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+#: Strings invented for invoke results carry this marker; any input containing one is unknown.
+PLACEHOLDER = "finops-preview-placeholder"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class RecordWriter:
+    def __init__(self, target: str | int) -> None:
+        # A pipe fd from the parent (streaming), or a file path.
+        self._file = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._lock = threading.Lock()
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, separators=(",", ":"), default=str)
+        with self._lock:
+            self._file.write(line + "\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _position(pos: Any) -> dict[str, Any] | None:
+    if pos is None or not pos.uri:
+        return None
+    parsed = urlparse(pos.uri)
+    path = unquote(parsed.path) if parsed.scheme == "file" else pos.uri
+    return {"file": path, "line": int(pos.line)}
+
+
+_SDK_ROOTS = (
+    str(Path(pulumi.__file__).resolve().parent) + os.sep,
+    str(Path(sysconfig.get_paths()["stdlib"]).resolve()) + os.sep,
+)
+_HERE = str(Path(__file__).resolve())
+
+
+def _is_sdk_file(path: str) -> bool:
+    """Frames in the Pulumi SDK, a provider SDK (pulumi_aws, ...) or this recorder are not the user's."""
+    if path == _HERE or path.startswith(_SDK_ROOTS):
+        return True
+    parts = Path(path).parts
+    return any(part.startswith("pulumi_") for part in parts[:-1]) and "site-packages" in parts
+
+
+def _user_frames(request: Any) -> list[dict[str, Any]]:
+    frames = (_position(f.pc) for f in request.stackTrace.frames if f.HasField("pc"))
+    return [f for f in frames if f is not None and not _is_sdk_file(f["file"])]
+
+
+def _scrub(value: Any) -> Any:
+    """Wire-form value with invented placeholders turned back into unknowns."""
+    if isinstance(value, str):
+        return UNKNOWN if PLACEHOLDER in value else value
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def _package_of(type_: str) -> str:
+    return type_.split(":", 1)[0]
+
+
+def _provider_config_value(value: Any) -> str:
+    # The engine passes provider config to providers (and analyzers) as strings, objects JSON-encoded.
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"))
+
+
+# --- invokes -------------------------------------------------------------------------------------
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _result_type(token: str) -> type | None:
+    """The `...Result` class of an invoke, found in the provider SDK the program imported."""
+    try:
+        pkg, module, func = token.split(":")
+    except ValueError:
+        return None
+    mod_path = module.split("/")[0]
+    candidates = [f"pulumi_{pkg.replace('-', '_')}"]
+    if mod_path and mod_path != "index":
+        candidates = [f"{candidates[0]}.{mod_path}", f"{candidates[0]}.{mod_path}_"]
+    for name in candidates:
+        module_obj = sys.modules.get(name)
+        if module_obj is None:
+            try:
+                module_obj = importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - an unknown package just gets no shaped result
+                continue
+        fn = getattr(module_obj, _snake(func), None)
+        if fn is None:
+            continue
+        try:
+            hints = typing.get_type_hints(fn)
+        except Exception:  # noqa: BLE001
+            hints = getattr(fn, "__annotations__", {})
+        ret = hints.get("return")
+        if inspect.isclass(ret):
+            # `AwaitableGetXResult` subclasses `GetXResult`, which carries the getters.
+            for klass in ret.__mro__:
+                if klass.__name__.endswith("Result") and not klass.__name__.startswith("Awaitable"):
+                    return klass
+            return ret
+    return None
+
+
+def _shape(annotation: Any, depth: int = 0) -> Any:
+    if depth > 4:
+        return None
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Union:
+        real = [a for a in args if a is not type(None)]
+        return _shape(real[0], depth) if real else None
+    if annotation is str or getattr(annotation, "__name__", "") == "str":
+        return f"{PLACEHOLDER}"
+    if annotation is bool:
+        return False
+    if annotation in (int, float):
+        return 0
+    if origin in (list, tuple, typing.Sequence) or str(origin).endswith("Sequence'>"):
+        return [_shape(args[0], depth + 1)] if args else []
+    if origin in (dict, typing.Mapping) or str(origin).endswith("Mapping'>"):
+        return {}
+    if inspect.isclass(annotation) and hasattr(annotation, "_translate_property") or _is_output_type(annotation):
+        return _shape_output_type(annotation, depth + 1)
+    return None
+
+
+def _is_output_type(klass: Any) -> bool:
+    return inspect.isclass(klass) and hasattr(klass, "_pulumi_output_type") or (
+        inspect.isclass(klass) and getattr(klass, "__module__", "").startswith("pulumi_")
+        and "outputs" in getattr(klass, "__module__", "")
+    )
+
+
+def _getters(klass: type) -> dict[str, Any]:
+    """Wire name → return annotation for each `@pulumi.getter` property of an SDK class."""
+    out: dict[str, Any] = {}
+    try:
+        hints_source = inspect.getmembers(klass, lambda m: isinstance(m, property))
+    except Exception:  # noqa: BLE001
+        return out
+    for attr, prop in hints_source:
+        fget = prop.fget
+        if fget is None:
+            continue
+        wire = getattr(fget, "_pulumi_name", None) or attr
+        try:
+            ann = typing.get_type_hints(fget).get("return")
+        except Exception:  # noqa: BLE001
+            ann = None
+        out[wire] = ann
+    return out
+
+
+def _shape_output_type(klass: type, depth: int) -> dict[str, Any]:
+    return {wire: _shape(ann, depth) for wire, ann in _getters(klass).items() if ann is not None}
+
+
+# --- the mocks -----------------------------------------------------------------------------------
+
+class PreviewMocks(_mocks.Mocks):
+    """Outputs are the inputs (what a preview knows); invokes answered as far as config allows."""
+
+    def __init__(self, config: dict[str, str]) -> None:
+        self.config = config
+
+    def new_resource(self, args: _mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        return "", dict(args.inputs)
+
+    def call(self, args: _mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        region = self.config.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        token = args.token
+        if token == "aws:index/getRegion:getRegion" and region:
+            asked = args.args.get("name") or args.args.get("region") or region
+            return {"name": asked, "id": asked, "region": asked, "description": asked,
+                    "endpoint": f"ec2.{asked}.amazonaws.com"}
+        if token == "aws:index/getPartition:getPartition":
+            partition = "aws-cn" if (region or "").startswith("cn-") else (
+                "aws-us-gov" if (region or "").startswith("us-gov-") else "aws")
+            suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+            return {"partition": partition, "id": partition, "dnsSuffix": suffix,
+                    "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}
+        klass = _result_type(token)
+        shaped = _shape_output_type(klass, 0) if klass is not None else {}
+        # Echo the arguments back: many results repeat their inputs (filters, names, ids).
+        for key, value in args.args.items():
+            if key in shaped and value is not None:
+                shaped[key] = value
+        return shaped
+
+
+class RecordingMonitor(_mocks.MockMonitor):
+    def __init__(self, mocks: PreviewMocks, writer: RecordWriter, stack: str, project: str,
+                 config: dict[str, str]) -> None:
+        super().__init__(mocks)
+        self.writer = writer
+        self.stack = stack
+        self.project = project
+        self.config = config
+        self._lock = threading.Lock()
+        self._types: dict[str, str] = {}  # urn -> qualified type (for child URNs)
+        self._transforms: dict[str, list[Callable[..., Any]]] = {}
+        self._parents: dict[str, str] = {}
+        self._default_providers: dict[tuple[str, str], str] = {}
+        self.count = 0
+
+    # URNs as the engine makes them: children of the root stack carry no `Stack$` prefix.
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        qualified = type_
+        if parent:
+            parent_type = self._types.get(parent) or parent.split("::")[2]
+            if parent_type.split("$")[-1] != STACK_TYPE:
+                qualified = f"{parent_type}${type_}"
+        return f"urn:pulumi:{self.stack}::{self.project}::{qualified}::{name}"
+
+    def _default_provider(self, package: str, version: str) -> str:
+        key = (package, version)
+        with self._lock:
+            ref = self._default_providers.get(key)
+            if ref is not None:
+                return ref
+            name = "default_" + version.replace(".", "_").replace("-", "_") if version else "default"
+            ptype = f"pulumi:providers:{package}"
+            urn = f"urn:pulumi:{self.stack}::{self.project}::{ptype}::{name}"
+            inputs = {k.split(":", 1)[1]: _provider_config_value(v) for k, v in self.config.items()
+                      if k.startswith(package + ":")}
+            if version:
+                inputs["version"] = version
+            self._types[urn] = ptype
+            ref = f"{urn}::{UNKNOWN}"
+            self._default_providers[key] = ref
+        self.writer.write({"kind": "resource", "urn": urn, "type": ptype, "name": name, "custom": True,
+                           "parent": None, "provider": None, "dependencies": [], "propertyDependencies": {},
+                           "inputs": inputs, "source": None, "stackTrace": [], "synthesized": True})
+        return ref
+
+    def _run_transforms(self, request: Any, urn: str, inputs: dict[str, Any]) -> dict[str, Any] | None:
+        own = _mocks._resolve_callbacks(request.transforms)
+        with self._lock:
+            self._transforms[urn] = own
+            chain = list(own)
+            parent = request.parent
+            while parent:
+                chain.extend(self._transforms.get(parent, []))
+                parent = self._parents.get(parent, "")
+            chain.extend(self._stack_transforms)
+        if not chain:
+            return None
+        props = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        opts = pulumi.ResourceOptions()
+        changed = False
+        for transform in chain:
+            result = transform(pulumi.ResourceTransformArgs(
+                custom=request.custom, type_=request.type, name=request.name, props=props, opts=opts))
+            if inspect.isawaitable(result):
+                result = _sync_await(result)
+            if result is not None:
+                props = result.props if result.props is not None else props
+                opts = result.opts if result.opts is not None else opts
+                changed = True
+        if not changed:
+            return None
+        struct = _sync_await(rpc.serialize_properties(props, {}, keep_output_values=False))
+        return json_format.MessageToDict(struct)
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        urn = self.make_urn(request.parent, request.type, request.name)
+        with self._lock:
+            self._types[urn] = urn.split("::")[2]
+            if request.parent:
+                self._parents[urn] = request.parent
+        _ensure_event_loop()
+        inputs = json_format.MessageToDict(request.object)
+        transformed = self._run_transforms(request, urn, inputs) if request.type != STACK_TYPE else None
+        if transformed is not None:
+            inputs = transformed
+        frames = _user_frames(request) if request.type != STACK_TYPE else []
+        provider = request.provider or None
+        if (request.custom and not provider and not request.type.startswith("pulumi:providers:")
+                and request.type != STACK_TYPE):
+            provider = self._default_provider(_package_of(request.type), request.version)
+        record = {
+            "kind": "resource",
+            "urn": urn,
+            "type": request.type,
+            "name": request.name,
+            "custom": bool(request.custom),
+            "parent": request.parent or None,
+            "provider": provider,
+            "dependencies": list(request.dependencies),
+            "propertyDependencies": {k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            "inputs": _scrub(inputs),
+            "source": frames[0] if frames else None,
+            "stackTrace": frames,
+            "synthesized": request.type == STACK_TYPE,
+        }
+        self.writer.write(record)
+        self.count += 1
+        if request.type == STACK_TYPE:
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        outputs = rpc.deserialize_properties(_dict_to_struct(inputs), keep_unknowns=True)
+        _id, state = self.mocks.new_resource(_mocks.MockResourceArgs(
+            typ=request.type, name=request.name, inputs=outputs, provider=provider,
+            resource_id=request.importId, custom=request.custom))
+        obj = _sync_await(rpc.serialize_properties(state, {}))
+        self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, "", state)
+        # An empty id is unknown in preview, as for a resource about to be created.
+        return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=obj)
+
+
+def _dict_to_struct(data: dict[str, Any]) -> Any:
+    from google.protobuf import struct_pb2
+
+    struct = struct_pb2.Struct()
+    struct.update(data)
+    return struct
+
+
+# --- running the program -------------------------------------------------------------------------
+
+def _user_traceback(exc: BaseException, program_dir: str) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    root = str(Path(program_dir).resolve())
+    here = str(Path(__file__).resolve())
+    user = [f for f in frames if str(Path(f.filename).resolve()).startswith(root) and f.filename != here]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(user or frames[-3:])]
+    lines.extend(traceback.format_exception_only(type(exc), exc))
+    return "".join(lines)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen: set[int] = set()
+    while exc.__cause__ is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc = exc.__cause__
+    return exc
+
+
+def main(spec_path: str) -> int:
+    with open(spec_path, encoding="utf-8") as fh:
+        spec = json.load(fh)
+    writer = RecordWriter(spec["outFd"] if "outFd" in spec else spec["out"])
+    program_dir = spec["programDir"]
+    main_path = spec["main"]
+    os.chdir(program_dir)
+    sys.path.insert(0, str(Path(main_path).parent if os.path.isfile(main_path) else main_path))
+    sys.argv = [main_path]
+    config: dict[str, str] = spec.get("config", {})
+    pulumi.runtime.set_all_config(config, spec.get("secretKeys") or None)
+
+    monitor = RecordingMonitor(PreviewMocks(config), writer, spec["stack"], spec["project"], config)
+    mock_settings = _mocks.MockSettings(
+        monitor=monitor,
+        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+        engine=_mocks.MockEngine(None),
+        project=spec["project"],
+        stack=spec["stack"],
+        dry_run=True,
+        organization=spec.get("organization", "organization"),
+        callbacks=None,
+        root_directory=program_dir,
+    )
+    settings.configure(mock_settings)
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    status = 0
+    try:
+        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(main_path, run_name="__main__")))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides the exit code
+        cause = _root_cause(exc)
+        kind = "config" if type(cause).__name__ == "ConfigMissingError" else "error"
+        record: dict[str, Any] = {"kind": kind, "exception": type(cause).__name__, "message": str(cause),
+                                  "traceback": _user_traceback(cause, program_dir)}
+        if kind == "config":
+            record["key"] = getattr(cause, "key", "")
+        writer.write(record)
+        status = 3
+    else:
+        writer.write({"kind": "done", "resources": monitor.count})
+    finally:
+        writer.close()
+        try:
+            loop.close()
+        except Exception:  # noqa: BLE001, S110 - pending tasks at exit are harmless here
+            pass
+    return status
+
+
+if __name__ == "__main__":
+    # Silence the SDK's "Task was destroyed" noise from abandoned outputs at interpreter exit.
+    code = main(sys.argv[1])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

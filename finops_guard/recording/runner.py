@@ -1,0 +1,150 @@
+"""Starts the recorder in the program's interpreter and streams its registrations back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import ProgramError, ProjectError
+from ..model import Registration, SourceLocation
+from ..project import Project, StackConfig, program_interpreter
+
+RECORDER = Path(__file__).with_name("recorder.py")
+
+
+def _location(raw: Any) -> SourceLocation | None:
+    if not isinstance(raw, dict) or "file" not in raw:
+        return None
+    return SourceLocation(str(raw["file"]), int(raw.get("line") or 0))
+
+
+def to_registration(record: dict[str, Any]) -> Registration:
+    return Registration(
+        urn=record["urn"],
+        type=record["type"],
+        name=record["name"],
+        custom=bool(record["custom"]),
+        parent=record.get("parent"),
+        provider=record.get("provider"),
+        dependencies=list(record.get("dependencies") or []),
+        property_dependencies={k: list(v) for k, v in (record.get("propertyDependencies") or {}).items()},
+        inputs=record.get("inputs") or {},
+        source=_location(record.get("source")),
+        stack_trace=[loc for loc in map(_location, record.get("stackTrace") or []) if loc is not None],
+        synthesized=bool(record.get("synthesized")),
+    )
+
+
+def _pump(stream: IO[bytes], sink: IO[str], keep: list[str]) -> None:
+    """Forward the program's own output to our stderr (stdout may carry a report), keeping a tail."""
+    for raw in iter(stream.readline, b""):
+        line = raw.decode("utf-8", errors="replace")
+        keep.append(line)
+        del keep[:-200]
+        sink.write(line)
+        sink.flush()
+
+
+def record_program(
+    project: Project,
+    stack: StackConfig,
+    *,
+    organization: str = "organization",
+    on_registration: Callable[[Registration], None] | None = None,
+    echo: IO[str] | None = None,
+) -> list[Registration]:
+    """Run the program to the end under the recorder; raise ProgramError/ProjectError on failure."""
+    interpreter = program_interpreter(project)
+    spec = {
+        "programDir": str(project.dir),
+        "main": str(project.main),
+        "project": project.name,
+        "stack": stack.name,
+        "organization": organization,
+        "config": stack.values,
+        "secretKeys": sorted(stack.secret_keys),
+    }
+    read_fd, write_fd = os.pipe()
+    spec["outFd"] = write_fd
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(spec, fh)
+        spec_path = fh.name
+    env = dict(os.environ)
+    env.update({"PULUMI_PROJECT": project.name, "PULUMI_STACK": stack.name, "PULUMI_DRY_RUN": "true",
+                "PULUMI_ORGANIZATION": organization, "PYTHONUNBUFFERED": "1"})
+    env.pop("PULUMI_CONFIG", None)
+    try:
+        proc = subprocess.Popen(
+            [*interpreter, str(RECORDER), spec_path],
+            cwd=project.dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(write_fd,),
+        )
+    except OSError as exc:
+        os.close(read_fd)
+        os.close(write_fd)
+        os.unlink(spec_path)
+        raise ProgramError(f"cannot start the program's interpreter {interpreter[0]}: {exc.strerror}") from None
+    os.close(write_fd)
+    tail: list[str] = []
+    pump = threading.Thread(target=_pump, args=(proc.stdout, echo or sys.stderr, tail), daemon=True)
+    pump.start()
+    registrations: list[Registration] = []
+    failure: dict[str, Any] | None = None
+    done = False
+    try:
+        with os.fdopen(read_fd, "r", encoding="utf-8") as records:
+            for line in records:
+                record = json.loads(line)
+                kind = record.get("kind")
+                if kind == "resource":
+                    registration = to_registration(record)
+                    registrations.append(registration)
+                    if on_registration is not None:
+                        on_registration(registration)
+                elif kind in ("error", "config"):
+                    failure = record
+                elif kind == "done":
+                    done = True
+        proc.wait()
+        pump.join(timeout=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.unlink(spec_path)
+    if failure is not None:
+        _raise_failure(failure, stack)
+    if not done:
+        output = "".join(tail).strip()
+        hint = ""
+        if "No module named 'pulumi'" in output:
+            hint = (f" The interpreter {interpreter[0]} has no Pulumi SDK: install the program's requirements "
+                    "into it (e.g. `pip install -r requirements.txt`).")
+        raise ProgramError(f"the program stopped before finishing (exit code {proc.returncode}).{hint}",
+                           details=output[-4000:])
+    return registrations
+
+
+def _raise_failure(failure: dict[str, Any], stack: StackConfig) -> None:
+    if failure["kind"] == "config":
+        key = failure.get("key") or failure.get("message", "")
+        file = f"Pulumi.{stack.name}.yaml"
+        raise ProjectError(
+            f"the program requires configuration {key!r}, which is not set. Set it with "
+            f"`--config {key}=<value>` (like `pulumi preview -c`) or under `config:` in {file}."
+        )
+    raise ProgramError(
+        f"the program raised {failure.get('exception', 'an exception')}: {failure.get('message', '')}",
+        details=failure.get("traceback", ""),
+    )
