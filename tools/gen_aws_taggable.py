@@ -76,7 +76,7 @@ def classify(resource_class: type) -> str | None:
     args = args_class(resource_class)
     if args is None:
         return None
-    parameter = inspect.signature(args.__init__).parameters.get("tags")
+    parameter = inspect.signature(args).parameters.get("tags")
     if parameter is None:
         return None
     kind = _container_kind(parameter.annotation)
@@ -125,9 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(text, encoding="utf-8")
     data = json.loads(text)
-    print(f"{options.output}: pulumi-aws {data['pulumiAws']}, {data['resourceTypes']} types, "
-          f"{len(data['mapTags'])} map-tagged, {len(data['listTags'])} list-tagged, "
-          f"{len(data['selectorTags'])} selector")
+    print(
+        f"{options.output}: pulumi-aws {data['pulumiAws']}, {data['resourceTypes']} types, "
+        f"{len(data['mapTags'])} map-tagged, {len(data['listTags'])} list-tagged, "
+        f"{len(data['selectorTags'])} selector"
+    )
     return 0
 
 

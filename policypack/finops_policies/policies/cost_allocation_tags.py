@@ -1,0 +1,1304 @@
+"""Every taggable resource carries the cost-allocation keys, with real values valid for its platform.
+
+Checked: every AWS resource type whose `tags` input is a map (the set generated from pulumi-aws into
+`data/aws_taggable.json`), the Auto Scaling group's list of tags, and every Kubernetes object's
+`metadata.labels` plus the pod-template labels of workloads. Each required key (the cost
+contract's `costAllocation.tags`) must be present, non-empty, not a placeholder, syntactically
+valid for the platform, and within the configured allowed values or pattern.
+
+Where the tags come from, in order of precedence:
+
+- AWS map-tagged types: the resource's `tags`, then `tagsAll` (the provider's merge, present in
+  `pulumi preview` but not offline), then the provider's `defaultTags` (an explicit provider, or
+  the default provider built from the stack's `aws:defaultTags`).
+- Auto Scaling groups get no provider default tags; a required key must be in `tags` with
+  `propagateAtLaunch: true`, or the instances the group launches (which is where the cost is)
+  do not carry it.
+- ECS services and daemons: their tasks, where Fargate cost lands and to which split cost
+  allocation data attributes EC2 cost, carry tags only through `propagateTags`. A service must
+  propagate from `SERVICE` (the service's own tags, checked here) or `TASK_DEFINITION` (the task
+  definition's tags, checked on that resource); a daemon from `DAEMON`. Unset or `NONE` is a finding.
+- Kubernetes: an object's own labels, and separately its pod template's labels, since Kubernetes
+  does not copy a workload's labels to its pods and cost tools group by pod labels.
+
+Only required keys have their values checked (so an unrelated tag value, say a token someone put
+in a tag, never appears in a message); every key of the resource's own tags or labels has its key
+syntax checked, since the provider would reject it at apply anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Final, Literal
+
+from finops_policies import conventions as conv
+from finops_policies.cases import Case, CaseProvider, CaseResource, Expect, aws_provider, k8s_provider, one
+from finops_policies.findings import Finding
+from finops_policies.resources import ResourceView
+from finops_policies.spec import ConfigKey, PolicySpec
+from finops_policies.values import (
+    MISSING,
+    UNKNOWN,
+    UNKNOWN_ARRAY,
+    UNKNOWN_BOOL,
+    UNKNOWN_OBJECT,
+    UNKNOWN_STRING,
+    as_bool,
+    as_mapping,
+    is_unknown,
+    shown,
+)
+
+NAME: Final = "cost-allocation-tags"
+DATA_FILE: Final = "aws_taggable.json"
+_PACKAGE: Final = __name__.rsplit(".", 2)[0]
+
+# --- platform syntax (reference §2.3 AWS tags, §2.4 Kubernetes labels) ----------------------------
+AWS_KEY_MAX: Final = 128
+AWS_VALUE_MAX: Final = 256
+AWS_RESERVED_PREFIX: Final = "aws:"
+#: Besides Unicode letters, digits and separators (spaces), AWS tags allow these characters.
+_AWS_PUNCTUATION: Final = frozenset("_.:/=+-@")
+_AWS_CHARS_DOC: Final = "letters, digits, spaces and _ . : / = + - @"
+K8S_NAME_MAX: Final = 63
+K8S_PREFIX_MAX: Final = 253
+_K8S_NAME: Final = re.compile(r"(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_K8S_DNS_SUBDOMAIN: Final = re.compile(
+    r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*"
+)
+_K8S_VALUE_DOC: Final = (
+    "at most 63 characters: letters, digits, '-', '_', '.', starting and ending alphanumeric"
+)
+
+# --- types --------------------------------------------------------------------------------------
+ECS_DAEMON: Final = "aws:ecs/daemon:Daemon"
+#: ECS types whose tasks get tags only via `propagateTags`, and the values that propagate tags.
+_TASK_PROPAGATION: Final[Mapping[str, tuple[str, ...]]] = {
+    conv.ECS_SERVICE: ("SERVICE", "TASK_DEFINITION"),
+    ECS_DAEMON: ("DAEMON",),
+}
+#: Kubernetes "types" that are Pulumi components or Helm releases, not objects with labels.
+_K8S_NON_OBJECT_GROUPS: Final = frozenset({"helm.sh", "yaml", "kustomize"})
+#: Built-in groups whose workloads have a pod template (a CRD's `Job` kind may look different).
+_K8S_BUILTIN_GROUPS: Final = frozenset({"core", "apps", "batch", "extensions"})
+_POD_TEMPLATE: Final = ("spec", "template")
+_K8S_POD_TEMPLATES: Final[Mapping[str, tuple[str, ...]]] = {
+    "Deployment": _POD_TEMPLATE,
+    "StatefulSet": _POD_TEMPLATE,
+    "DaemonSet": _POD_TEMPLATE,
+    "ReplicaSet": _POD_TEMPLATE,
+    "ReplicationController": _POD_TEMPLATE,
+    "Job": _POD_TEMPLATE,
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+Platform = Literal["aws", "kubernetes"]
+
+
+# --- the taggable-types data ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaggableTypes:
+    """Which AWS types take cost tags, as generated by `tools/gen_aws_taggable.py`."""
+
+    pulumi_aws: str
+    #: `tags` is a map and the type has `tagsAll`: provider `defaultTags` apply.
+    map_tags: frozenset[str]
+    #: `tags` is a list of `{key, value, propagateAtLaunch}` (the Auto Scaling group).
+    list_tags: frozenset[str]
+
+
+@functools.cache
+def taggable_types() -> TaggableTypes:
+    """Load the shipped data once; the pack never imports pulumi-aws (≈270 MB) to learn this."""
+    text = resources.files(_PACKAGE).joinpath("data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    raw = json.loads(text)
+    return TaggableTypes(str(raw["pulumiAws"]), frozenset(raw["mapTags"]), frozenset(raw["listTags"]))
+
+
+@functools.lru_cache(maxsize=2048)
+def is_kubernetes_object(type_: str) -> bool:
+    """`kubernetes:<group>/<version>:<Kind>` that is an object with `metadata.labels`."""
+    parts = type_.split(":")
+    if len(parts) != 3 or parts[0] != "kubernetes" or "/" not in parts[1]:
+        return False  # v1 components (`kubernetes:yaml:ConfigFile`) have no version segment
+    group, kind = parts[1].split("/", 1)[0], parts[2]
+    # `*List` kinds carry list metadata (no labels); `*Patch` kinds edit objects owned elsewhere.
+    return group not in _K8S_NON_OBJECT_GROUPS and not kind.endswith(("List", "Patch"))
+
+
+def _pod_template(type_: str) -> tuple[str, ...] | None:
+    _, module, kind = type_.split(":")
+    return _K8S_POD_TEMPLATES.get(kind) if module.split("/", 1)[0] in _K8S_BUILTIN_GROUPS else None
+
+
+# --- config --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """The policy config, normalised once per distinct config (every resource shares it)."""
+
+    required: tuple[str, ...]
+    allowed: Mapping[str, tuple[str, ...]]
+    #: key -> (pattern text, compiled pattern or None when the text is not a valid regex)
+    patterns: Mapping[str, tuple[str, re.Pattern[str] | None]]
+    placeholders: frozenset[str]
+    check_kubernetes: bool
+    exclude: tuple[str, ...]
+
+
+def _strings(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return tuple(v for v in value if isinstance(v, str))
+    return None
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_settings(encoded: str) -> Settings:
+    raw = json.loads(encoded)
+    required = _strings(raw.get("requiredKeys"))
+    placeholders = _strings(raw.get("placeholders"))
+    allowed_raw = raw.get("allowedValues")
+    allowed = (
+        {k: v for k, v in ((k, _strings(v)) for k, v in (allowed_raw or {}).items()) if v is not None}
+        if isinstance(allowed_raw, dict)
+        else {}
+    )
+    patterns: dict[str, tuple[str, re.Pattern[str] | None]] = {}
+    if isinstance(raw.get("patterns"), dict):
+        for key, text in raw["patterns"].items():
+            if isinstance(text, str):
+                try:
+                    patterns[key] = (text, re.compile(text))
+                except re.error:
+                    patterns[key] = (text, None)
+    check_kubernetes = as_bool(raw.get("checkKubernetes"))
+    return Settings(
+        required=tuple(dict.fromkeys(required)) if required is not None else conv.REQUIRED_TAG_KEYS,
+        allowed=allowed,
+        patterns=patterns,
+        placeholders=frozenset(
+            p.strip().lower() for p in (placeholders if placeholders is not None else conv.PLACEHOLDER_VALUES)
+        ),
+        check_kubernetes=True if check_kubernetes is None else check_kubernetes,
+        exclude=_strings(raw.get("excludeTypes")) or (),
+    )
+
+
+_CONFIG_KEYS: Final = (
+    "requiredKeys",
+    "allowedValues",
+    "patterns",
+    "placeholders",
+    "checkKubernetes",
+    "excludeTypes",
+)
+
+
+def settings(config: Mapping[str, Any]) -> Settings:
+    encoded = json.dumps({k: config.get(k) for k in _CONFIG_KEYS}, sort_keys=True, default=str)
+    return _parse_settings(encoded)
+
+
+# --- where a key's value comes from ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """One map of tags or labels, in the order of precedence the platform merges them."""
+
+    #: a plain dict, or UNKNOWN when the whole map is computed
+    values: Any
+    #: property path prefix for messages, e.g. "tags", "spec.template.metadata.labels"
+    path: str
+    #: how to say where a value came from, e.g. " (from provider 'west' defaultTags)"
+    origin: str = ""
+    from_provider: bool = False
+    #: how one key's property is named, when not `<path>.<key>` (e.g. the ASG's "tags[{key}].value")
+    key_format: str = ""
+
+    def prop(self, key: str) -> str:
+        return self.key_format.format(key=key) if self.key_format else _key_path(self.path, key)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    state: Literal["value", "unknown", "missing"]
+    value: Any = None
+    source: Source | None = None
+    #: a higher-precedence map that is unknown and may override `value`
+    shadow: Source | None = None
+
+
+def resolve(key: str, sources: Sequence[Source]) -> Resolved:
+    shadow: Source | None = None
+    for source in sources:
+        if source.values is UNKNOWN:
+            shadow = shadow or source
+            continue
+        value = source.values.get(key)
+        if value is not None and value is not MISSING:
+            return Resolved("value", value, source, shadow)
+    return Resolved("unknown", shadow=shadow) if shadow else Resolved("missing")
+
+
+def _as_tag_map(value: object) -> Any:
+    """A tag/label map as a plain dict, UNKNOWN, or {} for absent or malformed input."""
+    if value is UNKNOWN or is_unknown(value):
+        return UNKNOWN
+    return as_mapping(value) or {}
+
+
+def _key_path(path: str, key: str) -> str:
+    return f"{path}.{key if len(key) <= 60 else key[:59] + '…'}"
+
+
+# --- syntax ----------------------------------------------------------------------------------------
+def _aws_bad_chars(text: str) -> str:
+    bad = dict.fromkeys(
+        c for c in text if c not in _AWS_PUNCTUATION and unicodedata.category(c)[0] not in "LNZ"
+    )
+    return "".join(bad)
+
+
+def _k8s_key_problem(key: str) -> tuple[str, str] | None:
+    prefix, _, name = key.rpartition("/")
+    if "/" in prefix:
+        return "has more than one '/'", "a label key [prefix/]name"
+    if prefix and (len(prefix) > K8S_PREFIX_MAX or not _K8S_DNS_SUBDOMAIN.fullmatch(prefix)):
+        return (
+            "has an invalid prefix",
+            "a prefix that is a lower-case DNS subdomain of at most 253 characters",
+        )
+    if not name or len(name) > K8S_NAME_MAX or not _K8S_NAME.fullmatch(name):
+        return (
+            "is not a valid label key",
+            f"a name of {_K8S_VALUE_DOC}, optionally after a DNS prefix and '/'",
+        )
+    return None
+
+
+def _aws_key_problem(key: str) -> tuple[str, str] | None:
+    if not key:
+        return "is an empty key", "a key of 1..128 characters"
+    if key.lower().startswith(AWS_RESERVED_PREFIX):
+        return "uses the reserved prefix 'aws:'", "a key not starting with 'aws:' (reserved for AWS)"
+    if len(key) > AWS_KEY_MAX:
+        return f"is {len(key)} characters long", f"a key of at most {AWS_KEY_MAX} characters"
+    bad = _aws_bad_chars(key)
+    if bad:
+        return f"has characters AWS tags do not allow ({shown(bad, 20)})", f"a key of {_AWS_CHARS_DOC}"
+    return None
+
+
+def _text_of(value: object) -> str | None:
+    """Tag values are strings; numbers and booleans are accepted in their string form."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return None
+
+
+def value_problem(key: str, value: object, platform: Platform, conf: Settings) -> tuple[str, str] | None:
+    """(found, expected) when `value` is not an acceptable cost-allocation value for `key`."""
+    noun = "label" if platform == "kubernetes" else "tag"
+    text = _text_of(value)
+    if text is None:
+        return f"is {shown(value)}, not a string", f"a string {noun} value"
+    stripped = text.strip()
+    if not stripped:
+        return "is empty", f"a non-empty cost-allocation {noun} value"
+    if stripped.lower() in conf.placeholders:
+        return (
+            f"is {shown(text)}, a placeholder",
+            "a real cost-allocation value (TODO, TBD, unknown and the like are placeholders)",
+        )
+    if platform == "aws":
+        if len(text) > AWS_VALUE_MAX:
+            return (
+                f"is {len(text)} characters long",
+                f"at most {AWS_VALUE_MAX} characters (AWS tag value limit)",
+            )
+        if text.lower().startswith(AWS_RESERVED_PREFIX):
+            return f"is {shown(text)}, with the reserved prefix 'aws:'", "a value not starting with 'aws:'"
+        bad = _aws_bad_chars(text)
+        if bad:
+            return (
+                f"is {shown(text)}, with characters AWS tags do not allow ({shown(bad, 20)})",
+                f"a value of {_AWS_CHARS_DOC}",
+            )
+    elif len(text) > K8S_NAME_MAX or not _K8S_NAME.fullmatch(text):
+        return f"is {shown(text)}, not a valid label value", f"a label value of {_K8S_VALUE_DOC}"
+    allowed = conf.allowed.get(key)
+    if allowed is not None and text not in allowed:
+        listed = ", ".join(shown(a, 40) for a in allowed[:10]) + (", …" if len(allowed) > 10 else "")
+        return f"is {shown(text)}, not an allowed value", f"one of {listed or '(none configured)'}"
+    if key in conf.patterns:
+        pattern_text, pattern = conf.patterns[key]
+        if pattern is None:
+            return (
+                f"cannot be checked: config patterns.{key} {shown(pattern_text)} is not a valid "
+                "regular expression",
+                "a valid regular expression in the policy config",
+            )
+        if not pattern.fullmatch(text):
+            return (
+                f"is {shown(text)}, which does not match {shown(pattern_text)}",
+                "a value matching the pattern",
+            )
+    return None
+
+
+# --- the check -------------------------------------------------------------------------------------
+def check(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Finding]:
+    # Scope first, cheaply: this runs on every resource of every stack.
+    if resource.is_aws:
+        data = taggable_types()
+        in_map, in_list = resource.type in data.map_tags, resource.type in data.list_tags
+        if not (in_map or in_list):
+            return
+        conf = settings(config)
+        if _excluded(resource.type, conf):
+            return
+        if in_list:
+            yield from _check_tag_list(resource, conf)
+        else:
+            yield from _check_tag_map(resource, conf)
+            if resource.type in _TASK_PROPAGATION:
+                yield from _check_task_propagation(resource)
+    elif resource.is_kubernetes and is_kubernetes_object(resource.type):
+        conf = settings(config)
+        if conf.check_kubernetes and not _excluded(resource.type, conf):
+            yield from _check_labels(resource, conf)
+
+
+def _excluded(type_: str, conf: Settings) -> bool:
+    return any(fnmatch.fnmatchcase(type_, pattern) for pattern in conf.exclude)
+
+
+def _finding(
+    resource: ResourceView, prop: str, found: str, expected: str, fix: str, *, unverifiable: bool = False
+) -> Finding:
+    return Finding(resource.urn, resource.type, resource.name, prop, found, expected, fix, unverifiable)
+
+
+def _check_keys(resource: ResourceView, source: Source, platform: Platform) -> Iterator[Finding]:
+    """Key syntax of every key the resource itself sets (the provider would reject a bad one)."""
+    if not isinstance(source.values, dict):
+        return
+    problem_of = _aws_key_problem if platform == "aws" else _k8s_key_problem
+    for key in source.values:
+        problem = problem_of(key)
+        if problem is not None:
+            yield _finding(
+                resource, _key_path(source.path, key), *problem, f"rename or remove the key {shown(key)}"
+            )
+
+
+def _case_hint(key: str, sources: Sequence[Source]) -> str:
+    for source in sources:
+        if isinstance(source.values, dict):
+            near = next((k for k in source.values if k != key and k.lower() == key.lower()), None)
+            if near is not None:
+                return f"; found {shown(near)} in {source.path}, but keys are case-sensitive"
+    return ""
+
+
+MissingMessage = Callable[[str, str], Finding]
+ValueFix = Callable[[str, Source], str]
+
+
+def _verdicts(
+    resource: ResourceView,
+    sources: Sequence[Source],
+    conf: Settings,
+    platform: Platform,
+    *,
+    missing: MissingMessage,
+    fix_value: ValueFix,
+) -> Iterator[Finding]:
+    """One finding per required key that is missing or bad; keys hidden by an unknown map are
+    reported once per map, as unverifiable."""
+    noun = "label" if platform == "kubernetes" else "tag"
+    pending: dict[str, list[str]] = {}
+    for key in conf.required:
+        found = resolve(key, sources)
+        if found.state == "missing":
+            yield missing(key, _case_hint(key, sources))
+            continue
+        if found.state == "unknown" or found.source is None:
+            if found.shadow is not None:
+                pending.setdefault(found.shadow.path, []).append(key)
+            continue
+        prop = found.source.prop(key)
+        if is_unknown(found.value):
+            yield _finding(
+                resource,
+                prop,
+                f"is unknown until apply{found.source.origin}",
+                f"a non-empty cost-allocation {noun} value",
+                "",
+                unverifiable=True,
+            )
+            continue
+        problem = value_problem(key, found.value, platform, conf)
+        if problem is None:
+            continue
+        if found.shadow is not None:
+            # A bad lower-precedence value may still be overridden by the unknown map above it.
+            pending.setdefault(found.shadow.path, []).append(key)
+            continue
+        yield _finding(
+            resource, prop, problem[0] + found.source.origin, problem[1], fix_value(key, found.source)
+        )
+    for path, keys in pending.items():
+        yield _finding(
+            resource,
+            path,
+            "is unknown until apply",
+            f"it to provide valid cost-allocation {noun}s for {', '.join(keys)} "
+            "(nothing known provides them)",
+            "",
+            unverifiable=True,
+        )
+
+
+def _check_tag_map(resource: ResourceView, conf: Settings) -> Iterator[Finding]:
+    own = Source(_as_tag_map(resource.get("tags")), "tags")
+    sources = [own]
+    # tagsAll is the provider's merge of tags and defaultTags (present in `pulumi preview`, absent
+    # offline). An unknown tagsAll says nothing that tags and defaultTags do not already say.
+    tags_all = resource.get("tagsAll")
+    if isinstance(tags_all, dict):
+        sources.append(Source(tags_all, "tagsAll", " (in tagsAll)"))
+    provider = resource.provider
+    if provider is not None and provider.type == conv.AWS_PROVIDER:
+        defaults = provider.default_tags
+        if defaults is UNKNOWN:
+            sources.append(Source(UNKNOWN, f"provider '{provider.name}' defaultTags", from_provider=True))
+        else:
+            sources.append(
+                Source(
+                    defaults, "tags", f" (from provider '{provider.name}' defaultTags)", from_provider=True
+                )
+            )
+    yield from _check_keys(resource, own, "aws")
+
+    def missing(key: str, hint: str) -> Finding:
+        return _finding(
+            resource,
+            f"tags.{key}",
+            f"is unset (no resource tag, no provider default tag{hint})",
+            "a non-empty cost-allocation value",
+            f'add tags={{"{key}": ...}} or set aws:defaultTags / use finops_components tagging',
+        )
+
+    def fix_value(key: str, source: Source) -> str:
+        if source.from_provider:
+            return (
+                f'set a valid "{key}" in the provider\'s defaultTags (aws:defaultTags), '
+                f'or override it with tags={{"{key}": ...}}'
+            )
+        return f'set tags={{"{key}": ...}} to a valid value (or drop it to use the provider default)'
+
+    yield from _verdicts(resource, sources, conf, "aws", missing=missing, fix_value=fix_value)
+
+
+def _check_tag_list(resource: ResourceView, conf: Settings) -> Iterator[Finding]:
+    """Auto Scaling group: `tags` is a list of {key, value, propagateAtLaunch}; no default tags."""
+    raw = resource.get("tags")
+    entries: dict[str, dict[str, Any]] = {}
+    unknown_entries = raw is UNKNOWN
+    for item in raw if isinstance(raw, list) else ():
+        key = item.get("key") if isinstance(item, dict) else item
+        if is_unknown(key):
+            unknown_entries = True
+        elif isinstance(key, str) and isinstance(item, dict):
+            entries.setdefault(key, item)
+    for key in entries:
+        problem = _aws_key_problem(key)
+        if problem is not None:
+            yield _finding(
+                resource, f"tags[{shown(key)}]", *problem, f"rename or remove the tag {shown(key)}"
+            )
+    # Known entries first: an unknown entry can only add a key none of the known ones has.
+    sources = [
+        Source({k: v.get("value") for k, v in entries.items()}, "tags", key_format="tags[{key}].value")
+    ]
+    if unknown_entries:
+        sources.append(Source(UNKNOWN, "tags"))
+
+    def missing(key: str, hint: str) -> Finding:
+        return _finding(
+            resource,
+            f"tags[{key}]",
+            f"is unset (Auto Scaling groups get no provider default tags{hint})",
+            "a cost-allocation tag propagated to the instances",
+            f'add {{"key": "{key}", "value": ..., "propagate_at_launch": True}} to tags',
+        )
+
+    def fix_value(key: str, _source: Source) -> str:
+        return f'set the value of the "{key}" tag to a valid cost-allocation value'
+
+    yield from _verdicts(resource, sources, conf, "aws", missing=missing, fix_value=fix_value)
+    for key in conf.required:
+        item = entries.get(key)
+        if item is None:
+            continue
+        propagate = item.get("propagateAtLaunch", MISSING)
+        prop = f"tags[{key}].propagateAtLaunch"
+        if is_unknown(propagate):
+            yield _finding(resource, prop, "is unknown until apply", "true", "", unverifiable=True)
+        elif as_bool(propagate) is not True:
+            found = "is unset" if propagate is MISSING or propagate is None else f"is {shown(propagate)}"
+            yield _finding(
+                resource,
+                prop,
+                f"{found}: instances the group launches do not get the key",
+                "true, so the instances (where the cost is) carry the cost-allocation tag",
+                f'set propagate_at_launch=True on the "{key}" tag',
+            )
+
+
+def _check_task_propagation(resource: ResourceView) -> Iterator[Finding]:
+    accepted = _TASK_PROPAGATION[resource.type]
+    value = resource.get("propagateTags")
+    expected = f"{' or '.join(accepted)}, so that the tasks (where the cost is reported) carry the tags"
+    if value is UNKNOWN:
+        yield _finding(resource, "propagateTags", "is unknown until apply", expected, "", unverifiable=True)
+    elif not (isinstance(value, str) and value in accepted):
+        found = "is unset" if value is MISSING or value is None else f"is {shown(value)}"
+        yield _finding(
+            resource,
+            "propagateTags",
+            f"{found}: tasks start without the cost-allocation tags",
+            expected,
+            f'set propagate_tags="{accepted[0]}"',
+        )
+
+
+def _check_labels(resource: ResourceView, conf: Settings) -> Iterator[Finding]:
+    own = Source(_as_tag_map(resource.get("metadata", "labels")), "metadata.labels")
+    yield from _check_keys(resource, own, "kubernetes")
+    yield from _label_verdicts(resource, own, conf, pods=False)
+    template = _pod_template(resource.type)
+    if template is not None:
+        path = (*template, "metadata", "labels")
+        pods = Source(_as_tag_map(resource.get(*path)), ".".join(path))
+        yield from _check_keys(resource, pods, "kubernetes")
+        yield from _label_verdicts(resource, pods, conf, pods=True)
+
+
+def _label_verdicts(
+    resource: ResourceView, source: Source, conf: Settings, *, pods: bool
+) -> Iterator[Finding]:
+    kind = resource.type.rsplit(":", 1)[-1]
+    why = f" (the {kind}'s own labels are not copied to its pods)" if pods else ""
+    where = "the pod template's metadata" if pods else "metadata"
+
+    def missing(key: str, hint: str) -> Finding:
+        return _finding(
+            resource,
+            _key_path(source.path, key),
+            f"is unset{why}{hint}",
+            "a non-empty cost-allocation label",
+            f'add labels={{"{key}": ...}} to {where} (finops_components labels every object)',
+        )
+
+    def fix_value(key: str, _source: Source) -> str:
+        return f'set labels["{key}"] in {where} to a valid label value'
+
+    yield from _verdicts(resource, (source,), conf, "kubernetes", missing=missing, fix_value=fix_value)
+
+
+# --- documentation, config and cases ---------------------------------------------------------------
+CONFIG: Final = {
+    "requiredKeys": ConfigKey(
+        {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "default": list(conv.REQUIRED_TAG_KEYS),
+        },
+        "Tag/label keys every taggable resource must carry (the cost contract's costAllocation.tags); "
+        "case-sensitive.",
+    ),
+    "allowedValues": ConfigKey(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "default": {},
+        },
+        'Per key, the only values accepted (exact, case-sensitive), e.g. {"environment": ["dev", "prod"]}.',
+    ),
+    "patterns": ConfigKey(
+        {"type": "object", "additionalProperties": {"type": "string", "format": "regex"}, "default": {}},
+        'Per key, a regular expression the whole value must match, e.g. {"team": "^[a-z][a-z0-9-]*$"}.',
+    ),
+    "placeholders": ConfigKey(
+        {"type": "array", "items": {"type": "string"}, "default": sorted(conv.PLACEHOLDER_VALUES)},
+        "Values that mean 'fill in later' and are rejected (compared case-insensitively, trimmed).",
+    ),
+    "checkKubernetes": ConfigKey(
+        {"type": "boolean", "default": True},
+        "Also require the keys as labels on Kubernetes objects and on workloads' pod templates.",
+    ),
+    "excludeTypes": ConfigKey(
+        {"type": "array", "items": {"type": "string"}, "default": []},
+        'Type-token globs this policy skips, e.g. ["kubernetes:rbac.authorization.k8s.io/*"].',
+    ),
+}
+
+BAD_EXAMPLE: Final = """\
+import pulumi_aws as aws
+
+# No cost-allocation tags and no provider default tags: nobody can say whose bill this is.
+aws.s3.Bucket("audit-evidence", tags={"team": "TODO"})
+"""
+
+GOOD_EXAMPLE: Final = """\
+import pulumi
+import pulumi_aws as aws
+
+# Provider default tags cover every resource created with this provider ...
+tagged = aws.Provider(
+    "tagged",
+    region="us-east-1",
+    default_tags=aws.ProviderDefaultTagsArgs(
+        tags={"team": "payments", "domain": "commerce", "environment": "prod"}
+    ),
+)
+
+# ... and each resource adds (or overrides) what is specific to it.
+aws.s3.Bucket(
+    "audit-evidence",
+    tags={"service": "orders"},
+    opts=pulumi.ResourceOptions(provider=tagged),
+)
+"""
+
+_FULL: Final = {"service": "orders", "team": "payments", "domain": "commerce", "environment": "prod"}
+_BUCKET: Final = conv.S3_BUCKET
+
+
+def _tags(**changes: str | None) -> dict[str, str]:
+    """The full, valid tag set with some keys changed (None drops the key)."""
+    out = dict(_FULL)
+    for key, value in changes.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+def _deployment(labels: Mapping[str, Any], pod_labels: Any) -> dict[str, Any]:
+    template: dict[str, Any] = {"spec": {"containers": [{"name": "app", "image": "orders:1.0"}]}}
+    if pod_labels is not None:
+        template["metadata"] = {"labels": pod_labels}
+    return {
+        "metadata": {"name": "orders", "labels": dict(labels)},
+        "spec": {"replicas": 2.0, "template": template},
+    }
+
+
+def _cronjob(job_labels: Mapping[str, Any], pod_labels: Mapping[str, Any] | None) -> dict[str, Any]:
+    pod: dict[str, Any] = {"spec": {"containers": [{"name": "report", "image": "report:1.0"}]}}
+    if pod_labels is not None:
+        pod["metadata"] = {"labels": dict(pod_labels)}
+    return {
+        "metadata": {"name": "nightly-report", "labels": dict(_FULL)},
+        "spec": {
+            "schedule": "0 2 * * *",
+            "jobTemplate": {"metadata": {"labels": dict(job_labels)}, "spec": {"template": pod}},
+        },
+    }
+
+
+def _asg(tags: list[dict[str, Any]] | str) -> dict[str, Any]:
+    return {"maxSize": 4.0, "minSize": 1.0, "tags": tags}
+
+
+def _asg_tags(propagate: bool | str = True, **changes: str | None) -> list[dict[str, Any]]:
+    return [{"key": k, "value": v, "propagateAtLaunch": propagate} for k, v in _tags(**changes).items()]
+
+
+def _waiver(expires: dt.date, ticket: str = "FIN-1234") -> dict[str, Any]:
+    return {
+        "waivers": [
+            {
+                "resources": ["legacy-*"],
+                "ticket": ticket,
+                "reason": "tagged by the legacy CMDB sync",
+                "approvedBy": "platform-team",
+                "expires": expires.isoformat(),
+            }
+        ]
+    }
+
+
+_TODAY: Final = dt.date.today()
+_K8S: Final = k8s_provider()
+_DEPLOYMENT: Final = conv.K8S_DEPLOYMENT
+_SECRET: Final = "hunter2-Sup3rS3cret-token"
+_UNKNOWN_DEFAULTS: Final = CaseProvider(
+    conv.AWS_PROVIDER,
+    "default_7_51_1",
+    {"region": "us-east-1", "version": "7.51.1", "defaultTags": UNKNOWN_STRING},
+)
+
+CASES: Final = (
+    # resource tags
+    Case("resource-tags", one(_BUCKET, "audit-evidence", {"tags": _tags()}, provider=aws_provider())),
+    Case(
+        "no-tags-at-all",
+        one(_BUCKET, "audit-evidence", {}, provider=aws_provider()),
+        violations=(
+            Expect("audit-evidence", "tags.team is unset (no resource tag, no provider default tag)"),
+            Expect("audit-evidence", "tags.service is unset"),
+            Expect("audit-evidence", 'Fix: add tags={"team": ...} or set aws:defaultTags'),
+        ),
+    ),
+    Case(
+        "missing-one-key",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(domain=None)}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "tags.domain is unset"),),
+    ),
+    Case(
+        "key-with-other-casing",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": {**_tags(team=None), "Team": "payments"}},
+            provider=aws_provider(),
+        ),
+        violations=(Expect("audit-evidence", "found 'Team' in tags, but keys are case-sensitive"),),
+    ),
+    # provider default tags only: explicit provider and the stack's default provider
+    Case(
+        "explicit-provider-default-tags",
+        one(_BUCKET, "audit-evidence", {}, provider=aws_provider(name="tagged", default_tags=_FULL)),
+    ),
+    Case(
+        "explicit-provider-default-tags-incomplete",
+        one(
+            _BUCKET, "audit-evidence", {}, provider=aws_provider(name="tagged", default_tags=_tags(team=None))
+        ),
+        violations=(Expect("audit-evidence", "tags.team is unset"),),
+    ),
+    Case("stack-default-tags", one(_BUCKET, "audit-evidence", {}, provider=aws_provider(default_tags=_FULL))),
+    Case(
+        "stack-default-tags-placeholder",
+        one(_BUCKET, "audit-evidence", {}, provider=aws_provider(default_tags=_tags(environment="TBD"))),
+        violations=(
+            Expect(
+                "audit-evidence",
+                "tags.environment is 'TBD', a placeholder (from provider 'default_7_51_1' defaultTags)",
+            ),
+            Expect("audit-evidence", "provider's defaultTags (aws:defaultTags)"),
+        ),
+    ),
+    # tagsAll, as `pulumi preview` sends it after the provider's Check
+    Case("tags-all-only", one(_BUCKET, "audit-evidence", {"tagsAll": _tags()}, provider=aws_provider())),
+    Case(
+        "tags-all-incomplete",
+        one(_BUCKET, "audit-evidence", {"tagsAll": _tags(service=None)}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "tags.service is unset"),),
+    ),
+    Case(
+        "tags-all-unknown-but-inputs-known",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": {"service": "orders"}, "tagsAll": UNKNOWN_OBJECT},
+            provider=aws_provider(default_tags=_tags(service=None)),
+        ),
+    ),
+    # a resource tag overrides a provider default
+    Case(
+        "resource-overrides-placeholder-default",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": {"team": "payments"}},
+            provider=aws_provider(default_tags=_tags(team="todo")),
+        ),
+    ),
+    Case(
+        "resource-override-is-placeholder",
+        one(_BUCKET, "audit-evidence", {"tags": {"team": "TBD"}}, provider=aws_provider(default_tags=_FULL)),
+        violations=(Expect("audit-evidence", "tags.team is 'TBD', a placeholder; expected a real"),),
+    ),
+    # empty values and placeholders, case-insensitively
+    Case(
+        "empty-value",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(team="")}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "tags.team is empty"),),
+    ),
+    Case(
+        "blank-value",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(team="   ")}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "tags.team is empty"),),
+    ),
+    Case(
+        "placeholder-any-case",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": _tags(team="ToDo", domain="N/A", service="ChangeMe")},
+            provider=aws_provider(),
+        ),
+        violations=(
+            Expect("audit-evidence", "tags.team is 'ToDo', a placeholder"),
+            Expect("audit-evidence", "tags.domain is 'N/A', a placeholder"),
+            Expect("audit-evidence", "tags.service is 'ChangeMe', a placeholder"),
+        ),
+    ),
+    Case(
+        "placeholder-word-inside-a-real-value",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": _tags(service="unknown-words-decoder")},
+            provider=aws_provider(),
+        ),
+    ),
+    Case(
+        "custom-placeholders",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(team="xxx")}, provider=aws_provider()),
+        config={"placeholders": ["xxx"]},
+        violations=(Expect("audit-evidence", "tags.team is 'xxx', a placeholder"),),
+    ),
+    # AWS syntax: reserved prefix, lengths, characters
+    Case(
+        "aws-prefix-lookalike-key",
+        one(_BUCKET, "audit-evidence", {"tags": {**_FULL, "aws-account": "prod"}}, provider=aws_provider()),
+    ),
+    Case(
+        "aws-reserved-prefix-key",
+        one(_BUCKET, "audit-evidence", {"tags": {**_FULL, "AWS:createdBy": "me"}}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "tags.AWS:createdBy uses the reserved prefix 'aws:'"),),
+    ),
+    Case(
+        "aws-reserved-prefix-value",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(service="aws:orders")}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "with the reserved prefix 'aws:'"),),
+    ),
+    Case(
+        "longest-value",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(service="o" * 256)}, provider=aws_provider()),
+    ),
+    Case(
+        "too-long-value",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(service="o" * 257)}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "tags.service is 257 characters long; expected at most 256"),),
+    ),
+    Case(
+        "too-long-key",
+        one(_BUCKET, "audit-evidence", {"tags": {**_FULL, "k" * 129: "x"}}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "is 129 characters long; expected a key of at most 128"),),
+    ),
+    Case(
+        "allowed-characters",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": _tags(team="Payments Core/EU_1 = a+b @x.y:z-ä")},
+            provider=aws_provider(),
+        ),
+    ),
+    Case(
+        "invalid-characters",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(team="payments#1;drop")}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "with characters AWS tags do not allow ('#;')"),),
+    ),
+    # allowed values and patterns
+    Case(
+        "allowed-value",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(environment="prod")}, provider=aws_provider()),
+        config={"allowedValues": {"environment": ["dev", "staging", "prod"]}},
+    ),
+    Case(
+        "disallowed-value",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(environment="production")}, provider=aws_provider()),
+        config={"allowedValues": {"environment": ["dev", "staging", "prod"]}},
+        violations=(
+            Expect(
+                "audit-evidence",
+                "tags.environment is 'production', not an allowed value; expected one of 'dev'",
+            ),
+        ),
+    ),
+    Case(
+        "pattern-match",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(team="payments-core")}, provider=aws_provider()),
+        config={"patterns": {"team": "[a-z][a-z0-9-]*"}},
+    ),
+    Case(
+        "pattern-mismatch",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(team="Payments")}, provider=aws_provider()),
+        config={"patterns": {"team": "[a-z][a-z0-9-]*"}},
+        violations=(
+            Expect("audit-evidence", "tags.team is 'Payments', which does not match '[a-z][a-z0-9-]*'"),
+        ),
+    ),
+    Case(
+        "pattern-config-invalid",
+        one(_BUCKET, "audit-evidence", {"tags": _tags()}, provider=aws_provider()),
+        config={"patterns": {"team": "[a-z"}},
+        violations=(
+            Expect("audit-evidence", "config patterns.team '[a-z' is not a valid regular expression"),
+        ),
+    ),
+    Case(
+        "custom-required-keys",
+        one(_BUCKET, "audit-evidence", {"tags": {"CostCenter": "cc-42"}}, provider=aws_provider()),
+        config={"requiredKeys": ["CostCenter"]},
+    ),
+    Case(
+        "custom-required-keys-missing",
+        one(_BUCKET, "audit-evidence", {"tags": _tags()}, provider=aws_provider()),
+        config={"requiredKeys": ["CostCenter"]},
+        violations=(Expect("audit-evidence", "tags.CostCenter is unset"),),
+    ),
+    # Kubernetes: object labels and pod template labels
+    Case("k8s-deployment-labelled", one(_DEPLOYMENT, "orders", _deployment(_FULL, _FULL), provider=_K8S)),
+    Case(
+        "k8s-pod-template-unlabelled",
+        one(_DEPLOYMENT, "orders", _deployment(_FULL, None), provider=_K8S),
+        violations=(
+            Expect(
+                "orders",
+                "spec.template.metadata.labels.team is unset (the Deployment's own labels "
+                "are not copied to its pods)",
+            ),
+        ),
+    ),
+    Case(
+        "k8s-object-unlabelled",
+        one(_DEPLOYMENT, "orders", _deployment({"app": "orders"}, _FULL), provider=_K8S),
+        violations=(
+            Expect("orders", "metadata.labels.team is unset; expected a non-empty cost-allocation label"),
+        ),
+    ),
+    Case(
+        "k8s-configmap-labelled",
+        one(
+            "kubernetes:core/v1:ConfigMap",
+            "orders-config",
+            {"metadata": {"labels": _FULL}, "data": {"a": "b"}},
+            provider=_K8S,
+        ),
+    ),
+    Case(
+        "k8s-configmap-unlabelled",
+        one("kubernetes:core/v1:ConfigMap", "orders-config", {"data": {"a": "b"}}, provider=_K8S),
+        violations=(Expect("orders-config", "metadata.labels.environment is unset"),),
+    ),
+    Case(
+        "k8s-label-value-valid",
+        one(
+            _DEPLOYMENT,
+            "orders",
+            _deployment(_tags(team="payments_core.eu-1"), _tags(team="payments_core.eu-1")),
+            provider=_K8S,
+        ),
+    ),
+    Case(
+        "k8s-label-value-with-space",
+        one(_DEPLOYMENT, "orders", _deployment(_tags(team="payments team"), _FULL), provider=_K8S),
+        violations=(Expect("orders", "metadata.labels.team is 'payments team', not a valid label value"),),
+    ),
+    Case(
+        "k8s-label-value-too-long",
+        one(_DEPLOYMENT, "orders", _deployment(_FULL, _tags(service="s" * 64)), provider=_K8S),
+        violations=(Expect("orders", "spec.template.metadata.labels.service is"),),
+    ),
+    Case(
+        "k8s-label-key-invalid",
+        one(_DEPLOYMENT, "orders", _deployment({**_FULL, "cost center": "x"}, _FULL), provider=_K8S),
+        violations=(Expect("orders", "metadata.labels.cost center is not a valid label key"),),
+    ),
+    Case(
+        "k8s-cronjob-pod-template-labelled",
+        one(conv.K8S_CRONJOB, "nightly-report", _cronjob({}, _FULL), provider=_K8S),
+    ),
+    Case(
+        "k8s-cronjob-job-labels-only",
+        one(conv.K8S_CRONJOB, "nightly-report", _cronjob(_FULL, None), provider=_K8S),
+        violations=(
+            Expect("nightly-report", "spec.jobTemplate.spec.template.metadata.labels.team is unset"),
+        ),
+    ),
+    Case(
+        "k8s-not-checked",
+        one(_DEPLOYMENT, "orders", _deployment({}, None), provider=_K8S),
+        config={"checkKubernetes": False},
+    ),
+    Case(
+        "k8s-labels-unknown",
+        one(_DEPLOYMENT, "orders", _deployment(_FULL, UNKNOWN_OBJECT), provider=_K8S),
+        unverifiable=("orders",),
+    ),
+    # Auto Scaling groups: a tag list, no provider default tags, propagateAtLaunch
+    Case("asg-propagated", one(conv.ASG, "workers", _asg(_asg_tags()), provider=aws_provider())),
+    Case(
+        "asg-not-propagated",
+        one(conv.ASG, "workers", _asg(_asg_tags(propagate=False)), provider=aws_provider()),
+        violations=(
+            Expect(
+                "workers",
+                "tags[team].propagateAtLaunch is false: instances the group launches do not get the key",
+            ),
+        ),
+    ),
+    Case(
+        "asg-default-tags-do-not-apply",
+        one(conv.ASG, "workers", _asg([]), provider=aws_provider(default_tags=_FULL)),
+        violations=(
+            Expect("workers", "tags[team] is unset (Auto Scaling groups get no provider default tags)"),
+        ),
+    ),
+    Case(
+        "asg-placeholder",
+        one(conv.ASG, "workers", _asg(_asg_tags(team="unknown")), provider=aws_provider()),
+        violations=(Expect("workers", "tags[team].value is 'unknown', a placeholder"),),
+    ),
+    Case(
+        "asg-tags-unknown",
+        one(conv.ASG, "workers", _asg(UNKNOWN_ARRAY), provider=aws_provider()),
+        unverifiable=("workers",),
+    ),
+    Case(
+        "asg-propagate-unknown",
+        one(conv.ASG, "workers", _asg(_asg_tags(propagate=UNKNOWN_BOOL)), provider=aws_provider()),
+        unverifiable=("workers",),
+    ),
+    # ECS services: what reaches the tasks
+    Case(
+        "ecs-propagates-service-tags",
+        one(
+            conv.ECS_SERVICE,
+            "orders-svc",
+            {"tags": _tags(), "propagateTags": "SERVICE"},
+            provider=aws_provider(),
+        ),
+    ),
+    Case(
+        "ecs-propagates-task-definition-tags",
+        one(
+            conv.ECS_SERVICE,
+            "orders-svc",
+            {"propagateTags": "TASK_DEFINITION"},
+            provider=aws_provider(default_tags=_FULL),
+        ),
+    ),
+    Case(
+        "ecs-no-propagation",
+        one(conv.ECS_SERVICE, "orders-svc", {"tags": _tags()}, provider=aws_provider()),
+        violations=(
+            Expect("orders-svc", "propagateTags is unset: tasks start without the cost-allocation tags"),
+        ),
+    ),
+    Case(
+        "ecs-propagation-none",
+        one(
+            conv.ECS_SERVICE,
+            "orders-svc",
+            {"tags": _tags(), "propagateTags": "NONE"},
+            provider=aws_provider(),
+        ),
+        violations=(Expect("orders-svc", "propagateTags is 'NONE'"),),
+    ),
+    Case(
+        "ecs-daemon-propagates",
+        one(ECS_DAEMON, "node-agent", {"tags": _tags(), "propagateTags": "DAEMON"}, provider=aws_provider()),
+    ),
+    Case(
+        "ecs-propagation-unknown",
+        one(
+            conv.ECS_SERVICE,
+            "orders-svc",
+            {"tags": _tags(), "propagateTags": UNKNOWN_STRING},
+            provider=aws_provider(),
+        ),
+        unverifiable=("orders-svc",),
+    ),
+    # a secret-looking value in an unrelated tag never reaches a message
+    Case(
+        "secret-in-unrelated-tag",
+        one(_BUCKET, "audit-evidence", {"tags": {**_FULL, "dbPassword": _SECRET}}, provider=aws_provider()),
+        never_shown=(_SECRET,),
+    ),
+    Case(
+        "secret-in-unrelated-tag-of-untagged",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": {"dbPassword": _SECRET}, "tagsAll": {"dbPassword": _SECRET}},
+            provider=aws_provider(default_tags={"token": _SECRET}),
+        ),
+        violations=(Expect("audit-evidence", "tags.team is unset"),),
+        never_shown=(_SECRET,),
+    ),
+    # unknown values: unverifiable, never a violation
+    Case(
+        "tags-unknown",
+        one(_BUCKET, "audit-evidence", {"tags": UNKNOWN_OBJECT}, provider=aws_provider()),
+        unverifiable=("audit-evidence",),
+    ),
+    Case(
+        "tags-unknown-defaults-cover",
+        one(_BUCKET, "audit-evidence", {"tags": UNKNOWN_OBJECT}, provider=aws_provider(default_tags=_FULL)),
+    ),
+    Case(
+        "tag-value-unknown",
+        one(_BUCKET, "audit-evidence", {"tags": _tags(service=UNKNOWN_STRING)}, provider=aws_provider()),
+        unverifiable=("audit-evidence",),
+    ),
+    Case(
+        "default-tags-unknown",
+        (
+            CaseResource(
+                _BUCKET, "audit-evidence", {"tags": {"service": "orders"}}, provider=_UNKNOWN_DEFAULTS
+            ),
+        ),
+        unverifiable=("audit-evidence",),
+    ),
+    Case(
+        "tags-unknown-but-one-default-missing",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": UNKNOWN_OBJECT},
+            provider=aws_provider(default_tags=_tags(team=None)),
+        ),
+        unverifiable=("audit-evidence",),
+    ),
+    # the stack, providers, components and non-taggable types are never flagged
+    Case(
+        "plumbing-and-components-never-flagged",
+        (
+            CaseResource(conv.STACK_TYPE, "case-dev", {}, custom=False),
+            CaseResource(conv.AWS_PROVIDER, "default_7_51_1", {"region": "us-east-1"}),
+            CaseResource(conv.KUBERNETES_PROVIDER, "default_4_34_2", {}),
+            CaseResource("finops:index:Service", "orders", {"contract": {"service": "orders"}}, custom=False),
+            CaseResource(
+                conv.K8S_HELM_CHART_V4, "kube-prometheus", {"chart": "kube-prometheus-stack"}, custom=False
+            ),
+            CaseResource("kubernetes:helm.sh/v3:Chart", "legacy-chart", {}, custom=False),
+            CaseResource(conv.K8S_HELM_RELEASE, "ingress", {"chart": "ingress-nginx"}, provider=_K8S),
+            CaseResource("kubernetes:yaml/v2:ConfigGroup", "manifests", {}, custom=False),
+            CaseResource("kubernetes:yaml:ConfigFile", "manifest", {}, custom=False),
+            CaseResource(
+                "kubernetes:apps/v1:DeploymentPatch",
+                "patch-coredns",
+                {"metadata": {"name": "coredns"}},
+                provider=_K8S,
+            ),
+            CaseResource("kubernetes:core/v1:ConfigMapList", "cms", {"items": []}, provider=_K8S),
+        ),
+    ),
+    Case(
+        "component-child-is-checked",
+        (
+            CaseResource("finops:index:Service", "orders", {}, custom=False),
+            CaseResource(_BUCKET, "orders-artifacts", {}, provider=aws_provider(), parent="orders"),
+        ),
+        violations=(Expect("orders-artifacts", "tags.team is unset"),),
+    ),
+    Case(
+        "non-taggable-types-never-flagged",
+        (
+            CaseResource(
+                "aws:iam/rolePolicy:RolePolicy",
+                "orders-policy",
+                {"role": "orders", "policy": "{}"},
+                provider=aws_provider(),
+            ),
+            CaseResource(
+                "aws:inspector/resourceGroup:ResourceGroup",
+                "scan-targets",
+                {"tags": {"Env": "TODO"}},
+                provider=aws_provider(),
+            ),
+            CaseResource(
+                "aws:devopsguru/resourceCollection:ResourceCollection",
+                "watched",
+                {"tags": {"appBoundaryKey": "DevOps-Guru-app", "tagValues": ["orders"]}},
+                provider=aws_provider(),
+            ),
+        ),
+    ),
+    Case(
+        "taggable-iam-role",
+        one("aws:iam/role:Role", "orders-role", {"assumeRolePolicy": "{}"}, provider=aws_provider()),
+        violations=(Expect("orders-role", "tags.domain is unset"),),
+    ),
+    Case(
+        "excluded-type",
+        one(_BUCKET, "audit-evidence", {}, provider=aws_provider()),
+        config={"excludeTypes": ["aws:s3/*"]},
+    ),
+    # odd shapes never crash
+    Case(
+        "tags-null-and-odd-values",
+        one(
+            _BUCKET,
+            "audit-evidence",
+            {"tags": {**_tags(team=None), "team": None, "environment": 42.0}},
+            provider=aws_provider(),
+        ),
+        violations=(Expect("audit-evidence", "tags.team is unset"),),
+    ),
+    Case(
+        "tags-not-a-map",
+        one(_BUCKET, "audit-evidence", {"tags": ["service", "team"]}, provider=aws_provider()),
+        violations=(Expect("audit-evidence", "tags.service is unset"),),
+    ),
+    # waivers
+    Case(
+        "waiver-valid",
+        one(_BUCKET, "legacy-reports", {}, provider=aws_provider()),
+        config=_waiver(_TODAY + dt.timedelta(days=30)),
+        waived=("legacy-reports",),
+    ),
+    Case(
+        "waiver-expired",
+        one(_BUCKET, "legacy-reports", {}, provider=aws_provider()),
+        config=_waiver(_TODAY - dt.timedelta(days=1)),
+        violations=(Expect("legacy-reports", "not waived: waiver 'FIN-1234' expired on"),),
+    ),
+    Case(
+        "waiver-malformed",
+        one(_BUCKET, "legacy-reports", {}, provider=aws_provider()),
+        config=_waiver(_TODAY + dt.timedelta(days=30), ticket="see slack"),
+        violations=(Expect("legacy-reports", "does not match"),),
+    ),
+)
+
+POLICY: Final = PolicySpec(
+    name=NAME,
+    description="Taggable resources carry the cost-allocation tags (service, team, domain, environment) "
+    "with real, valid values.",
+    blocks="a taggable AWS resource (or any Kubernetes object, and a workload's pod template) lacking a "
+    "required cost-allocation key, or with an empty, placeholder, malformed or disallowed value; "
+    "provider defaultTags and propagated tags (ASG propagateAtLaunch, ECS propagateTags) count",
+    why="Cost Explorer, the CUR and Kubecost/OpenCost can only split the bill by the tags and labels that "
+    "are on the resource that incurs the cost: an untagged or 'TODO'-tagged resource lands in an "
+    "unallocated bucket no team owns, and tags added after the fact do not fix past bills.",
+    fix="Tag through the provider (aws:defaultTags) and finops_components, which label every object from the "
+    "cost contract; set propagate_at_launch=True on ASG tags and propagate_tags on ECS services.",
+    scope="resource",
+    check=check,
+    config=CONFIG,
+    bad_example=BAD_EXAMPLE,
+    good_example=GOOD_EXAMPLE,
+    cases=CASES,
+)
