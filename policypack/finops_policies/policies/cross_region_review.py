@@ -1,0 +1,553 @@
+"""A resource that depends on a resource in another AWS region needs a recorded, unexpired review.
+
+For every AWS resource of the stack the check follows its edges: `dependsOn`, property
+dependencies (the producing resource's region, which also resolves ARNs unknown during preview),
+ARNs with a region anywhere in its inputs (JSON documents included), and region-valued inputs
+(`peerRegion`, `destinationRegion`, `replicas[].regionName`, `regionLists` ...). A resource's
+region is its own `region` input (pulumi-aws v7), else its provider's `region`, else the stack's
+`aws:region` (the default provider's region). Global services (types without a `region` input:
+IAM, CloudFront, Route 53, Organizations ...), Kubernetes and other providers have no AWS region
+and make no edge. An edge between two regions passes only with a valid review from policy config
+(`reviews`), or a review tag on the resource when `allowReviewTags` is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from finops_policies import conventions as conv
+from finops_policies.approvals import Approval, parse_approvals, why_not
+from finops_policies.cases import Case, CaseProvider, CaseResource, Expect, aws_provider, k8s_provider, one
+from finops_policies.findings import Finding
+from finops_policies.policies import _regions
+from finops_policies.resources import ResourceView, StackView
+from finops_policies.spec import APPROVAL_ITEM_SCHEMA, ConfigKey, PolicySpec
+from finops_policies.values import (
+    MISSING,
+    UNKNOWN,
+    UNKNOWN_ARRAY,
+    UNKNOWN_OBJECT,
+    UNKNOWN_STRING,
+    as_bool,
+    is_unknown,
+)
+
+NAME = "cross-region-review"
+
+#: A review is an approval (resources, ticket, approvedBy, expires, reason) plus the two regions.
+REVIEW_ITEM_SCHEMA: Mapping[str, Any] = {
+    **APPROVAL_ITEM_SCHEMA,
+    "properties": {
+        **APPROVAL_ITEM_SCHEMA["properties"],
+        "from": {"type": "string"},
+        "to": {"type": "string"},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A region that cannot be read; resources sharing `key` (e.g. one provider) share it."""
+
+    key: str
+    why: str
+
+
+#: A resource's region: its name, Unresolved, or None for "no AWS region" (global, non-AWS).
+Region = str | Unresolved | None
+
+
+@dataclass(frozen=True)
+class Edge:
+    #: The input (path) that creates the dependency, or "dependsOn".
+    prop: str
+    #: How the message names the other end: "Instance 'ledger-db'", "an sqs ARN", "" for a region name.
+    target: str
+    region: str | Unresolved
+
+
+class _RegionIndex:
+    """Every resource's region, computed at most once per URN."""
+
+    def __init__(self, stack: StackView) -> None:
+        self._cache: dict[str, Region] = {}
+        self.default: str | Unresolved = Unresolved("default provider", "the stack sets no aws:region")
+        for r in stack.resources:
+            if r.type == conv.AWS_PROVIDER and r.name.startswith("default"):
+                region = r.get("region")
+                if isinstance(region, str) and region:
+                    self.default = region
+                    break
+                if region is UNKNOWN:
+                    self.default = Unresolved("default provider", "aws:region is unknown until apply")
+
+    def of(self, r: ResourceView) -> Region:
+        if r.urn not in self._cache:
+            self._cache[r.urn] = self._compute(r)
+        return self._cache[r.urn]
+
+    def _compute(self, r: ResourceView) -> Region:
+        if not r.is_aws or r.is_plumbing or _regions.is_global(r.type):
+            return None
+        own = MISSING if r.type in _regions.REGION_INPUT_NAMES_OTHER_REGION else r.get("region")
+        if isinstance(own, str) and own:
+            return own
+        if own is UNKNOWN:
+            return Unresolved(f"{r.urn}#region", "its region input is unknown until apply")
+        found: str | Unresolved = self.default
+        provider = r.provider
+        if provider is not None:
+            region = provider.region
+            if isinstance(region, str) and region:
+                return region
+            if region is UNKNOWN:
+                found = Unresolved(provider.urn, f"provider '{provider.name}' has an unknown region")
+            elif not provider.name.startswith("default"):
+                # An explicit provider does not read aws:region: AWS_REGION at deploy time decides.
+                found = Unresolved(provider.urn, f"provider '{provider.name}' sets no region")
+        if isinstance(found, Unresolved):
+            arn = r.get("arn")  # AnalyzeStack sees outputs: a created resource's ARN names its region
+            hits = _regions.arns_with_region(arn) if isinstance(arn, str) else []
+            if hits:
+                return hits[0][2]
+        return found
+
+
+def _describe(r: ResourceView) -> str:
+    return f"{r.type.rsplit(':', 1)[-1]} '{r.name}'"
+
+
+def _path(parts: Path) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+Path = tuple[str | int, ...]
+
+
+def _walk_strings(value: Any, parts: Path, key: str) -> Iterator[tuple[Path, str, str]]:
+    """(path, nearest key, string) for every string in a plain value."""
+    if isinstance(value, str):
+        yield parts, key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk_strings(v, (*parts, k), k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk_strings(v, (*parts, i), key)
+
+
+def _edges(r: ResourceView, stack: StackView, regions: _RegionIndex, by_arn: Mapping[str, str]) -> list[Edge]:
+    by_urn = stack.by_urn
+    edges: list[Edge] = []
+    seen: set[tuple[str, str]] = set()  # (target identity, prop) so one input is not counted twice
+    targets_seen: set[str] = set()
+
+    def add(prop: str, identity: str, target: str, region: Region) -> None:
+        if region is None or (identity, prop) in seen:
+            return
+        seen.add((identity, prop))
+        targets_seen.add(identity)
+        edges.append(Edge(prop, target, region))
+
+    props = r.get()
+    if isinstance(props, dict):
+        for key, value in props.items():
+            if key in {"arn", "id", "tags", "tagsAll", "urn"}:
+                continue  # the resource's own identity, and tags, name no dependency
+            if key == "region" and r.type not in _regions.REGION_INPUT_NAMES_OTHER_REGION:
+                continue
+            for parts, nearest, text in _walk_strings(value, (key,), key):
+                path = _path(parts)
+                if _regions.is_region_key(nearest) and _regions.is_region(text):
+                    add(path, f"region:{text}", "", text)
+                    continue
+                for arn, service, region in _regions.arns_with_region(text):
+                    producer = by_urn.get(by_arn.get(arn, ""))
+                    if producer is not None and producer.urn != r.urn:
+                        placed = regions.of(producer)
+                        where = placed if isinstance(placed, str) else region
+                        add(path, producer.urn, _describe(producer), where)
+                    elif producer is None:
+                        add(path, f"arn:{arn}", f"an {service} ARN", region)
+    for prop, urns in r.property_dependencies.items():
+        for urn in urns:
+            dep = by_urn.get(urn)
+            if dep is not None and dep.urn != r.urn and urn not in targets_seen:
+                add(prop, urn, _describe(dep), regions.of(dep))
+    property_urns = {u for urns in r.property_dependencies.values() for u in urns}
+    for urn in r.dependencies:
+        dep = by_urn.get(urn)
+        if dep is not None and dep.urn != r.urn and urn not in property_urns and urn not in targets_seen:
+            add("dependsOn", urn, _describe(dep), regions.of(dep))
+    return edges
+
+
+def _same(a: str | Unresolved, b: str | Unresolved) -> bool | None:
+    """True/False when known, None when the verdict needs a region unknown until apply."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if isinstance(a, Unresolved) and isinstance(b, Unresolved) and a.key == b.key:
+        return True
+    return None
+
+
+def _review_problems(review: Approval) -> tuple[str, ...]:
+    problems = list(review.problems)
+    for key in ("from", "to"):
+        if not isinstance(review.extra.get(key), str) or not review.extra[key].strip():
+            problems.append(f"has no '{key}' region")
+    return tuple(problems)
+
+
+def _region_matches(pattern: object, region: str) -> bool:
+    return isinstance(pattern, str) and bool(pattern.strip()) and fnmatch.fnmatchcase(region, pattern.strip())
+
+
+def _ticket_ok(ticket: str, pattern: str) -> bool:
+    try:
+        return re.fullmatch(pattern, ticket) is not None
+    except re.error:
+        return re.fullmatch(conv.DEFAULT_TICKET_PATTERN, ticket) is not None
+
+
+def _review_tag(r: ResourceView) -> Any:
+    for key in ("tags", "tagsAll"):
+        value = r.get(key, conv.CROSS_REGION_REVIEW_TAG)
+        if value is not MISSING:
+            return value
+    return MISSING
+
+
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
+    regions = _RegionIndex(stack)
+    pattern = str(config.get("ticketPattern") or conv.DEFAULT_TICKET_PATTERN)
+    reviews = parse_approvals(config.get("reviews"), pattern)
+    problems = {id(review): _review_problems(review) for review in reviews}
+    allow_tags = as_bool(config.get("allowReviewTags")) is True
+    tag_key = conv.CROSS_REGION_REVIEW_TAG
+    by_arn: dict[str, str] = {}
+    for r in stack.resources:
+        arn = r.get("arn") if r.is_aws else MISSING
+        if isinstance(arn, str) and arn.startswith("arn:"):
+            by_arn[arn] = r.urn
+
+    for r in stack.resources:
+        own = regions.of(r)
+        if own is None:
+            continue
+        by_region: dict[str, list[Edge]] = {}
+        unknown: list[Edge] = []
+        for edge in _edges(r, stack, regions, by_arn):
+            same = _same(own, edge.region)
+            if same is None:
+                unknown.append(edge)
+            elif not same and isinstance(edge.region, str):
+                top = edge.prop.split(".", 1)[0].split("[", 1)[0]
+                home = _regions.HOME_REGION_BY_DESIGN.get((r.type, top))
+                if home != edge.region:
+                    by_region.setdefault(edge.region, []).append(edge)
+        if unknown:
+            yield _unverifiable(r, own, unknown)
+        if not by_region or not isinstance(own, str):
+            continue
+        tag = _review_tag(r)
+        for other, edges in by_region.items():
+            matching = [
+                v for v in reviews
+                if v.matches(r.urn, r.name)
+                and _region_matches(v.extra.get("from"), own)
+                and _region_matches(v.extra.get("to"), other)
+            ]
+            if any(not problems[id(v)] for v in matching):
+                continue
+            notes: list[str] = []
+            if matching:
+                invalid = [_with_problems(v, problems[id(v)]) for v in matching]
+                notes.append(f"not reviewed: review {why_not(invalid)}")
+            else:
+                elsewhere = [v for v in reviews if v.matches(r.urn, r.name)]
+                if elsewhere:
+                    spans = ", ".join(f"{v.label()} covers {v.extra.get('from')} → {v.extra.get('to')}"
+                                      for v in elsewhere)
+                    notes.append(f"review {spans}, not {own} → {other}")
+            if tag is not MISSING:
+                if not allow_tags:
+                    notes.append(f"tag {tag_key} is ignored: allowReviewTags is off")
+                elif isinstance(tag, str) and _ticket_ok(tag.strip(), pattern):
+                    continue
+                elif is_unknown(tag):
+                    yield _unverifiable(r, own, edges, why=f"tag {tag_key} is unknown until apply")
+                    continue
+                else:
+                    notes.append(f"tag {tag_key} does not hold a ticket matching {pattern!r}")
+            yield _violation(r, own, other, edges, notes)
+
+
+def _with_problems(review: Approval, problems: Sequence[str]) -> Approval:
+    return Approval(review.resources, review.ticket, review.approved_by, review.expires, review.reason,
+                    tuple(problems), review.extra)
+
+
+def _props(edges: Sequence[Edge]) -> str:
+    return ", ".join(dict.fromkeys(e.prop for e in edges))
+
+
+def _violation(r: ResourceView, own: str, other: str, edges: Sequence[Edge], notes: Sequence[str]) -> Finding:
+    targets = ", ".join(dict.fromkeys(e.target for e in edges if e.target))
+    found = f"→ {targets} in {other}" if targets else f"→ {other}"
+    found += f", but '{r.name}' is in {own}"
+    if notes:
+        found += f" ({'; '.join(notes)})"
+    review = (f'{{"from": "{own}", "to": "{other}", "resources": ["{r.name}"], "ticket": "<TICKET-123>", '
+              f'"approvedBy": "<reviewer>", "expires": "<YYYY-MM-DD>"}}')
+    return Finding(
+        r.urn, r.type, r.name, _props(edges), found,
+        f"dependencies within {own}, or a valid review from {own} to {other} covering '{r.name}'",
+        f"co-locate both resources in one region, or record a review in the {NAME} policy config: {review}",
+    )
+
+
+def _unverifiable(r: ResourceView, own: str | Unresolved, edges: Sequence[Edge], why: str = "") -> Finding:
+    reasons = [x.why for x in (own, *(e.region for e in edges)) if isinstance(x, Unresolved)]
+    if why:
+        reasons.append(why)
+    ends = ", ".join(dict.fromkeys(
+        f"{e.target or 'a region'} ({e.region if isinstance(e.region, str) else 'unknown region'})"
+        for e in edges
+    ))
+    here = own if isinstance(own, str) else "an unknown region"
+    return Finding(
+        r.urn, r.type, r.name, _props(edges),
+        f"→ {ends} from '{r.name}' in {here} cannot be compared ({'; '.join(dict.fromkeys(reasons))})",
+        "both ends in one region, or a valid cross-region review", "", unverifiable=True,
+    )
+
+
+BAD_EXAMPLE = '''\
+"""A read replica in eu-west-1 of a database in us-east-1 (the stack's region), with no review."""
+import pulumi
+import pulumi_aws as aws
+
+primary = aws.rds.Instance(
+    "ledger-db",
+    engine="postgres",
+    instance_class="db.t4g.medium",
+    allocated_storage=20,
+    username="ledger",
+    manage_master_user_password=True,
+    backup_retention_period=7,
+    skip_final_snapshot=True,
+)
+eu = aws.Provider("eu", region="eu-west-1")
+aws.rds.Instance(
+    "ledger-replica",
+    replicate_source_db=primary.arn,
+    instance_class="db.t4g.medium",
+    skip_final_snapshot=True,
+    opts=pulumi.ResourceOptions(provider=eu),
+)
+'''
+
+GOOD_EXAMPLE = '''\
+"""The read replica stays in the primary's region (the stack's aws:region)."""
+import pulumi_aws as aws
+
+primary = aws.rds.Instance(
+    "ledger-db",
+    engine="postgres",
+    instance_class="db.t4g.medium",
+    allocated_storage=20,
+    username="ledger",
+    manage_master_user_password=True,
+    backup_retention_period=7,
+    skip_final_snapshot=True,
+)
+aws.rds.Instance(
+    "ledger-replica",
+    replicate_source_db=primary.identifier,
+    instance_class="db.t4g.medium",
+    skip_final_snapshot=True,
+)
+'''
+
+# --- cases ---------------------------------------------------------------------------------------
+_US = aws_provider("us-east-1")
+_EU = aws_provider("eu-west-1", name="eu")
+#: An explicit provider whose region comes from AWS_REGION at deploy time: nothing in its inputs.
+_NO_REGION = CaseProvider(conv.AWS_PROVIDER, "from-env", {"skipCredentialsValidation": "false"})
+_ACCOUNT = "123456789012"
+_PRIMARY_ARN = f"arn:aws:rds:us-east-1:{_ACCOUNT}:db:ledger-db"
+_NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+_LAST_MONTH = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+_PRIMARY = CaseResource(conv.RDS_INSTANCE, "ledger-db", {"engine": "postgres", "arn": _PRIMARY_ARN}, _US)
+
+
+def _replica(provider: Any = _EU, props: Mapping[str, Any] | None = None, **kw: Any) -> CaseResource:
+    """A read replica whose source ARN is unknown in preview: only its property dependency tells."""
+    return CaseResource(conv.RDS_INSTANCE, "ledger-replica",
+                        props if props is not None else {"replicateSourceDb": UNKNOWN_STRING},
+                        provider, property_dependencies={"replicateSourceDb": ("ledger-db",)}, **kw)
+
+
+def _review(**changes: Any) -> dict[str, Any]:
+    review = {"from": "eu-west-1", "to": "us-east-1", "resources": ["ledger-*"], "ticket": "ARB-1042",
+              "approvedBy": "architecture-review-board", "expires": _NEXT_YEAR, "reason": "DR read replica"}
+    review.update(changes)
+    return {k: v for k, v in review.items() if v is not None}
+
+
+_CROSS = "replicateSourceDb → Instance 'ledger-db' in us-east-1, but 'ledger-replica' is in eu-west-1"
+_TAGGED = {"replicateSourceDb": UNKNOWN_STRING, "tags": {conv.CROSS_REGION_REVIEW_TAG: "ARB-1042"}}
+
+CASES = (
+    Case("replica-in-the-same-region", (_PRIMARY, _replica(_US))),
+    Case("unknown-arn-resolved-through-property-dependency", (_PRIMARY, _replica()),
+         violations=(Expect("ledger-replica", _CROSS),)),
+    Case("known-arn-resolved-to-its-resource",
+         (_PRIMARY,
+          CaseResource(conv.RDS_INSTANCE, "ledger-replica", {"replicateSourceDb": _PRIMARY_ARN}, _EU)),
+         violations=(Expect("ledger-replica", _CROSS),), never_shown=(_ACCOUNT,)),
+    Case("per-resource-region-input-wins-over-provider",
+         (_PRIMARY, _replica(_US, {"replicateSourceDb": UNKNOWN_STRING, "region": "eu-west-1"})),
+         violations=(Expect("ledger-replica", _CROSS),)),
+    Case("stack-region-from-the-default-provider",
+         (CaseResource(conv.AWS_PROVIDER, "default_7_51_1", {"region": "us-east-1", "version": "7.51.1"}),
+          CaseResource(conv.RDS_INSTANCE, "ledger-db", {"engine": "postgres"}),
+          _replica()),
+         violations=(Expect("ledger-replica", _CROSS),)),
+    Case("explicit-second-provider-dependency-via-depends-on",
+         (CaseResource("aws:sqs/queue:Queue", "orders-dlq", {}, _US),
+          CaseResource("aws:lambda/function:Function", "orders-worker", {"runtime": "python3.12"}, _EU,
+                       depends_on=("orders-dlq",))),
+         violations=(Expect("orders-worker", "dependsOn → Queue 'orders-dlq' in us-east-1, "
+                                             "but 'orders-worker' is in eu-west-1"),)),
+    Case("arn-of-another-region-in-an-input",
+         one("aws:sns/topicSubscription:TopicSubscription", "orders-fanout",
+             {"protocol": "sqs", "endpoint": f"arn:aws:sqs:eu-west-1:{_ACCOUNT}:orders",
+              "topic": f"arn:aws:sns:us-east-1:{_ACCOUNT}:orders"}, provider=_US),
+         violations=(Expect("orders-fanout", "endpoint → an sqs ARN in eu-west-1, but 'orders-fanout' is in "
+                                             "us-east-1"),),
+         never_shown=(_ACCOUNT,)),
+    Case("arn-inside-a-json-document",
+         one("aws:sqs/queue:Queue", "orders",
+             {"redrivePolicy": f'{{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:{_ACCOUNT}:orders-dlq",'
+                               '"maxReceiveCount":5}'}, provider=_US),
+         violations=(Expect("orders", "redrivePolicy → an sqs ARN in eu-west-1"),), never_shown=(_ACCOUNT,)),
+    Case("peering-peer-region",
+         one("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "core-to-eu",
+             {"vpcId": "vpc-1", "peerVpcId": "vpc-2", "peerRegion": "eu-west-1"}, provider=_US),
+         violations=(Expect("core-to-eu", "peerRegion → eu-west-1, but 'core-to-eu' is in us-east-1"),)),
+    Case("peering-in-its-own-region",
+         one("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "core-to-shared",
+             {"peerRegion": "us-east-1", "peerVpcId": "vpc-2"}, provider=_US)),
+    Case("global-table-replica-regions",
+         one("aws:dynamodb/table:Table", "sessions",
+             {"replicas": [{"regionName": "eu-west-1"}, {"regionName": "us-east-1"}]}, provider=_US),
+         violations=(Expect("sessions", "replicas[0].regionName → eu-west-1"),)),
+    Case("global-services-make-no-edge",
+         (CaseResource("aws:iam/role:Role", "replicator",
+                       {"arn": f"arn:aws:iam::{_ACCOUNT}:role/replicator"}, _US),
+          CaseResource("aws:s3/bucket:Bucket", "ledger-eu", {"arn": "arn:aws:s3:::ledger-eu"}, _EU),
+          CaseResource(conv.S3_REPLICATION, "ledger-replication",
+                       {"role": f"arn:aws:iam::{_ACCOUNT}:role/replicator",
+                        "rules": [{"destination": {"bucket": "arn:aws:s3:::ledger-eu"}}]}, _EU,
+                       property_dependencies={"role": ("replicator",)}),
+          CaseResource("aws:cloudfront/distribution:Distribution", "cdn",
+                       {"viewerCertificate": {
+                           "acmCertificateArn": f"arn:aws:acm:us-east-1:{_ACCOUNT}:certificate/x"}},
+                       _EU, property_dependencies={"origins": ("ledger-eu",)}))),
+    Case("s3-replication-to-a-bucket-in-another-region",
+         (CaseResource("aws:s3/bucket:Bucket", "ledger", {"arn": "arn:aws:s3:::ledger"}, _US),
+          CaseResource("aws:s3/bucket:Bucket", "ledger-eu", {"arn": "arn:aws:s3:::ledger-eu"}, _EU),
+          CaseResource(conv.S3_REPLICATION, "ledger-replication",
+                       {"bucket": "ledger", "rules": [{"destination": {"bucket": UNKNOWN_STRING}}]}, _US,
+                       property_dependencies={"bucket": ("ledger",), "rules": ("ledger-eu",)})),
+         violations=(Expect("ledger-replication", "rules → Bucket 'ledger-eu' in eu-west-1"),)),
+    Case("edge-certificate-must-live-in-us-east-1",
+         one("aws:apigateway/domainName:DomainName", "api-domain",
+             {"certificateArn": f"arn:aws:acm:us-east-1:{_ACCOUNT}:certificate/abc"}, provider=_EU)),
+    Case("kubernetes-has-no-aws-region",
+         (_PRIMARY,
+          CaseResource(conv.K8S_DEPLOYMENT, "ledger-api", {"spec": UNKNOWN_OBJECT}, k8s_provider(),
+                       property_dependencies={"spec": ("ledger-db",)}))),
+    Case("valid-review", (_PRIMARY, _replica()), config={"reviews": [_review()]}),
+    Case("review-names-the-resource-by-urn", (_PRIMARY, _replica()),
+         config={"reviews": [_review(resources=["urn:pulumi:*::ledger-replica"])]}),
+    Case("expired-review", (_PRIMARY, _replica()), config={"reviews": [_review(expires=_LAST_MONTH)]},
+         violations=(Expect("ledger-replica", f"not reviewed: review 'ARB-1042' expired on {_LAST_MONTH}"),)),
+    Case("review-with-a-malformed-ticket", (_PRIMARY, _replica()),
+         config={"reviews": [_review(ticket="arb 1042")]},
+         violations=(Expect("ledger-replica", "ticket 'arb 1042' does not match"),)),
+    Case("review-without-approver", (_PRIMARY, _replica()), config={"reviews": [_review(approvedBy=None)]},
+         violations=(Expect("ledger-replica", "has no approvedBy"),)),
+    Case("review-for-the-other-direction", (_PRIMARY, _replica()),
+         config={"reviews": [_review(**{"from": "us-east-1", "to": "eu-west-1"})]},
+         violations=(Expect("ledger-replica",
+                            "'ARB-1042' covers us-east-1 → eu-west-1, not eu-west-1 → us-east-1"),)),
+    Case("review-for-other-resources", (_PRIMARY, _replica()),
+         config={"reviews": [_review(resources=["orders-*"])]},
+         violations=(Expect("ledger-replica", _CROSS),)),
+    Case("review-ticket-pattern-from-config", (_PRIMARY, _replica()),
+         config={"ticketPattern": r"^CHG[0-9]{6}$", "reviews": [_review(ticket="CHG004211")]}),
+    Case("review-tag-ignored-by-default", (_PRIMARY, _replica(props=_TAGGED)),
+         violations=(Expect("ledger-replica", "allowReviewTags is off"),)),
+    Case("review-tag-allowed-by-config", (_PRIMARY, _replica(props=_TAGGED)),
+         config={"allowReviewTags": True}),
+    Case("review-tag-without-a-ticket", (_PRIMARY, _replica(props={**_TAGGED, "tags": {
+             conv.CROSS_REGION_REVIEW_TAG: "approved"}})), config={"allowReviewTags": True},
+         violations=(Expect("ledger-replica", "does not hold a ticket matching"),)),
+    Case("provider-region-unknown-until-apply",
+         (_PRIMARY, _replica(aws_provider(UNKNOWN_STRING, name="dr"))),
+         unverifiable=("ledger-replica", "ledger-db"), note="the unverifiable message names both ends"),
+    Case("explicit-provider-without-region",
+         (_PRIMARY, _replica(_NO_REGION)), unverifiable=("ledger-replica", "ledger-db")),
+    Case("same-provider-without-region-is-one-region",
+         (CaseResource(conv.RDS_INSTANCE, "ledger-db", {"engine": "postgres"}, _NO_REGION),
+          _replica(_NO_REGION))),
+    Case("unknowns-at-any-depth",
+         one("aws:dynamodb/table:Table", "sessions",
+             {"replicas": UNKNOWN_ARRAY, "tags": UNKNOWN_STRING, "region": "us-east-1"}, provider=_US)),
+    Case("waived", (_PRIMARY, _replica()), waived=("ledger-replica",), config={"waivers": [
+        {"resources": ["ledger-replica"], "ticket": "FIN-7", "reason": "migration", "approvedBy": "platform",
+         "expires": _NEXT_YEAR}]}),
+    Case("expired-waiver", (_PRIMARY, _replica()), config={"waivers": [
+        {"resources": ["ledger-replica"], "ticket": "FIN-7", "reason": "migration", "approvedBy": "platform",
+         "expires": _LAST_MONTH}]},
+         violations=(Expect("ledger-replica", "not waived: waiver 'FIN-7' expired"),)),
+)
+
+POLICY = PolicySpec(
+    name=NAME,
+    description="A dependency on a resource in another AWS region needs a recorded, unexpired review.",
+    blocks="a resource depending (dependsOn, property dependencies, ARNs in inputs, replication/peering "
+           "targets) on a resource in another region, with no valid review (ticket, approver, unexpired)",
+    why="Every cross-region edge pays inter-region data transfer on each byte, doubles the failure domains a "
+        "request crosses, and is easy to add by accident (a second provider, a copied ARN). Some are right "
+        "(DR replicas, global tables): those deserve a deliberate, time-boxed decision on record.",
+    fix="Create both resources through the same provider/region, or record a review in this policy's config: "
+        "`reviews: [{from, to, resources: [glob], ticket, approvedBy, expires}]`.",
+    scope="stack",
+    check=check,
+    config={
+        "reviews": ConfigKey(
+            {"type": "array", "items": REVIEW_ITEM_SCHEMA, "default": []},
+            "Approved cross-region dependencies: `{from, to (region globs), resources: [name or URN glob], "
+            "ticket, approvedBy, expires: YYYY-MM-DD, reason}`; `from` is the dependent resource's region.",
+        ),
+        "allowReviewTags": ConfigKey(
+            {"type": "boolean", "default": False},
+            f"Also accept a `{conv.CROSS_REGION_REVIEW_TAG}: <ticket>` tag on the resource (self-service).",
+        ),
+    },
+    bad_example=BAD_EXAMPLE,
+    good_example=GOOD_EXAMPLE,
+    cases=CASES,
+)
