@@ -81,13 +81,13 @@ def merge(policies: list[PolicyInfo], initial: Mapping[str, Any], given: Mapping
         level: str | None = info.enforcement
         props = _defaults(info.config_schema)
         for layer, where in ((initial, "the pack's initial config"), (given, source)):
+            if layer is given and all_level is not None:
+                level = all_level
             if name in layer:
                 layer_level, layer_props = _split(layer[name], f"{where}: {name}")
                 _check_level(layer_level, f"{where}: {name}")
                 level = layer_level or level
                 props.update(layer_props)
-            elif layer is given and all_level is not None:
-                level = all_level
         _validate(name, info.config_schema, props, source)
         out[name] = EffectiveConfig(level or "advisory", props)
     return out

@@ -26,11 +26,21 @@ def needs_team_tag(args, report_violation):
         report_violation(f"bucket {args.name} has no {key} tag (provider {args.provider.name if args.provider else None}, region {region})")
 
 
+def plain(value):
+    from collections.abc import Mapping, Sequence
+
+    if isinstance(value, Mapping):
+        return {k: plain(value[k]) for k in value}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [plain(v) for v in value]
+    return value
+
+
 def echo_everything(args, report_violation):
     # Reports every resource it sees, with its parent and provider, so tests can check the stream.
     provider = args.provider.urn if args.provider is not None else "-"
     report_violation(f"seen {args.resource_type} {args.name} parent={args.opts.parent} provider={provider} "
-                     f"props={json.dumps(dict(args.props), sort_keys=True, default=str)}")
+                     f"props={json.dumps(plain(args.props), sort_keys=True, default=str)}")
 
 
 def graph(args, report_violation):

@@ -1,0 +1,3 @@
+def build_second():
+    settings = {"replicas": 3}
+    return settings["replica_count"]
