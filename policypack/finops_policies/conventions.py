@@ -141,3 +141,12 @@ DEFAULT_MAX_DEBUG_DAYS: Final = 30
 LAMBDA_FUNCTION: Final = "aws:lambda/function:Function"
 APPAUTOSCALING_TARGET: Final = "aws:appautoscaling/target:Target"
 KEDA_SCALED_OBJECT: Final = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+
+# --- appended for bounded-db-pool --------------------------------------------------------------
+#: Annotation (on a workload or its pod template) naming the database resource(s) it connects
+#: to, by Pulumi resource name or DB identifier, comma-separated; for links no dependency shows.
+DB_TARGET_ANNOTATION: Final = "finops.dev/db"
+RDS_PROXY_TARGET: Final = "aws:rds/proxyTarget:ProxyTarget"
+RDS_PROXY_DEFAULT_TARGET_GROUP: Final = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
+K8S_SECRET: Final = "kubernetes:core/v1:Secret"
+K8S_CONFIGMAP: Final = "kubernetes:core/v1:ConfigMap"
