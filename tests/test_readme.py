@@ -1,0 +1,33 @@
+"""The README's promises: its two commands are what CI runs, and its generated tables are fresh."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from finops_guard.docs import README_POLICIES_BEGIN, README_POLICIES_END, readme_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"```bash\n(.+?)\n```", README.split("---", 1)[0])
+
+
+def test_readme_starts_with_setup_and_test_commands():
+    setup, tests = readme_commands()
+    assert "pip install" in setup and "finops-guard preview" in setup
+    assert "pytest" in tests
+
+
+def test_ci_runs_the_readme_commands_verbatim():
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    setup, tests = readme_commands()
+    assert ci.index(setup) < ci.index(tests)
+
+
+def test_policy_tables_are_fresh():
+    start = README.index(README_POLICIES_BEGIN)
+    end = README.index(README_POLICIES_END) + len(README_POLICIES_END)
+    assert README[start:end] == readme_tables(), "run `python -m finops_guard.docs` to regenerate"
