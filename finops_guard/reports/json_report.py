@@ -1,0 +1,69 @@
+"""The JSON report, the interface scripts build on (its keys are promised in the README).
+
+```
+{"stack", "project", "policyPack": {"name", "version"}, "resources": N,
+ "summary": {"mandatory", "advisory", "waived", "unverifiable"},
+ "violations": [{"policy", "enforcement", "urn", "type", "name", "property", "message", "waiver",
+                 "state", "location": {"file", "line"} | null, "related": [{"file", "line"}]}],
+ "passed", "durationSeconds"}
+```
+Every finding is listed, waived and unverifiable ones too, with its `state`. File paths are
+relative to the working directory when under it, absolute otherwise (as in the text report).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from finops_guard.model import RunResult, SourceLocation
+
+from ._common import PathStyle, Scrubber, ordered_findings, sanitize, secret_values
+
+
+def _location(location: SourceLocation, paths: PathStyle) -> dict[str, Any]:
+    return {"file": paths.shown(location.file), "line": location.line}
+
+
+def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, Any]:
+    """The report as plain data (what `render(result, "json")` serialises)."""
+    paths = PathStyle.from_base(base_dir)
+    scrub = Scrubber(secret_values(result))
+    summary = result.summary
+    violations = [
+        {
+            "policy": finding.policy,
+            "enforcement": finding.enforcement,
+            "urn": sanitize(finding.urn),
+            "type": finding.type,
+            "name": sanitize(finding.name),
+            "property": finding.property,
+            "message": scrub(finding.message),
+            "waiver": {key: scrub(value) for key, value in finding.waiver.items()}
+            if finding.waiver
+            else None,
+            "state": finding.state,
+            "location": _location(finding.location, paths) if finding.location else None,
+            "related": [_location(loc, paths) for loc in finding.related],
+        }
+        for finding in ordered_findings(result)
+    ]
+    return {
+        "stack": result.stack,
+        "project": result.project,
+        "policyPack": {"name": result.pack_name, "version": result.pack_version},
+        "resources": len(result.resources),
+        "summary": {
+            "mandatory": summary.mandatory,
+            "advisory": summary.advisory,
+            "waived": summary.waived,
+            "unverifiable": summary.unverifiable,
+        },
+        "violations": violations,
+        "passed": result.passed,
+        "durationSeconds": round(result.duration_seconds, 3),
+    }
+
+
+def render_json(result: RunResult, *, base_dir: str | None = None) -> str:
+    return json.dumps(report_dict(result, base_dir=base_dir), indent=2, ensure_ascii=False) + "\n"
