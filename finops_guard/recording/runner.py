@@ -73,7 +73,9 @@ def record_program(
     }
     read_fd, write_fd = os.pipe()
     spec["outFd"] = write_fd
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+    # The project name in the spec's file name makes the recorder findable in a process list.
+    with tempfile.NamedTemporaryFile("w", prefix=f"finops-guard-{project.name}-", suffix=".json",
+                                     delete=False) as fh:
         json.dump(spec, fh)
         spec_path = fh.name
     env = dict(os.environ)
@@ -89,6 +91,8 @@ def record_program(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             pass_fds=(write_fd,),
+            # Its own session: Ctrl-C reaches only us, and we stop the program cleanly.
+            start_new_session=True,
         )
     except OSError as exc:
         os.close(read_fd)
