@@ -658,7 +658,7 @@ CONFIG: Final = {
 BAD_EXAMPLE: Final = """\
 import pulumi_aws as aws
 
-# No cost-allocation tags and no provider default tags: nobody can say whose bill this is.
+# A placeholder team, three keys missing, no provider default tags: nobody can say whose bill this is.
 aws.s3.Bucket("audit-evidence", tags={"team": "TODO"})
 """
 

@@ -1,0 +1,331 @@
+"""cost-allocation-tags beyond its cases: message shape, config schema, scope, robustness, the engine."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from finops_policies import conventions as conv
+from finops_policies.cases import Case, CaseProvider, CaseResource, aws_provider, k8s_provider
+from finops_policies.harness import run_case
+from finops_policies.policies import cost_allocation_tags as cat
+from finops_policies.resources import ResourceView
+from finops_policies.values import UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_OBJECT, UNKNOWN_STRING
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = cat.POLICY
+FULL = {"service": "orders", "team": "payments", "domain": "commerce", "environment": "prod"}
+
+
+def test_message_reads_as_specified():
+    case = Case(
+        "spec-example",
+        (
+            CaseResource(
+                conv.S3_BUCKET, "audit-evidence", {"tags": {**FULL, "team": None}}, provider=aws_provider()
+            ),
+        ),
+    )
+    outcome = run_case(SPEC, case)
+    assert [m for _, m in outcome.violations] == [
+        "Bucket 'audit-evidence': tags.team is unset (no resource tag, no provider default tag); expected a "
+        'non-empty cost-allocation value. Fix: add tags={"team": ...} or set aws:defaultTags / use '
+        "finops_components tagging"
+    ]
+
+
+def test_config_defaults_follow_the_conventions_and_their_schemas():
+    defaults = SPEC.effective_config(None)
+    assert defaults["requiredKeys"] == list(conv.REQUIRED_TAG_KEYS)
+    assert set(defaults["placeholders"]) == set(conv.PLACEHOLDER_VALUES)
+    assert defaults["checkKubernetes"] is True
+    for key, spec in SPEC.all_config.items():
+        jsonschema.validate(spec.default, spec.schema)
+        assert spec.doc.strip(), key
+    parsed = cat.settings(defaults)
+    assert parsed.required == conv.REQUIRED_TAG_KEYS
+    assert cat.settings(dict(defaults)) is parsed  # normalised once per distinct config
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("allowedValues", {"environment": "prod"}),
+        ("requiredKeys", "team"),
+        ("patterns", {"team": 3}),
+        ("checkKubernetes", "yes"),
+        ("excludeTypes", [1]),
+    ],
+)
+def test_schema_rejects_malformed_config(key, value):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(value, SPEC.all_config[key].schema)
+
+
+def _kubernetes_tokens() -> list[str]:
+    # Read the SDK's registry from source: importing pulumi_kubernetes is not needed for a list of names.
+    origin = importlib.util.find_spec("pulumi_kubernetes").origin
+    text = Path(origin).read_text(encoding="utf-8")
+    registry = json.loads(re.search(r'resource_modules="""\s*(\[.*?\])\s*"""', text, re.S).group(1))
+    return [token for module in registry for token in module["classes"]]
+
+
+def test_kubernetes_objects_are_every_kind_but_components_lists_and_patches():
+    tokens = _kubernetes_tokens()
+    objects = {t for t in tokens if cat.is_kubernetes_object(t)}
+    assert {
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:batch/v1:CronJob",
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:core/v1:ConfigMap",
+    } <= objects
+    rest = set(tokens) - objects
+    assert all(
+        t.endswith(("List", "Patch")) or t.split(":")[1].split("/")[0] in {"helm.sh", "yaml", "kustomize"}
+        for t in rest
+    )
+    for component in (
+        "kubernetes:helm.sh/v4:Chart",
+        "kubernetes:helm.sh/v3:Chart",
+        "kubernetes:helm.sh/v3:Release",
+        "kubernetes:yaml/v2:ConfigGroup",
+        "kubernetes:yaml:ConfigFile",
+        "kubernetes:kustomize:Directory",
+    ):
+        assert not cat.is_kubernetes_object(component)
+    assert cat.is_kubernetes_object(conv.K8S_PROMETHEUS_CR)  # custom resources are objects too
+
+
+class Recording(Mapping[str, Any]):
+    """Props that remember which top-level keys a check read."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return self.data[key]
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return key in self.data
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("a check must not walk all props")
+
+    def __len__(self) -> int:
+        raise AssertionError("a check must not walk all props")
+
+
+BIG = {f"p{i}": {"nested": list(range(50))} for i in range(200)}
+
+
+@pytest.mark.parametrize(
+    ("type_", "wanted"),
+    [
+        ("aws:iam/rolePolicy:RolePolicy", set()),
+        (conv.STACK_TYPE, set()),
+        ("finops:index:Service", set()),
+        (conv.S3_BUCKET, {"tags", "tagsAll"}),
+        (conv.ECS_SERVICE, {"tags", "tagsAll", "propagateTags"}),
+        (conv.ASG, {"tags"}),
+        (conv.K8S_CRONJOB, {"metadata", "spec"}),
+    ],
+)
+def test_reads_only_the_props_it_needs(type_, wanted):
+    props = Recording({**BIG, "tags": dict(FULL)})
+    view = ResourceView(type_, "r", f"urn:pulumi:dev::p::{type_}::r", props)
+    list(cat.check(view, SPEC.effective_config(None)))
+    assert props.read <= wanted
+
+
+def test_unknown_tags_all_and_missing_provider():
+    view = ResourceView(conv.S3_BUCKET, "b", "urn:b", {"tags": FULL, "tagsAll": UNKNOWN_OBJECT})
+    assert list(cat.check(view, SPEC.effective_config(None))) == []
+
+
+# --- robustness: arbitrary shapes never crash the check -------------------------------------------
+SENTINELS = st.sampled_from([UNKNOWN_STRING, UNKNOWN_OBJECT, UNKNOWN_ARRAY, UNKNOWN_BOOL])
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=80)
+    | SENTINELS
+)
+JSONISH = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+TAG_KEYS = st.sampled_from([*FULL, "Team", "aws:x", "", "a b", "k8s.io/x", "x" * 70])
+TAGS = JSONISH | st.dictionaries(TAG_KEYS, SCALARS, max_size=6)
+TYPES = st.sampled_from(
+    [
+        conv.S3_BUCKET,
+        conv.ASG,
+        conv.ECS_SERVICE,
+        cat.ECS_DAEMON,
+        conv.K8S_DEPLOYMENT,
+        conv.K8S_CRONJOB,
+        "kubernetes:core/v1:ConfigMap",
+        "aws:iam/rolePolicy:RolePolicy",
+    ]
+)
+ASG_ITEMS = st.lists(
+    st.fixed_dictionaries(
+        {}, optional={"key": TAG_KEYS | SCALARS, "value": SCALARS, "propagateAtLaunch": SCALARS}
+    )
+    | SCALARS,
+    max_size=5,
+)
+
+
+@st.composite
+def resources(draw: st.DrawFn) -> tuple[CaseResource, ...]:
+    type_ = draw(TYPES)
+    if type_.startswith("kubernetes:"):
+        labels = draw(TAGS)
+        props = draw(
+            st.sampled_from(
+                [
+                    {
+                        "metadata": {"labels": labels},
+                        "spec": {"template": {"metadata": {"labels": draw(TAGS)}}},
+                    },
+                    {"metadata": labels, "spec": {"jobTemplate": {"spec": {"template": draw(JSONISH)}}}},
+                    {"metadata": draw(JSONISH), "spec": draw(JSONISH)},
+                ]
+            )
+        )
+        return (CaseResource(type_, "r", props, provider=k8s_provider()),)
+    tags = draw(ASG_ITEMS) if type_ == conv.ASG and draw(st.booleans()) else draw(TAGS)
+    props = {"tags": tags, "tagsAll": draw(TAGS), "propagateTags": draw(SCALARS)}
+    default_tags = draw(
+        st.one_of(
+            st.none(),
+            SENTINELS,
+            st.text(max_size=20),
+            TAGS.map(lambda t: json.dumps({"tags": t})),
+            JSONISH.map(json.dumps),
+        )
+    )
+    provider_props = {
+        "region": "us-east-1",
+        **({} if default_tags is None else {"defaultTags": default_tags}),
+    }
+    return (CaseResource(type_, "r", props, provider=CaseProvider(conv.AWS_PROVIDER, "p", provider_props)),)
+
+
+CONFIGS = st.fixed_dictionaries(
+    {},
+    optional={
+        "requiredKeys": st.lists(TAG_KEYS, max_size=4),
+        "allowedValues": st.dictionaries(TAG_KEYS, st.lists(st.text())),
+        "patterns": st.dictionaries(TAG_KEYS, st.sampled_from(["[a-z]+", "(", ".*"])),
+        "placeholders": st.lists(st.text(max_size=5)),
+        "excludeTypes": st.lists(st.sampled_from(["aws:*", "*Map"])),
+    },
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(resources(), CONFIGS)
+def test_never_crashes(case_resources, config):
+    outcome = run_case(SPEC, Case("fuzz", case_resources, config=config))
+    assert not any("the check itself failed" in m for m in outcome.unverifiable), outcome.unverifiable
+    for message in outcome.messages():
+        assert len(message) < 2000
+
+
+# --- through the offline engine, as a user runs it --------------------------------------------------
+PROGRAM = """\
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+aws.s3.Bucket("stack-tagged")
+aws.iam.RolePolicy("inline-policy", role="orders", policy="{}")
+west = aws.Provider("west", region="us-west-2", default_tags=aws.ProviderDefaultTagsArgs(
+    tags={"service": "orders", "team": "payments", "domain": "commerce", "environment": "prod"}))
+aws.sqs.Queue("west-queue", opts=pulumi.ResourceOptions(provider=west))
+labels = {"service": "orders", "team": "payments", "domain": "commerce", "environment": "prod"}
+aws.autoscaling.Group("workers", max_size=2, min_size=1, tags=[
+    aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=(k != "team"))
+    for k, v in labels.items()])
+k8s.apps.v1.Deployment("orders", metadata={"labels": labels}, spec={
+    "selector": {"match_labels": {"app": "orders"}},
+    "template": {"metadata": {"labels": {"app": "orders"}},
+                 "spec": {"containers": [{"name": "app", "image": "orders:1"}]}}})
+"""
+STACK = """\
+config:
+  aws:region: us-east-1
+  aws:defaultTags:
+    tags:
+      service: orders
+      team: payments
+      domain: commerce
+      environment: TBD
+"""
+
+
+@pytest.fixture(scope="module")
+def engine_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    program = tmp_path_factory.mktemp("tags-program")
+    (program / "Pulumi.yaml").write_text("name: tags\nruntime: python\n", encoding="utf-8")
+    (program / "Pulumi.dev.yaml").write_text(STACK, encoding="utf-8")
+    (program / "__main__.py").write_text(PROGRAM, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "finops_guard", "preview", str(program), "--stack", "dev", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr
+    return json.loads(run.stdout)
+
+
+def _messages(report: dict[str, Any], name: str) -> list[str]:
+    return [v["message"] for v in report["violations"] if v["policy"] == SPEC.name and v["name"] == name]
+
+
+def test_engine_stack_default_tags_reach_the_policy(engine_report):
+    assert _messages(engine_report, "stack-tagged") == [
+        "Bucket 'stack-tagged': tags.environment is 'TBD', a placeholder (from provider 'default_7_51_1' "
+        "defaultTags); expected a real cost-allocation value (TODO, TBD, unknown and the like are "
+        'placeholders). Fix: set a valid "environment" in the provider\'s defaultTags (aws:defaultTags), or '
+        'override it with tags={"environment": ...}'
+    ]
+
+
+def test_engine_explicit_provider_default_tags_count(engine_report):
+    assert _messages(engine_report, "west-queue") == []
+
+
+def test_engine_asg_and_pod_template(engine_report):
+    assert [m.split(";")[0] for m in _messages(engine_report, "workers")] == [
+        "Group 'workers': tags[team].propagateAtLaunch is false: "
+        "instances the group launches do not get the key"
+    ]
+    orders = _messages(engine_report, "orders")
+    assert len(orders) == 4
+    assert all(m.startswith("Deployment 'orders': spec.template.metadata.labels.") for m in orders)
+
+
+def test_engine_never_flags_plumbing_or_untaggable_types(engine_report):
+    flagged = {v["type"] for v in engine_report["violations"] if v["policy"] == SPEC.name}
+    assert flagged == {conv.S3_BUCKET, conv.ASG, conv.K8S_DEPLOYMENT}
