@@ -15,8 +15,8 @@ import pytest
 from enginetools import PROGRAMS, ROOT, TEST_PACK, cli, write_json
 
 
-def pack_processes(marker: str) -> list[int]:
-    """Pids of live processes whose command line mentions `marker` (e.g. a pack copied to tmp)."""
+def pack_processes(marker: str, kind: str = "") -> list[int]:
+    """Pids of live processes whose command line mentions `marker` (and `kind`, e.g. pulumi.policy)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -26,7 +26,7 @@ def pack_processes(marker: str) -> list[int]:
             state = (entry / "stat").read_text().split()[2]
         except OSError:
             continue
-        if marker in cmdline and state != "Z":
+        if marker in cmdline and kind in cmdline and state != "Z":
             found.append(int(entry.name))
     return found
 
@@ -179,9 +179,10 @@ def test_interrupt_stops_pack_and_program(own_pack, tmp_path):
                              "--policy-pack", str(own_pack), "--format", "json", "--output", str(out)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not pack_processes(str(own_pack)) and time.monotonic() < deadline:
+    while not (pack_processes(str(own_pack), "pulumi.policy") and pack_processes("finops-guard-slow-")) \
+            and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert pack_processes(str(own_pack)), "the pack never started"
+    assert pack_processes(str(own_pack), "pulumi.policy"), "the pack never started"
     assert pack_processes("finops-guard-slow-"), "the program never started"
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
@@ -189,6 +190,20 @@ def test_interrupt_stops_pack_and_program(own_pack, tmp_path):
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr
     time.sleep(0.5)
-    assert pack_processes(str(own_pack)) == []
+    assert pack_processes(str(own_pack), "pulumi.policy") == []
     assert pack_processes("finops-guard-slow-") == []
     assert not out.exists()
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8])
+def test_early_interrupt_leaves_nothing_behind(own_pack, delay):
+    proc = subprocess.Popen([sys.executable, "-m", "finops_guard", "preview", str(PROGRAMS / "slow"),
+                             "--policy-pack", str(own_pack)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=90)
+    assert proc.returncode in (130, -signal.SIGINT), proc.returncode
+    time.sleep(0.5)
+    assert pack_processes(str(own_pack), "pulumi.policy") == []
+    assert pack_processes("finops-guard-slow-") == []

@@ -99,14 +99,14 @@ def record_program(
         os.close(write_fd)
         os.unlink(spec_path)
         raise ProgramError(f"cannot start the program's interpreter {interpreter[0]}: {exc.strerror}") from None
-    os.close(write_fd)
     tail: list[str] = []
-    pump = threading.Thread(target=_pump, args=(proc.stdout, echo or sys.stderr, tail), daemon=True)
-    pump.start()
     registrations: list[Registration] = []
     failure: dict[str, Any] | None = None
     done = False
-    try:
+    try:  # from here on, whatever happens (Ctrl-C included), the program is stopped
+        os.close(write_fd)
+        pump = threading.Thread(target=_pump, args=(proc.stdout, echo or sys.stderr, tail), daemon=True)
+        pump.start()
         with os.fdopen(read_fd, "r", encoding="utf-8") as records:
             for line in records:
                 record = json.loads(line)
