@@ -30,20 +30,16 @@ SECRET = "s3cr3t-Value-XYZ"
 PLAIN_INPUT = "plain-input-marker-7781"
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": SECRET}
 
-PROGRAM = """\
-import pulumi
-import pulumi_aws as aws
-from components.svc import Service
-# line 4
-# line 5
-# line 6
-# line 7
-# line 8
-# line 9
-# line 10
-# line 11
-logs = aws.s3.Bucket("logs", tags={"team": "orders"})
-"""
+#: the program's lines that create resources (the rest are comments)
+PROGRAM_LINES = {
+    1: "import pulumi_aws as aws",
+    2: "from components.svc import Service",
+    12: 'logs = aws.s3.Bucket("logs", tags={"team": "orders"})',
+    30: 'svc = Service("orders", contract)',
+    40: 'dlq = aws.sqs.Queue("orders-dlq")',
+    41: 'alerts = aws.sns.Topic("alerts")',
+}
+PROGRAM = "".join(f"{PROGRAM_LINES.get(n, f'# line {n}')}\n" for n in range(1, 42))
 COMPONENT = "".join(f"# component line {n}\n" for n in range(1, 88)) + (
     'self.logs = aws.cloudwatch.LogGroup(f"{name}-app-logs", opts=child)\n'
 )

@@ -173,8 +173,8 @@ def policy_docs(result: RunResult, info: PolicyInfo) -> tuple[str, str]:
         return "", ""
     try:
         spec = registry.get(info.name)
-    except KeyError:
-        return "", ""
+    except Exception:  # not a policy of ours (KeyError), or a policy module that fails to import:
+        return "", ""  # the rule falls back to the description the pack sent
     return spec.why, spec.fix
 
 
