@@ -1,0 +1,972 @@
+"""Every workload of a database declares its pool, and the fleet's demand fits the database.
+
+A workload (Kubernetes Deployment/StatefulSet, ECS service) depends on a database (RDS instance,
+Aurora cluster, RDS Proxy) through `dependsOn`, a property dependency (e.g. an env value built
+from `db.address`; also one hop through a Secret/ConfigMap, or for ECS through its task
+definition), or the `finops.dev/db` annotation naming the database. Such a workload must declare
+its pool per replica (env `DB_POOL_SIZE` & co., or the `finops.dev/db-pool-size` annotation).
+Per database, Σ max replicas × pool (max replicas from the HorizontalPodAutoscaler or App Auto
+Scaling target, else `replicas`/`desiredCount`) must not exceed its `max_connections` (parameter
+group, else the engine default for the instance class) minus a reserve. Unknown values and
+instance classes outside the memory table make the verdict unverifiable, never a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from finops_policies import conventions as conv
+from finops_policies.cases import Case, CaseResource, Expect, aws_provider, k8s_provider
+from finops_policies.findings import Finding
+from finops_policies.policies import _db_capacity as capacity
+from finops_policies.resources import ResourceView, StackView
+from finops_policies.spec import ConfigKey, PolicySpec
+from finops_policies.values import (
+    MISSING,
+    UNKNOWN,
+    UNKNOWN_NUMBER,
+    UNKNOWN_OBJECT,
+    UNKNOWN_STRING,
+    as_list,
+    as_number,
+    is_absent,
+    is_unknown,
+    lookup,
+    shown,
+)
+
+NAME = "bounded-db-pool"
+DATABASES = (conv.RDS_INSTANCE, conv.RDS_CLUSTER, conv.RDS_PROXY)
+K8S_WORKLOADS = (conv.K8S_DEPLOYMENT, conv.K8S_STATEFULSET)
+WORKLOADS = (*K8S_WORKLOADS, conv.ECS_SERVICE)
+#: Kubernetes objects that commonly carry a DB endpoint from RDS outputs to a workload.
+_CARRIERS = (conv.K8S_SECRET, conv.K8S_CONFIGMAP)
+
+
+def _kind(type_token: str) -> str:
+    return type_token.rsplit(":", 1)[-1]
+
+
+def _describe(r: ResourceView) -> str:
+    return f"{_kind(r.type)} '{r.name}'"
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number read from the stack (pool size, replicas, max_connections) or why it is not one."""
+
+    state: Literal["ok", "missing", "invalid", "unknown"]
+    value: int = 0
+    #: where it comes from ("env DB_POOL_SIZE", "maxReplicas of HorizontalPodAutoscaler 'x'"), or
+    #: for an unknown count why it cannot be read
+    source: str = ""
+    #: for invalid values, the value as shown in the message
+    found: str = ""
+
+
+def _positive_int(raw: Any, source: str) -> Count:
+    if is_unknown(raw):
+        return Count("unknown", source=f"{source} is unknown until apply")
+    number = as_number(raw)
+    if number is None or number < 1 or number != math.floor(number):
+        return Count("invalid", source=source, found=shown(raw))
+    return Count("ok", int(number), source)
+
+
+# --- pool per replica ------------------------------------------------------------------------------
+def _pool_from_env(containers: Any, names: Sequence[str], where: str, env_key: str) -> Count:
+    """Σ over containers of the first pool variable each declares (each process owns its pool)."""
+    if is_unknown(containers):
+        return Count("unknown", source=f"{where} is unknown until apply")
+    if not isinstance(containers, list):
+        return Count("missing")
+    total, sources = 0, []
+    for container in containers:
+        env = lookup(container, env_key)
+        if is_unknown(env):
+            return Count("unknown", source=f"the {env_key} of {where} is unknown until apply")
+        entries = {lookup(e, "name"): e for e in env} if isinstance(env, list) else {}
+        if any(is_unknown(name) for name in entries):
+            return Count("unknown", source=f"a variable name in {where} is unknown until apply")
+        for name in names:
+            if name in entries:
+                entry = entries[name]
+                value = lookup(entry, "value")
+                if is_absent(value) and not is_absent(lookup(entry, "valueFrom")):
+                    return Count("unknown", source=f"env {name} comes from valueFrom, outside the stack")
+                count = _positive_int(value, f"env {name}")
+                if count.state != "ok":
+                    return count
+                total += count.value
+                sources.append(f"env {name}")
+                break
+    if not sources:
+        return Count("missing")
+    return Count("ok", total, " + ".join(dict.fromkeys(sources)))
+
+
+def _annotation(r: ResourceView, key: str) -> Any:
+    value = r.get("metadata", "annotations", key)
+    if value is MISSING:
+        value = r.get("spec", "template", "metadata", "annotations", key)
+    return value
+
+
+def _k8s_pool(r: ResourceView, names: Sequence[str], annotation: str) -> Count:
+    declared = _annotation(r, annotation)
+    if is_unknown(r.get("spec", "template")) and is_absent(r.get("metadata", "annotations", annotation)):
+        return Count("unknown", source="spec.template is unknown until apply")
+    if not is_absent(declared):
+        return _positive_int(declared, f"annotation {annotation}")
+    containers = r.get("spec", "template", "spec", "containers")
+    return _pool_from_env(containers, names, "spec.template.spec.containers", "env")
+
+
+def _ecs_pool(task_definition: ResourceView | None, names: Sequence[str]) -> Count:
+    if task_definition is None:
+        return Count("unknown", source="its taskDefinition is not defined in this stack")
+    raw = task_definition.get("containerDefinitions")
+    if is_unknown(raw):
+        where = f"containerDefinitions of {_describe(task_definition)}"
+        return Count("unknown", source=f"{where} is unknown until apply")
+    containers = as_list(raw)
+    return _pool_from_env(containers if containers is not None else MISSING, names,
+                          f"containerDefinitions of {_describe(task_definition)}", "environment")
+
+
+# --- the stack, indexed once -----------------------------------------------------------------------
+def _name_of(r: ResourceView, *path: str) -> str | None:
+    value = r.get(*path)
+    return value if isinstance(value, str) and value else None
+
+
+class _Stack:
+    """Indexes every join the policy needs, in one pass over the resources."""
+
+    def __init__(self, stack: StackView) -> None:
+        self.by_urn = stack.by_urn
+        self.by_type: dict[str, list[ResourceView]] = {}
+        for r in stack.resources:
+            self.by_type.setdefault(r.type, []).append(r)
+        self.param_groups = self._by_prop(conv.RDS_PARAMETER_GROUP, "name")
+        self.cluster_param_groups = self._by_prop(conv.RDS_CLUSTER_PARAMETER_GROUP, "name")
+        self.task_definitions = self._by_prop(conv.ECS_TASK_DEFINITION, "arn") | self._by_prop(
+            conv.ECS_TASK_DEFINITION, "family")
+        # databases by Pulumi name and by identifier, for annotations and identifier-valued inputs
+        self.databases: dict[str, ResourceView] = {}
+        for r in self.of(*DATABASES, conv.RDS_CLUSTER_INSTANCE):
+            keys = (r.name, _name_of(r, "identifier"), _name_of(r, "clusterIdentifier"), _name_of(r, "name"))
+            for key in keys:
+                if key:
+                    self.databases.setdefault(key, r)
+        self.cluster_of: dict[str, ResourceView] = {}
+        self.members: dict[str, list[ResourceView]] = {}
+        for member in self.of(conv.RDS_CLUSTER_INSTANCE):
+            cluster = self.linked(member, "clusterIdentifier", conv.RDS_CLUSTER)
+            if cluster is not None:
+                self.cluster_of[member.urn] = cluster
+                self.members.setdefault(cluster.urn, []).append(member)
+        self.proxy_targets: dict[str, list[ResourceView]] = {}
+        for target in self.of(conv.RDS_PROXY_TARGET):
+            proxy = self.linked(target, "dbProxyName", conv.RDS_PROXY)
+            db = self.linked(target, "dbInstanceIdentifier", conv.RDS_INSTANCE) or self.linked(
+                target, "dbClusterIdentifier", conv.RDS_CLUSTER)
+            if proxy is not None and db is not None:
+                self.proxy_targets.setdefault(proxy.urn, []).append(db)
+        self.proxy_groups: dict[str, ResourceView] = {}
+        for group in self.of(conv.RDS_PROXY_DEFAULT_TARGET_GROUP):
+            proxy = self.linked(group, "dbProxyName", conv.RDS_PROXY)
+            if proxy is not None:
+                self.proxy_groups[proxy.urn] = group
+        # (namespace, kind, name) of the scale target; namespace "*" when it is unknown until apply
+        self.hpa_by_ref: dict[tuple[str, str, str], ResourceView] = {}
+        self.hpa_by_target_name: dict[tuple[str, str], ResourceView] = {}
+        self.hpa_by_urn: dict[str, ResourceView] = {}
+        for hpa in self.of(*conv.K8S_HPA_TYPES):
+            kind, name = hpa.get("spec", "scaleTargetRef", "kind"), hpa.get("spec", "scaleTargetRef", "name")
+            if isinstance(kind, str) and isinstance(name, str):
+                self.hpa_by_ref.setdefault((_namespace(hpa) or "*", kind, name), hpa)
+                self.hpa_by_target_name.setdefault((kind, name), hpa)
+            for urn in hpa.property_dependencies.get("spec", ()):
+                self.hpa_by_urn.setdefault(urn, hpa)
+        self.scaling_by_urn: dict[str, ResourceView] = {}
+        self.scaling_by_service: dict[str, ResourceView] = {}
+        for target in self.of(conv.APPAUTOSCALING_TARGET):
+            if target.get("serviceNamespace") != "ecs":
+                continue
+            resource_id = target.get("resourceId")
+            if isinstance(resource_id, str) and resource_id.startswith("service/"):
+                self.scaling_by_service.setdefault(resource_id.rsplit("/", 1)[-1], target)
+            for urn in target.property_dependencies.get("resourceId", ()):
+                self.scaling_by_urn.setdefault(urn, target)
+
+    def of(self, *types: str) -> Iterator[ResourceView]:
+        for type_ in types:
+            yield from self.by_type.get(type_, ())
+
+    def _by_prop(self, type_: str, prop: str) -> dict[str, ResourceView]:
+        out: dict[str, ResourceView] = {}
+        for r in self.of(type_):
+            value = _name_of(r, prop)
+            if value:
+                out.setdefault(value, r)
+        return out
+
+    def linked(self, r: ResourceView, prop: str, type_: str) -> ResourceView | None:
+        """The `type_` resource input `prop` refers to: by property dependency, else by its name."""
+        for urn in r.property_dependencies.get(prop, ()):
+            dep = self.by_urn.get(urn)
+            if dep is not None and dep.type == type_:
+                return dep
+        value = r.get(prop)
+        found = self.databases.get(value) if isinstance(value, str) else None
+        return found if found is not None and found.type == type_ else None
+
+
+def _namespace(r: ResourceView) -> str | None:
+    """The object's namespace ("default" when unset), or None when it is unknown until apply."""
+    ns = r.get("metadata", "namespace")
+    if is_unknown(ns):
+        return None
+    return ns if isinstance(ns, str) and ns else "default"
+
+
+# --- max connections -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Limit:
+    """A database's connection limit: `value` with where it came from, or why it is unknown."""
+
+    value: int | None
+    source: str
+
+
+def _param(group: ResourceView) -> Any:
+    """`max_connections` of a parameter group: a string, UNKNOWN, or MISSING when it sets none."""
+    parameters = group.get("parameters")
+    if is_unknown(parameters):
+        return UNKNOWN
+    for entry in parameters if isinstance(parameters, list) else []:
+        name = lookup(entry, "name")
+        if is_unknown(name):
+            return UNKNOWN
+        if isinstance(name, str) and name.strip().lower() == "max_connections":
+            return lookup(entry, "value")
+    return MISSING
+
+
+class _Limits:
+    def __init__(self, index: _Stack, memory_factor: float) -> None:
+        self.index = index
+        self.factor = memory_factor
+        self._cache: dict[str, Limit] = {}
+
+    def of(self, db: ResourceView) -> Limit:
+        if db.urn not in self._cache:
+            if db.type == conv.RDS_PROXY:
+                self._cache[db.urn] = self._proxy(db)
+            elif db.type == conv.RDS_CLUSTER:
+                self._cache[db.urn] = self._cluster(db)
+            else:
+                self._cache[db.urn] = self._instance(db, None)
+        return self._cache[db.urn]
+
+    def _group(self, r: ResourceView, prop: str, type_: str,
+               by_name: Mapping[str, ResourceView]) -> ResourceView | Limit | None:
+        """The parameter group `prop` names; a Limit when that is unknowable; None when unset."""
+        for urn in r.property_dependencies.get(prop, ()):
+            dep = self.index.by_urn.get(urn)
+            if dep is not None and dep.type == type_:
+                return dep
+        name = r.get(prop)
+        if is_absent(name):
+            return None
+        if is_unknown(name):
+            return Limit(None, f"{prop} is unknown until apply")
+        if isinstance(name, str) and name in by_name:
+            return by_name[name]
+        if isinstance(name, str) and name.startswith("default."):
+            return None  # an AWS default group: the engine default applies
+        return Limit(None, f"parameter group {shown(name)} is not defined in this stack")
+
+    def _explicit(self, group: ResourceView, memory: int | None) -> Limit | None:
+        raw = _param(group)
+        where = f"parameter group '{group.name}'"
+        if raw is MISSING or raw is None:
+            return None
+        if is_unknown(raw):
+            return Limit(None, f"max_connections of {where} is unknown until apply")
+        text = str(raw).strip()
+        number = as_number(text)
+        if number is not None:
+            if number <= 0:
+                return Limit(None, f"{where} sets max_connections {text}")
+            return Limit(int(number), where)
+        value = capacity.evaluate(text, memory) if capacity.is_formula(text) else None
+        if value is None:
+            return Limit(None, f"max_connections {shown(text)} of {where} cannot be evaluated")
+        return Limit(value, f"{where}: {shown(text)}")
+
+    def _memory(self, instance_class: Any, serverless_acu: float | None) -> int | None:
+        if not isinstance(instance_class, str):
+            return None
+        if instance_class.strip().lower() == "db.serverless" and serverless_acu:
+            return math.floor(serverless_acu * capacity.GIB_PER_ACU * capacity.GIB * self.factor)
+        gib = capacity.instance_memory_gib(instance_class)
+        return math.floor(gib * capacity.GIB * self.factor) if gib is not None else None
+
+    def _instance(self, db: ResourceView, cluster: ResourceView | None) -> Limit:
+        instance_class = db.get("instanceClass")
+        acu = as_number(cluster.get("serverlessv2ScalingConfiguration", "maxCapacity")) if cluster else None
+        memory = self._memory(instance_class, acu)
+        # AWS documents max_connections as instance-level: the instance's group, then the cluster's
+        instance_groups, cluster_groups = self.index.param_groups, self.index.cluster_param_groups
+        own = "parameterGroupName" if db.type == conv.RDS_INSTANCE else "dbParameterGroupName"
+        groups: list[tuple[str, str, Mapping[str, ResourceView], ResourceView]] = [
+            (own, conv.RDS_PARAMETER_GROUP, instance_groups, db)]
+        if cluster is not None:
+            groups += [
+                ("dbInstanceParameterGroupName", conv.RDS_PARAMETER_GROUP, instance_groups, cluster),
+                ("dbClusterParameterGroupName", conv.RDS_CLUSTER_PARAMETER_GROUP, cluster_groups, cluster),
+            ]
+        for prop, type_, by_name, holder in groups:
+            group = self._group(holder, prop, type_, by_name)
+            if isinstance(group, Limit):
+                return group
+            if group is not None:
+                explicit = self._explicit(group, memory)
+                if explicit is not None:
+                    return explicit
+        engine = (cluster or db).get("engine") if is_absent(db.get("engine")) else db.get("engine")
+        if is_unknown(engine) or is_unknown(instance_class):
+            return Limit(None, "engine or instanceClass is unknown until apply")
+        if not isinstance(engine, str) or not isinstance(instance_class, str):
+            return Limit(None, "no engine/instanceClass to derive the default max_connections from")
+        default = capacity.engine_default(engine, instance_class, self.factor, acu)
+        return Limit(default.value, default.source)
+
+    def _cluster(self, cluster: ResourceView) -> Limit:
+        members = self.index.members.get(cluster.urn, [])
+        if not members:
+            if not is_absent(cluster.get("dbClusterInstanceClass")):  # Multi-AZ DB cluster
+                return self._instance(_as_instance(cluster), cluster)
+            instance_groups, cluster_groups = self.index.param_groups, self.index.cluster_param_groups
+            for prop, type_, by_name in (
+                ("dbInstanceParameterGroupName", conv.RDS_PARAMETER_GROUP, instance_groups),
+                ("dbClusterParameterGroupName", conv.RDS_CLUSTER_PARAMETER_GROUP, cluster_groups),
+            ):
+                group = self._group(cluster, prop, type_, by_name)
+                if isinstance(group, Limit):
+                    return group
+                explicit = self._explicit(group, None) if group is not None else None
+                if explicit is not None:
+                    return explicit
+            return Limit(None, "the cluster has no cluster instance in this stack to size max_connections")
+        limits = [(m, self._instance(m, cluster)) for m in members]
+        unknown = [(m, lim) for m, lim in limits if lim.value is None]
+        if unknown:
+            member, lim = unknown[0]
+            return Limit(None, f"{_describe(member)}: {lim.source}")
+        member, lim = min(limits, key=lambda pair: pair[1].value or 0)
+        return Limit(lim.value, f"{_describe(member)}, {lim.source}")
+
+    def _proxy(self, proxy: ResourceView) -> Limit:
+        targets = self.index.proxy_targets.get(proxy.urn, [])
+        if not targets:
+            return Limit(None, "no aws.rds.ProxyTarget in this stack links the proxy to its database")
+        group = self.index.proxy_groups.get(proxy.urn)
+        raw = group.get("connectionPoolConfig", "maxConnectionsPercent") if group is not None else MISSING
+        if is_unknown(raw):
+            return Limit(None, "maxConnectionsPercent is unknown until apply")
+        percent = as_number(raw) if not is_absent(raw) else 100.0
+        if percent is None or not 0 < percent <= 100:
+            return Limit(None, f"maxConnectionsPercent {shown(raw)} is not 1..100")
+        db = targets[0]
+        target = self.of(db)
+        if target.value is None:
+            return Limit(None, f"{_describe(db)}: {target.source}")
+        value = math.floor(target.value * percent / 100)
+        share = f"{percent:g} % of max_connections {target.value} of {_describe(db)}"
+        return Limit(value, f"{share} ({target.source})")
+
+
+def _as_instance(cluster: ResourceView) -> ResourceView:
+    """A Multi-AZ DB cluster sized like an instance of its `dbClusterInstanceClass`."""
+    props = {"instanceClass": cluster.get("dbClusterInstanceClass"), "engine": cluster.get("engine")}
+    return ResourceView(conv.RDS_CLUSTER_INSTANCE, cluster.name, cluster.urn, props)
+
+
+# --- workloads -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Workload:
+    view: ResourceView
+    databases: tuple[ResourceView, ...]
+    pool: Count
+    replicas: Count
+
+
+def _names(value: Any) -> list[str]:
+    return [n.strip() for n in value.split(",") if n.strip()] if isinstance(value, str) else []
+
+
+def _task_definition(index: _Stack, service: ResourceView) -> ResourceView | None:
+    for urn in service.property_dependencies.get("taskDefinition", ()):
+        dep = index.by_urn.get(urn)
+        if dep is not None and dep.type == conv.ECS_TASK_DEFINITION:
+            return dep
+    value = service.get("taskDefinition")
+    if isinstance(value, str):
+        family = value.rsplit("/", 1)[-1].split(":")[0]  # arn:...:task-definition/<family>:<revision>
+        return index.task_definitions.get(value) or index.task_definitions.get(family)
+    return None
+
+
+def _databases(
+    index: _Stack, w: ResourceView, extra: Iterable[ResourceView], annotation: str
+) -> list[ResourceView]:
+    urns: list[str] = [*w.dependencies, *(u for urns in w.property_dependencies.values() for u in urns)]
+    for carrier in extra:
+        urns.extend(carrier.dependencies)
+        urns.extend(u for us in carrier.property_dependencies.values() for u in us)
+    for urn in list(urns):
+        dep = index.by_urn.get(urn)
+        if dep is not None and dep.type in _CARRIERS:  # one hop: Secret/ConfigMap holding the endpoint
+            urns.extend(dep.dependencies)
+            urns.extend(u for us in dep.property_dependencies.values() for u in us)
+    found: dict[str, ResourceView] = {}
+    for urn in urns:
+        dep = index.by_urn.get(urn)
+        if dep is None:
+            continue
+        if dep.type == conv.RDS_CLUSTER_INSTANCE:
+            dep = index.cluster_of.get(dep.urn, dep)
+        if dep.type in DATABASES:
+            found.setdefault(dep.urn, dep)
+    for name in _names(_annotation(w, annotation)) if w.is_kubernetes else []:
+        db = index.databases.get(name)
+        if db is not None:
+            db = index.cluster_of.get(db.urn, db)
+            found.setdefault(db.urn, db)
+    return list(found.values())
+
+
+def _k8s_replicas(index: _Stack, w: ResourceView) -> Count:
+    name = _name_of(w, "metadata", "name") or w.name
+    kind = _kind(w.type)
+    namespace = _namespace(w)
+    hpa = (index.hpa_by_ref.get((namespace or "*", kind, name)) or index.hpa_by_urn.get(w.urn)
+           or index.hpa_by_ref.get(("*", kind, name))
+           or (index.hpa_by_target_name.get((kind, name)) if namespace is None else None))
+    if hpa is not None:
+        return _positive_int(hpa.get("spec", "maxReplicas"), f"maxReplicas of {_describe(hpa)}")
+    raw = w.get("spec", "replicas")
+    if is_absent(raw):
+        return Count("ok", 1, "replicas (default 1)")
+    count = _positive_int(raw, "replicas")
+    if count.state == "invalid" and as_number(raw) == 0:
+        return Count("ok", 0, "replicas")
+    return count
+
+
+def _ecs_replicas(index: _Stack, service: ResourceView) -> Count:
+    target = index.scaling_by_urn.get(service.urn)
+    name = _name_of(service, "name")
+    if target is None and name:
+        target = index.scaling_by_service.get(name)
+    if target is not None:
+        return _positive_int(target.get("maxCapacity"), f"maxCapacity of {_describe(target)}")
+    if service.get("schedulingStrategy") == "DAEMON":
+        return Count("unknown", source="a DAEMON service runs one task per container instance, "
+                                       "a count outside the stack")
+    raw = service.get("desiredCount")
+    if is_absent(raw):
+        return Count("ok", 1, "desiredCount (unset, counted as 1)")
+    count = _positive_int(raw, "desiredCount")
+    if count.state == "invalid" and as_number(raw) == 0:
+        return Count("ok", 0, "desiredCount")
+    return count
+
+
+def _workloads(index: _Stack, config: Mapping[str, Any]) -> list[Workload]:
+    names = [n for n in config.get("poolEnvNames") or conv.DB_POOL_ENV_NAMES if isinstance(n, str)]
+    pool_annotation = str(config.get("poolAnnotation") or conv.DB_POOL_ANNOTATION)
+    db_annotation = str(config.get("dbAnnotation") or conv.DB_TARGET_ANNOTATION)
+    out: list[Workload] = []
+    for w in index.of(*WORKLOADS):
+        task = _task_definition(index, w) if w.type == conv.ECS_SERVICE else None
+        dbs = _databases(index, w, [task] if task is not None else [], db_annotation)
+        declared = not is_absent(_annotation(w, db_annotation)) if w.is_kubernetes else False
+        if not dbs and not declared:
+            continue
+        if w.type == conv.ECS_SERVICE:
+            pool, replicas = _ecs_pool(task, names), _ecs_replicas(index, w)
+        else:
+            pool, replicas = _k8s_pool(w, names, pool_annotation), _k8s_replicas(index, w)
+        out.append(Workload(w, tuple(dbs), pool, replicas))
+    return out
+
+
+# --- the check -------------------------------------------------------------------------------------
+def _pool_finding(w: Workload, names: Sequence[str], annotation: str) -> Finding | None:
+    dbs = ", ".join(_describe(db) for db in w.databases) or "a database named by annotation"
+    view = w.view
+    where = "containerDefinitions environment" if view.type == conv.ECS_SERVICE else "pod template env"
+    expected = (f"a positive integer in {where} {' / '.join(names[:2])} (or {', '.join(names[2:])})"
+                + ("" if view.type == conv.ECS_SERVICE else f", or annotation {annotation}"))
+    fix = (f"declare the pool per replica, e.g. {names[0] if names else 'DB_POOL_SIZE'}=10 on the container "
+           f"that opens it (and configure the client with it), so fleet demand on {dbs} can be checked")
+    if w.pool.state == "missing":
+        return Finding(view.urn, view.type, view.name, "DB pool size per replica",
+                       f"is unset although it uses {dbs}", expected, fix)
+    if w.pool.state == "invalid":
+        return Finding(view.urn, view.type, view.name, w.pool.source,
+                       f"is {w.pool.found}, not a bounded pool size (it uses {dbs})", "a positive integer",
+                       fix)
+    if w.pool.state == "unknown":
+        return Finding(view.urn, view.type, view.name, "DB pool size per replica",
+                       f"cannot be read: {w.pool.source}", expected, "", unverifiable=True)
+    return None
+
+
+def _replicas_finding(w: Workload) -> Finding | None:
+    view = w.view
+    if w.replicas.state == "unknown":
+        return Finding(view.urn, view.type, view.name, "max replicas", f"cannot be read: {w.replicas.source}",
+                       "a known replica bound", "", unverifiable=True)
+    if w.replicas.state == "invalid":
+        return Finding(view.urn, view.type, view.name, w.replicas.source, f"is {w.replicas.found}",
+                       "a positive integer", "set an explicit replica bound (maxReplicas on the autoscaler)")
+    return None
+
+
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
+    index = _Stack(stack)
+    reserve = as_number(config.get("reservePercent"))
+    reserve = conv.DEFAULT_DB_RESERVE_PERCENT if reserve is None or not 0 <= reserve < 100 else reserve
+    factor = as_number(config.get("instanceMemoryFactor"))
+    factor = 0.85 if factor is None or not 0 < factor <= 1 else factor
+    names = [n for n in config.get("poolEnvNames") or conv.DB_POOL_ENV_NAMES if isinstance(n, str)]
+    annotation = str(config.get("poolAnnotation") or conv.DB_POOL_ANNOTATION)
+    limits = _Limits(index, factor)
+    demand: dict[str, list[Workload]] = {}
+    databases: dict[str, ResourceView] = {}
+    for w in _workloads(index, config):
+        for finding in (_pool_finding(w, names, annotation), _replicas_finding(w)):
+            if finding is not None:
+                yield finding
+        for db in w.databases:
+            databases.setdefault(db.urn, db)
+            demand.setdefault(db.urn, []).append(w)
+    for urn, workloads in demand.items():
+        db = databases[urn]
+        counted = [w for w in workloads if w.pool.state == "ok" and w.replicas.state == "ok"]
+        limit = limits.of(db)
+        is_proxy = db.type == conv.RDS_PROXY
+        if limit.value is None:
+            expected = (
+                "a ProxyTarget linking it to a database whose max_connections is known" if is_proxy
+                else "an explicit max_connections in the DB parameter group, or an instance class of known "
+                "memory"
+            )
+            yield Finding(db.urn, db.type, db.name, "max_connections",
+                          f"cannot be determined: {limit.source}", expected, "", unverifiable=True)
+            continue
+        allowed = math.floor(limit.value * (100 - reserve) / 100)
+        total = sum(w.replicas.value * w.pool.value for w in counted)
+        if total <= allowed:
+            continue
+        terms = " + ".join(f"{w.replicas.value} × {w.pool.value} ({w.view.name})" for w in counted)
+        skipped = len(workloads) - len(counted)
+        found = (f"{terms} = {total} exceeds {allowed} = max_connections {limit.value} ({limit.source}) "
+                 f"− {reserve:g} % reserve")
+        if skipped:
+            found += f" (plus {skipped} workload(s) whose pool or replicas are not known)"
+        raise_limit = ("raise maxConnectionsPercent or the target's max_connections" if is_proxy else
+                       "put RDS Proxy in front, or raise max_connections in the parameter group")
+        yield Finding(db.urn, db.type, db.name, "fleet demand", found, f"≤ {allowed}",
+                      f"lower the pool per replica, cap maxReplicas (or the ECS autoscaling maxCapacity), "
+                      f"{raise_limit}")
+
+
+BAD_EXAMPLE = '''\
+"""20 replicas (HPA maxReplicas) × 12 connections = 240, but orders-db allows 200 − 10 % = 180."""
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+params = aws.rds.ParameterGroup(
+    "orders-pg",
+    family="postgres16",
+    parameters=[aws.rds.ParameterGroupParameterArgs(name="max_connections", value="200")],
+)
+db = aws.rds.Instance(
+    "orders-db",
+    engine="postgres",
+    instance_class="db.t4g.medium",
+    allocated_storage=20,
+    username="orders",
+    manage_master_user_password=True,
+    parameter_group_name=params.name,
+    skip_final_snapshot=True,
+)
+labels = {"app": "orders-api"}
+k8s.apps.v1.Deployment(
+    "orders-api",
+    metadata={"name": "orders-api", "namespace": "orders"},
+    spec={
+        "replicas": 4,
+        "selector": {"matchLabels": labels},
+        "template": {
+            "metadata": {"labels": labels},
+            "spec": {"containers": [{
+                "name": "api",
+                "image": "ghcr.io/example/orders-api:1.4.2",
+                "env": [{"name": "DB_HOST", "value": db.address}, {"name": "DB_POOL_SIZE", "value": "12"}],
+            }]},
+        },
+    },
+)
+k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    "orders-api",
+    metadata={"name": "orders-api", "namespace": "orders"},
+    spec={
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "orders-api"},
+        "minReplicas": 4,
+        "maxReplicas": 20,
+        "metrics": [{
+            "type": "Resource",
+            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+        }],
+    },
+)
+'''
+
+GOOD_EXAMPLE = '''\
+"""Seed 002 §8.2: 8 replicas × pool 12 = 96 ≤ 120 (max_connections 134 − 10 % reserve)."""
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+params = aws.rds.ParameterGroup(
+    "case-query-pg",
+    family="postgres16",
+    parameters=[aws.rds.ParameterGroupParameterArgs(name="max_connections", value="134")],
+)
+db = aws.rds.Instance(
+    "case-query-db",
+    engine="postgres",
+    instance_class="db.t4g.medium",
+    allocated_storage=20,
+    username="cases",
+    manage_master_user_password=True,
+    parameter_group_name=params.name,
+    skip_final_snapshot=True,
+)
+labels = {"app": "case-query-service"}
+k8s.apps.v1.Deployment(
+    "case-query-service",
+    metadata={"name": "case-query-service", "namespace": "cases"},
+    spec={
+        "selector": {"matchLabels": labels},
+        "template": {
+            "metadata": {"labels": labels},
+            "spec": {"containers": [{
+                "name": "api",
+                "image": "ghcr.io/example/case-query-service:2.0.1",
+                "env": [
+                    {"name": "DB_HOST", "value": db.address},
+                    {"name": "SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE", "value": "12"},
+                ],
+            }]},
+        },
+    },
+)
+k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    "case-query-service",
+    metadata={"name": "case-query-service", "namespace": "cases"},
+    spec={
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "case-query-service"},
+        "minReplicas": 2,
+        "maxReplicas": 8,
+        "metrics": [{
+            "type": "Resource",
+            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+        }],
+    },
+)
+'''
+
+# --- cases ---------------------------------------------------------------------------------------
+_AWS = aws_provider("us-east-1")
+_K8S = k8s_provider()
+_HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+_NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+_LAST_MONTH = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+_SECRET = "s3cr3t-hunter2"
+
+
+def _pg(max_connections: Any = "200", name: str = "orders-pg") -> CaseResource:
+    return CaseResource(conv.RDS_PARAMETER_GROUP, name, {"name": name, "family": "postgres16", "parameters": [
+        {"name": "max_connections", "value": max_connections, "applyMethod": "pending-reboot"}]}, _AWS)
+
+
+def _db(group: str | None = "orders-pg", **props: Any) -> CaseResource:
+    base: dict[str, Any] = {"engine": "postgres", "instanceClass": "db.t4g.medium", "identifier": "orders-db"}
+    if group is not None:
+        base["parameterGroupName"] = group
+    base.update(props)
+    in_stack = group is not None and not group.startswith(("default.", "shared"))
+    deps = {"parameterGroupName": (group,)} if in_stack and group is not None else {}
+    return CaseResource(conv.RDS_INSTANCE, "orders-db", base, _AWS, property_dependencies=deps)
+
+
+def _env(name: str = "DB_POOL_SIZE", value: Any = "12") -> dict[str, Any]:
+    return {"name": name, "value": value}
+
+
+def _app(name: str = "orders-api", *, env: Sequence[Mapping[str, Any]] = (_env(),), replicas: Any = None,
+         annotations: Mapping[str, Any] | None = None, db: str = "orders-db", via: str = "spec",
+         kind: str = conv.K8S_DEPLOYMENT, spec: Any = None) -> CaseResource:
+    """A workload whose DB_HOST comes from the database's address (unknown in preview)."""
+    containers = [{"name": "app", "image": "ghcr.io/example/app:1.0",
+                   "env": [{"name": "DB_HOST", "value": UNKNOWN_STRING}, *env]}]
+    template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}
+    built: dict[str, Any] = {"selector": {"matchLabels": {"app": name}}, "template": template}
+    if replicas is not None:
+        built["replicas"] = replicas
+    metadata: dict[str, Any] = {"name": name, "namespace": "orders"}
+    if annotations:
+        metadata["annotations"] = dict(annotations)
+    return CaseResource(kind, name, {"metadata": metadata, "spec": built if spec is None else spec}, _K8S,
+                        depends_on=(db,) if via == "dependsOn" else (),
+                        property_dependencies={"spec": (db,)} if via == "spec" else {})
+
+
+def _hpa(target: str = "orders-api", *, max_replicas: Any = 20, kind: str = "Deployment",
+         namespace: str = "orders", ref_name: Any = None, depends: tuple[str, ...] = ()) -> CaseResource:
+    return CaseResource(_HPA, f"{target}-hpa", {
+        "metadata": {"name": target, "namespace": namespace},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": ref_name or target},
+                 "minReplicas": 2, "maxReplicas": max_replicas}}, _K8S,
+        property_dependencies={"spec": depends} if depends else {})
+
+
+def _ecs(pool: str | None = "10", desired: Any = 4, max_capacity: Any = 20) -> tuple[CaseResource, ...]:
+    env = [{"name": "DB_HOST", "value": "orders-db.abc.us-east-1.rds.amazonaws.com"}]
+    if pool is not None:
+        env.append({"name": "DB_POOL_SIZE", "value": pool})
+    definitions = json.dumps([{"name": "api", "image": "app:1", "environment": env}])
+    task = CaseResource(conv.ECS_TASK_DEFINITION, "orders-task",
+                        {"family": "orders", "containerDefinitions": definitions}, _AWS,
+                        property_dependencies={"containerDefinitions": ("orders-db",)})
+    service = CaseResource(conv.ECS_SERVICE, "orders-svc", {"name": "orders-svc", "desiredCount": desired,
+                                                           "taskDefinition": UNKNOWN_STRING}, _AWS,
+                           property_dependencies={"taskDefinition": ("orders-task",)})
+    scaling = CaseResource(conv.APPAUTOSCALING_TARGET, "orders-svc-scaling", {
+        "serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount", "minCapacity": 2,
+        "maxCapacity": max_capacity, "resourceId": UNKNOWN_STRING}, _AWS,
+        property_dependencies={"resourceId": ("orders-svc",)})
+    return (task, service, scaling)
+
+
+def _aurora(engine: str, instance_class: str, **cluster: Any) -> tuple[CaseResource, ...]:
+    members = tuple(CaseResource(conv.RDS_CLUSTER_INSTANCE, f"ledger-{i}", {
+        "instanceClass": instance_class, "engine": engine, "clusterIdentifier": UNKNOWN_STRING}, _AWS,
+        property_dependencies={"clusterIdentifier": ("ledger",)}) for i in (1, 2))
+    props = {"engine": engine, "clusterIdentifier": "ledger", **cluster}
+    return (CaseResource(conv.RDS_CLUSTER, "ledger", props, _AWS), *members)
+
+
+_OVER = ("20 × 12 (orders-api) = 240 exceeds 180 = max_connections 200 (parameter group 'orders-pg') "
+         "− 10 % reserve")
+
+CASES: tuple[Case, ...] = (
+    Case("seed-8-replicas-x-12-fits-120", (_pg("134"), _db(), _app(replicas=8)),
+         note="seed 002 §8.2: 96 ≤ 120 = 134 − 10 %"),
+    Case("hpa-max-replicas-exceed-the-database", (_pg(), _db(), _app(replicas=4), _hpa()),
+         violations=(Expect("orders-db", f"fleet demand {_OVER}; expected ≤ 180"),)),
+    Case("fleet-of-two-workloads",
+         (_pg(), _db(), _app(replicas=4), _hpa(), _app("reports", env=(_env(value="10"),), replicas=4)),
+         violations=(Expect("orders-db", "20 × 12 (orders-api) + 4 × 10 (reports) = 280 exceeds 180"),)),
+    Case("hpa-within-budget", (_pg(), _db(), _app(), _hpa(max_replicas=15))),
+    Case("replicas-without-hpa", (_pg(), _db(), _app(replicas=15))),
+    Case("replicas-without-hpa-exceed", (_pg(), _db(), _app(replicas=16)),
+         violations=(Expect("orders-db", "16 × 12 (orders-api) = 192 exceeds 180"),)),
+    Case("replicas-default-to-one", (_pg(), _db(), _app(env=(_env(value="181"),))),
+         violations=(Expect("orders-db", "1 × 181 (orders-api) = 181 exceeds 180"),)),
+    Case("replicas-as-float-and-string", (_pg(), _db(), _app(replicas=15.0, env=(_env(value=" 12 "),)))),
+    *(Case(f"pool-from-env-{n.lower().replace('_', '-')}",
+           (_pg(), _db(), _app(env=(_env(n, "20"),), replicas=10)),
+           violations=(Expect("orders-db", "10 × 20 (orders-api) = 200 exceeds 180"),))
+      for n in conv.DB_POOL_ENV_NAMES),
+    Case("pool-from-annotation",
+         (_pg(), _db(), _app(env=(), annotations={conv.DB_POOL_ANNOTATION: "20"}, replicas=10)),
+         violations=(Expect("orders-db", "10 × 20 (orders-api) = 200"),)),
+    Case("annotation-wins-over-env",
+         (_pg(), _db(), _app(annotations={conv.DB_POOL_ANNOTATION: "5"}, replicas=30))),
+    Case("pool-summed-over-containers",
+         (_pg(), _db(), _app(replicas=8, spec={"replicas": 8, "template": {"spec": {"containers": [
+             {"name": "api", "env": [_env(value="12")]},
+             {"name": "worker", "env": [_env("HIKARI_MAXIMUM_POOL_SIZE", "12")]}]}}})),
+         violations=(Expect("orders-db", "8 × 24 (orders-api) = 192 exceeds 180"),)),
+    Case("pool-name-from-config",
+         (_pg(), _db(), _app(env=(_env("SQLALCHEMY_POOL_SIZE", "20"),), replicas=10)),
+         config={"poolEnvNames": ["SQLALCHEMY_POOL_SIZE"]},
+         violations=(Expect("orders-db", "10 × 20 (orders-api) = 200"),)),
+    Case("pool-unset", (_pg(), _db(), _app(env=(_env("DB_PASSWORD", _SECRET),))),
+         violations=(Expect("orders-api",
+                            "DB pool size per replica is unset although it uses Instance 'orders-db'"),),
+         never_shown=(_SECRET,)),
+    Case("pool-unbounded", (_pg(), _db(), _app(env=(_env(value="0"),))),
+         violations=(Expect("orders-api", "env DB_POOL_SIZE is '0', not a bounded pool size"),)),
+    Case("pool-not-an-integer", (_pg(), _db(), _app(env=(_env(value="12.5"),))),
+         violations=(Expect("orders-api", "env DB_POOL_SIZE is '12.5'"),)),
+    Case("pool-unknown-until-apply", (_pg(), _db(), _app(env=(_env(value=UNKNOWN_STRING),))),
+         unverifiable=("orders-api",)),
+    Case("pool-from-secret-ref", (_pg(), _db(), _app(env=({"name": "DB_POOL_SIZE", "valueFrom": {
+        "configMapKeyRef": {"name": "pool", "key": "size"}}},))), unverifiable=("orders-api",)),
+    Case("pod-spec-unknown-until-apply", (_pg(), _db(), _app(spec=UNKNOWN_OBJECT)),
+         unverifiable=("orders-api",)),
+    Case("no-database-no-requirement",
+         (_pg(), _db(), CaseResource(conv.K8S_DEPLOYMENT, "web", {"spec": {}}, _K8S))),
+    Case("hpa-matched-through-property-dependency",
+         (_pg(), _db(), _app(replicas=2), _hpa(ref_name=UNKNOWN_STRING, depends=("orders-api",))),
+         violations=(Expect("orders-db", _OVER),)),
+    Case("hpa-of-another-namespace-does-not-apply",
+         (_pg(), _db(), _app(replicas=2), _hpa(namespace="reports"))),
+    Case("hpa-of-a-statefulset-does-not-scale-the-deployment",
+         (_pg(), _db(), _app(replicas=2), _hpa(kind="StatefulSet"))),
+    Case("statefulset-with-hpa",
+         (_pg(), _db(), _app(kind=conv.K8S_STATEFULSET, replicas=3), _hpa(kind="StatefulSet")),
+         violations=(Expect("orders-db", _OVER),)),
+    Case("hpa-max-replicas-unknown", (_pg(), _db(), _app(), _hpa(max_replicas=UNKNOWN_NUMBER)),
+         unverifiable=("orders-api", "orders-api-hpa")),
+    Case("depends-on-only", (_pg(), _db(), _app(via="dependsOn", replicas=20)),
+         violations=(Expect("orders-db", _OVER),)),
+    Case("database-named-by-annotation",
+         (_pg(), _db(), _app(via="none", replicas=20, annotations={conv.DB_TARGET_ANNOTATION: "orders-db"})),
+         violations=(Expect("orders-db", _OVER),)),
+    Case("endpoint-through-a-secret",
+         (_pg(), _db(), CaseResource(conv.K8S_SECRET, "orders-db-conn", {"stringData": UNKNOWN_OBJECT}, _K8S,
+                                     property_dependencies={"stringData": ("orders-db",)}),
+          _app(db="orders-db-conn", replicas=20)),
+         violations=(Expect("orders-db", _OVER),)),
+    Case("engine-default-formula-fits", (_db(group=None, instanceClass="db.t3.medium"), _app(replicas=28))),
+    Case("engine-default-formula-exceeded",
+         (_db(group=None, instanceClass="db.t3.medium"), _app(replicas=30)),
+         violations=(Expect("orders-db", "30 × 12 (orders-api) = 360 exceeds 344 = max_connections 383 "
+                                         "(postgres default LEAST({DBInstanceClassMemory/9531392},5000) "
+                                         "for db.t3.medium"),)),
+    Case("aws-default-parameter-group-uses-the-engine-default",
+         (_db(group="default.postgres16", instanceClass="db.t3.medium"), _app(replicas=30)),
+         violations=(Expect("orders-db", "exceeds 344 = max_connections 383"),)),
+    Case("formula-in-the-parameter-group",
+         (_pg("LEAST({DBInstanceClassMemory/9531392},5000)"), _db(instanceClass="db.t3.medium"),
+          _app(replicas=30)),
+         violations=(Expect("orders-db", "exceeds 344 = max_connections 383 (parameter group 'orders-pg'"),)),
+    Case("explicit-max-connections-beats-unknown-class", (_pg(), _db(instanceClass="db.x2g.large"), _app())),
+    Case("unknown-instance-class-is-unverifiable", (_db(group=None, instanceClass="db.x2g.large"), _app()),
+         unverifiable=("orders-db",)),
+    Case("max-connections-unknown-until-apply", (_pg(UNKNOWN_STRING), _db(), _app()),
+         unverifiable=("orders-db", "orders-pg"), note="the message names the parameter group"),
+    Case("parameter-group-outside-the-stack", (_db(group="shared-postgres16"), _app()),
+         unverifiable=("orders-db",)),
+    Case("engine-without-known-default", (_db(group=None, engine="sqlserver-se"), _app()),
+         unverifiable=("orders-db",)),
+    Case("aurora-postgresql-sized-by-its-instances",
+         (*_aurora("aurora-postgresql", "db.r6g.large"),
+          _app(db="ledger", env=(_env(value="15"),), replicas=100)),
+         violations=(Expect("ledger", "100 × 15 (orders-api) = 1500 exceeds 1378 = max_connections 1532 "
+                                      "(ClusterInstance 'ledger-1'"),)),
+    Case("aurora-mysql-documented-default",
+         (*_aurora("aurora-mysql", "db.r6g.large"), _app(db="ledger", env=(_env(value="10"),), replicas=90))),
+    Case("aurora-mysql-documented-default-exceeded",
+         (*_aurora("aurora-mysql", "db.r6g.large"), _app(db="ledger", env=(_env(value="10"),), replicas=91)),
+         violations=(Expect("ledger", "91 × 10 (orders-api) = 910 exceeds 900 = max_connections 1000"),)),
+    Case("aurora-serverless-v2-sized-by-max-acu",
+         (*_aurora("aurora-postgresql", "db.serverless", serverlessv2ScalingConfiguration={
+             "minCapacity": 0.5, "maxCapacity": 8}),
+          _app(db="ledger", env=(_env(value="15"),), replicas=100)),
+         violations=(Expect("ledger", "= 1500 exceeds 1378 = max_connections 1532"),)),
+    Case("depends-on-a-cluster-instance-counts-for-the-cluster",
+         (*_aurora("aurora-mysql", "db.r6g.large"),
+          _app(db="ledger-1", env=(_env(value="10"),), replicas=91)),
+         violations=(Expect("ledger", "91 × 10 (orders-api) = 910 exceeds 900"),)),
+    Case("rds-proxy-share-of-the-target",
+         (_pg(), _db(),
+          CaseResource(conv.RDS_PROXY, "orders-proxy", {"name": "orders-proxy", "engineFamily": "POSTGRESQL"},
+                       _AWS),
+          CaseResource(conv.RDS_PROXY_DEFAULT_TARGET_GROUP, "orders-proxy-tg", {
+              "dbProxyName": "orders-proxy", "connectionPoolConfig": {"maxConnectionsPercent": 50}}, _AWS),
+          CaseResource(conv.RDS_PROXY_TARGET, "orders-proxy-target", {
+              "dbProxyName": "orders-proxy", "targetGroupName": "default",
+              "dbInstanceIdentifier": "orders-db"},
+                       _AWS),
+          _app(db="orders-proxy", env=(_env(value="10"),), replicas=10)),
+         violations=(Expect("orders-proxy", "10 × 10 (orders-api) = 100 exceeds 90 = max_connections 100 "
+                                            "(50 % of max_connections 200 of Instance 'orders-db'"),)),
+    Case("rds-proxy-without-target-is-unverifiable",
+         (CaseResource(conv.RDS_PROXY, "orders-proxy", {"name": "orders-proxy"}, _AWS),
+          _app(db="orders-proxy")),
+         unverifiable=("orders-proxy",)),
+    Case("ecs-service-scaled-by-app-autoscaling", (_pg(), _db(), *_ecs()),
+         violations=(Expect("orders-db", "20 × 10 (orders-svc) = 200 exceeds 180"),)),
+    Case("ecs-service-within-budget", (_pg(), _db(), *_ecs(max_capacity=18))),
+    Case("ecs-service-desired-count", (_pg(), _db(), *_ecs(desired=19)[:2]),
+         violations=(Expect("orders-db", "19 × 10 (orders-svc) = 190 exceeds 180"),)),
+    Case("ecs-service-without-pool", (_pg(), _db(), *_ecs(pool=None)),
+         violations=(Expect("orders-svc", "DB pool size per replica is unset"),)),
+    Case("reserve-from-config", (_pg(), _db(), _app(replicas=4), _hpa()), config={"reservePercent": 0},
+         violations=(Expect("orders-db", "= 240 exceeds 200 = max_connections 200 "
+                                         "(parameter group 'orders-pg') − 0 % reserve"),)),
+    Case("waived", (_pg(), _db(), _app(replicas=20)), waived=("orders-db",), config={"waivers": [
+        {"resources": ["orders-db"], "ticket": "FIN-88", "reason": "pool cut lands next sprint",
+         "approvedBy": "platform-team", "expires": _NEXT_YEAR}]}),
+    Case("expired-waiver", (_pg(), _db(), _app(replicas=20)), config={"waivers": [
+        {"resources": ["orders-db"], "ticket": "FIN-88", "reason": "pool cut lands next sprint",
+         "approvedBy": "platform-team", "expires": _LAST_MONTH}]},
+         violations=(Expect("orders-db", "not waived: waiver 'FIN-88' expired"),)),
+)
+
+POLICY = PolicySpec(
+    name=NAME,
+    description="Workloads declare a bounded DB pool, and Σ max replicas × pool fits the database.",
+    blocks="a workload with a DB pool that is unset/unbounded, or a database whose fleet demand "
+           "Σ(max replicas × pool per replica) exceeds its max connections minus a reserve",
+    why="A pool is a capacity decision per replica; the database sees the whole fleet. At peak (HPA "
+        "maxReplicas) the pools add up, and past max_connections new pods fail to connect exactly when load "
+        "is highest, so teams buy a bigger instance instead. Sizing by fleet pressure (seed 002 §8.2: "
+        "8 × 12 = 96 ≤ 120) keeps the database as small as the fleet really needs.",
+    fix="Declare the pool per replica (env DB_POOL_SIZE or the finops.dev/db-pool-size annotation), then "
+        "make Σ maxReplicas × pool ≤ max_connections − reserve: smaller pools, a lower maxReplicas, an RDS "
+        "Proxy, or an explicit, larger max_connections in the parameter group.",
+    scope="stack",
+    check=check,
+    config={
+        "reservePercent": ConfigKey(
+            {"type": "number", "minimum": 0, "maximum": 90, "default": conv.DEFAULT_DB_RESERVE_PERCENT},
+            "Share of max_connections kept free for admins, migrations and replication (percent).",
+        ),
+        "poolEnvNames": ConfigKey(
+            {"type": "array", "items": {"type": "string"}, "default": list(conv.DB_POOL_ENV_NAMES)},
+            "Environment variables that declare a container's DB pool size, first match per container.",
+        ),
+        "poolAnnotation": ConfigKey(
+            {"type": "string", "default": conv.DB_POOL_ANNOTATION},
+            "Workload (or pod template) annotation declaring the pool per replica; wins over env.",
+        ),
+        "dbAnnotation": ConfigKey(
+            {"type": "string", "default": conv.DB_TARGET_ANNOTATION},
+            "Workload annotation naming its database(s) by resource name or identifier, comma-separated.",
+        ),
+        "instanceMemoryFactor": ConfigKey(
+            {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.85},
+            "Share of an instance class's nominal memory taken as DBInstanceClassMemory for engine defaults.",
+        ),
+    },
+    bad_example=BAD_EXAMPLE,
+    good_example=GOOD_EXAMPLE,
+    cases=CASES,
+)
