@@ -37,7 +37,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
 from finops_policies import conventions as conv
 from finops_policies.cases import Case, CaseProvider, CaseResource, Expect, aws_provider, k8s_provider, one
@@ -164,12 +164,12 @@ def _parse_settings(encoded: str) -> Settings:
     raw = json.loads(encoded)
     required = _strings(raw.get("requiredKeys"))
     placeholders = _strings(raw.get("placeholders"))
-    allowed_raw = raw.get("allowedValues")
-    allowed = (
-        {k: v for k, v in ((k, _strings(v)) for k, v in (allowed_raw or {}).items()) if v is not None}
-        if isinstance(allowed_raw, dict)
-        else {}
-    )
+    allowed: dict[str, tuple[str, ...]] = {}
+    if isinstance(raw.get("allowedValues"), dict):
+        for key, values in raw["allowedValues"].items():
+            listed = _strings(values)
+            if listed is not None:
+                allowed[key] = listed
     patterns: dict[str, tuple[str, re.Pattern[str] | None]] = {}
     if isinstance(raw.get("patterns"), dict):
         for key, text in raw["patterns"].items():
@@ -306,53 +306,70 @@ def _text_of(value: object) -> str | None:
     return None
 
 
-def value_problem(key: str, value: object, platform: Platform, conf: Settings) -> tuple[str, str] | None:
-    """(found, expected) when `value` is not an acceptable cost-allocation value for `key`."""
+class Problem(NamedTuple):
+    found: str
+    expected: str
+    #: set when the policy config, not the resource, is at fault (e.g. "patterns.team")
+    config_key: str = ""
+
+
+def value_problem(key: str, value: object, platform: Platform, conf: Settings) -> Problem | None:
+    """What is wrong with `value` as the cost-allocation value of `key`, if anything."""
     noun = "label" if platform == "kubernetes" else "tag"
     text = _text_of(value)
     if text is None:
-        return f"is {shown(value)}, not a string", f"a string {noun} value"
-    stripped = text.strip()
-    if not stripped:
-        return "is empty", f"a non-empty cost-allocation {noun} value"
-    if stripped.lower() in conf.placeholders:
-        return (
+        return Problem(f"is {shown(value)}, not a string", f"a string {noun} value")
+    if not text.strip():
+        return Problem("is empty", f"a non-empty cost-allocation {noun} value")
+    if text.strip().lower() in conf.placeholders:
+        return Problem(
             f"is {shown(text)}, a placeholder",
             "a real cost-allocation value (TODO, TBD, unknown and the like are placeholders)",
         )
-    if platform == "aws":
-        if len(text) > AWS_VALUE_MAX:
-            return (
-                f"is {len(text)} characters long",
-                f"at most {AWS_VALUE_MAX} characters (AWS tag value limit)",
-            )
-        if text.lower().startswith(AWS_RESERVED_PREFIX):
-            return f"is {shown(text)}, with the reserved prefix 'aws:'", "a value not starting with 'aws:'"
-        bad = _aws_bad_chars(text)
-        if bad:
-            return (
-                f"is {shown(text)}, with characters AWS tags do not allow ({shown(bad, 20)})",
-                f"a value of {_AWS_CHARS_DOC}",
-            )
-    elif len(text) > K8S_NAME_MAX or not _K8S_NAME.fullmatch(text):
-        return f"is {shown(text)}, not a valid label value", f"a label value of {_K8S_VALUE_DOC}"
+    syntax = _aws_value_problem(text) if platform == "aws" else _k8s_value_problem(text)
+    if syntax is not None:
+        return syntax
     allowed = conf.allowed.get(key)
     if allowed is not None and text not in allowed:
         listed = ", ".join(shown(a, 40) for a in allowed[:10]) + (", …" if len(allowed) > 10 else "")
-        return f"is {shown(text)}, not an allowed value", f"one of {listed or '(none configured)'}"
+        return Problem(f"is {shown(text)}, not an allowed value", f"one of {listed or '(none configured)'}")
     if key in conf.patterns:
         pattern_text, pattern = conf.patterns[key]
         if pattern is None:
-            return (
-                f"cannot be checked: config patterns.{key} {shown(pattern_text)} is not a valid "
-                "regular expression",
+            return Problem(
+                f"cannot be checked: config patterns.{key} {shown(pattern_text)} is not a regular expression",
                 "a valid regular expression in the policy config",
+                config_key=f"patterns.{key}",
             )
         if not pattern.fullmatch(text):
-            return (
+            return Problem(
                 f"is {shown(text)}, which does not match {shown(pattern_text)}",
-                "a value matching the pattern",
+                "a value matching the configured pattern",
             )
+    return None
+
+
+def _aws_value_problem(text: str) -> Problem | None:
+    if len(text) > AWS_VALUE_MAX:
+        return Problem(
+            f"is {len(text)} characters long", f"at most {AWS_VALUE_MAX} characters (AWS tag value limit)"
+        )
+    if text.lower().startswith(AWS_RESERVED_PREFIX):
+        return Problem(
+            f"is {shown(text)}, with the reserved prefix 'aws:'", "a value not starting with 'aws:'"
+        )
+    bad = _aws_bad_chars(text)
+    if bad:
+        return Problem(
+            f"is {shown(text)}, with characters AWS tags do not allow ({shown(bad, 20)})",
+            f"a value of {_AWS_CHARS_DOC}",
+        )
+    return None
+
+
+def _k8s_value_problem(text: str) -> Problem | None:
+    if len(text) > K8S_NAME_MAX or not _K8S_NAME.fullmatch(text):
+        return Problem(f"is {shown(text)}, not a valid label value", f"a label value of {_K8S_VALUE_DOC}")
     return None
 
 
@@ -455,9 +472,12 @@ def _verdicts(
             # A bad lower-precedence value may still be overridden by the unknown map above it.
             pending.setdefault(found.shadow.path, []).append(key)
             continue
-        yield _finding(
-            resource, prop, problem[0] + found.source.origin, problem[1], fix_value(key, found.source)
+        fix = (
+            f"correct {problem.config_key} in the policy config"
+            if problem.config_key
+            else fix_value(key, found.source)
         )
+        yield _finding(resource, prop, problem.found + found.source.origin, problem.expected, fix)
     for path, keys in pending.items():
         yield _finding(
             resource,
@@ -477,7 +497,7 @@ def _check_tag_map(resource: ResourceView, conf: Settings) -> Iterator[Finding]:
     # offline). An unknown tagsAll says nothing that tags and defaultTags do not already say.
     tags_all = resource.get("tagsAll")
     if isinstance(tags_all, dict):
-        sources.append(Source(tags_all, "tagsAll", " (in tagsAll)"))
+        sources.append(Source(tags_all, "tagsAll"))
     provider = resource.provider
     if provider is not None and provider.type == conv.AWS_PROVIDER:
         defaults = provider.default_tags
@@ -506,6 +526,8 @@ def _check_tag_map(resource: ResourceView, conf: Settings) -> Iterator[Finding]:
                 f'set a valid "{key}" in the provider\'s defaultTags (aws:defaultTags), '
                 f'or override it with tags={{"{key}": ...}}'
             )
+        if source.path == "tagsAll":
+            return f'set a valid "{key}" in tags={{...}} or in the provider\'s defaultTags (aws:defaultTags)'
         return f'set tags={{"{key}": ...}} to a valid value (or drop it to use the provider default)'
 
     yield from _verdicts(resource, sources, conf, "aws", missing=missing, fix_value=fix_value)
@@ -812,6 +834,14 @@ CASES: Final = (
         violations=(Expect("audit-evidence", "tags.service is unset"),),
     ),
     Case(
+        "tags-all-placeholder",
+        one(_BUCKET, "audit-evidence", {"tagsAll": _tags(team="TODO")}, provider=aws_provider()),
+        violations=(
+            Expect("audit-evidence", "tagsAll.team is 'TODO', a placeholder"),
+            Expect("audit-evidence", "in tags={...} or in the provider's defaultTags"),
+        ),
+    ),
+    Case(
         "tags-all-unknown-but-inputs-known",
         one(
             _BUCKET,
@@ -953,7 +983,8 @@ CASES: Final = (
         one(_BUCKET, "audit-evidence", {"tags": _tags()}, provider=aws_provider()),
         config={"patterns": {"team": "[a-z"}},
         violations=(
-            Expect("audit-evidence", "config patterns.team '[a-z' is not a valid regular expression"),
+            Expect("audit-evidence", "config patterns.team '[a-z' is not a regular expression"),
+            Expect("audit-evidence", "Fix: correct patterns.team in the policy config"),
         ),
     ),
     Case(
