@@ -74,8 +74,14 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def fmt(number: float) -> str:
+    """A number as people write it: 1209600, 0.5, 2.25 (never 1.2096e+06)."""
+    text = f"{round(number, 4):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _days_text(days: float) -> str:
-    return f"{days:g} day" + ("" if days == 1 else "s")
+    return f"{fmt(days)} day" + ("" if days == 1 else "s")
 
 
 def snap_cloudwatch(target: float, bounds: conv.RetentionBounds | None = None) -> int:
@@ -85,8 +91,7 @@ def snap_cloudwatch(target: float, bounds: conv.RetentionBounds | None = None) -
         inside = [
             d
             for d in allowed
-            if (bounds.min_days is None or d >= bounds.min_days)
-            and (bounds.max_days is None or d <= bounds.max_days)
+            if (bounds.min_days is None or d >= bounds.min_days) and (bounds.max_days is None or d <= bounds.max_days)
         ]
         allowed = inside or allowed
     return min(allowed, key=lambda d: (abs(d - target), d))
@@ -208,17 +213,18 @@ class Kept:
     setter: str = ""
     per_day: float = 1.0
     cloudwatch: bool = False
+    #: The setter takes a duration string ('7d'), as Prometheus, Loki and Tempo do.
+    duration: bool = False
     #: A fix that does not fit "set <setter>=<n>" (kept verbatim).
     fix_text: str = ""
 
     def fix(self, days: float, bounds: conv.RetentionBounds | None = None) -> str:
         if self.fix_text:
             return self.fix_text
+        if self.duration:
+            return f"set {self.setter} to '{fmt(max(round(days), 1))}d'"
         if self.cloudwatch:
-            return (
-                f"set {self.setter}={snap_cloudwatch(days, bounds)} "
-                "or use finops_components.TelemetryRetention"
-            )
+            return f"set {self.setter}={snap_cloudwatch(days, bounds)} or use finops_components.TelemetryRetention"
         value = days * self.per_day
         return f"set {self.setter}={value:.0f}"
 
@@ -246,10 +252,10 @@ def _number_kept(
     if number is None:
         return Kept(prop, f"is {shown(raw)} (not a number)", None, setter=setter, per_day=per_day)
     if forever_at_or_below is not None and number <= forever_at_or_below:
-        return Kept(prop, f"is {number:g} (never expires)", None, setter=setter, per_day=per_day)
+        return Kept(prop, f"is {fmt(number)} (never expires)", None, setter=setter, per_day=per_day)
     days = number / per_day
     suffix = "" if unit == "days" else f" ({_days_text(round(days, 2))})"
-    return Kept(prop, f"is {number:g} {unit}{suffix}", days, setter=setter, per_day=per_day)
+    return Kept(prop, f"is {fmt(number)} {unit}{suffix}", days, setter=setter, per_day=per_day)
 
 
 def log_group_kept(resource: ResourceView) -> Kept:
@@ -266,9 +272,7 @@ def log_group_kept(resource: ResourceView) -> Kept:
             cloudwatch=True,
         )
     if raw is UNKNOWN:
-        return Kept(
-            "retentionInDays", "is unknown until apply", None, unknown=True, setter=setter, cloudwatch=True
-        )
+        return Kept("retentionInDays", "is unknown until apply", None, unknown=True, setter=setter, cloudwatch=True)
     if is_absent(raw):
         return Kept(
             "retentionInDays",
@@ -280,19 +284,17 @@ def log_group_kept(resource: ResourceView) -> Kept:
         )
     number = as_number(raw)
     if number is None:
-        return Kept(
-            "retentionInDays", f"is {shown(raw)} (not a number of days)", None, setter=setter, cloudwatch=True
-        )
+        return Kept("retentionInDays", f"is {shown(raw)} (not a number of days)", None, setter=setter, cloudwatch=True)
     if number <= 0:
         return Kept(
             "retentionInDays",
-            f"is {number:g} (never expires)",
+            f"is {fmt(number)} (never expires)",
             None,
             unknown=log_class is UNKNOWN,
             setter=setter,
             cloudwatch=True,
         )
-    return Kept("retentionInDays", f"is {number:g}", number, setter=setter, cloudwatch=True)
+    return Kept("retentionInDays", f"is {fmt(number)} days", number, setter=setter, cloudwatch=True)
 
 
 def simple_kept(resource: ResourceView) -> list[Kept]:
@@ -371,9 +373,7 @@ def backup_plan_kept(resource: ResourceView) -> list[Kept]:
         label = _text(lookup(rule, "ruleName"))
         named = f" on rule {shown(label)}" if label else ""
         out.append(
-            _delete_after(
-                lookup(rule, "lifecycle"), f"rules[{i}].lifecycle.deleteAfter", named, "recovery points"
-            )
+            _delete_after(lookup(rule, "lifecycle"), f"rules[{i}].lifecycle.deleteAfter", named, "recovery points")
         )
         copies = lookup(rule, "copyActions")
         if copies is UNKNOWN:
@@ -396,7 +396,7 @@ def _delete_after(lifecycle: object, prop: str, named: str, what: str) -> Kept:
     number = as_number(value)
     if number is None or number <= 0:
         return Kept(prop, f"is {shown(value)}{named} ({what} are kept forever)", None, fix_text=fix)
-    return Kept(prop, f"is {number:g}{named}", number, setter=setter)
+    return Kept(prop, f"is {fmt(number)} days{named}", number, setter=setter)
 
 
 # --- Kafka ------------------------------------------------------------------------------------
@@ -418,8 +418,8 @@ def _retention_ms_kept(config: object, prop: str, setter: str) -> Kept | None:
     if number is None:
         return Kept(path, f"is {shown(raw)} (not a number)", None, fix_text=fix)
     if number < 0:
-        return Kept(path, f"is {number:g} (never deleted)", None, fix_text=fix)
-    return Kept(path, f"is {number:g} ms", number / 86_400_000.0, fix_text=fix)
+        return Kept(path, f"is {fmt(number)} (never deleted)", None, fix_text=fix)
+    return Kept(path, f"is {fmt(number)} ms", number / 86_400_000.0, fix_text=fix)
 
 
 def kafka_topic_kept(resource: ResourceView) -> list[Kept]:
@@ -490,8 +490,8 @@ def msk_configuration_kept(resource: ResourceView) -> list[Kept]:
         if number is None:
             return [Kept(path, f"is {shown(value)} (not a number)", None, fix_text=fix)]
         if number < 0:
-            return [Kept(path, f"is {number:g} (never deleted)", None, fix_text=fix)]
-        return [Kept(path, f"is {number:g}", number / per_day, fix_text=fix)]
+            return [Kept(path, f"is {fmt(number)} (never deleted)", None, fix_text=fix)]
+        return [Kept(path, f"is {fmt(number)}", number / per_day, fix_text=fix)]
     return []
 
 
@@ -964,13 +964,8 @@ def _inline_parts(bucket: ResourceView) -> _BucketParts:
     if rules is UNKNOWN:
         parts.rules.append(_unknown_rule("lifecycleRules"))
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
-        parts.rules.append(
-            _unknown_rule(f"#{i + 1}") if rule is UNKNOWN else _inline_rule(rule, i, list_shaped)
-        )
-    if list_shaped:
-        versioning = _first(bucket.get("versionings"), "enabled")
-    else:
-        versioning = bucket.get("versioning", "enabled")
+        parts.rules.append(_unknown_rule(f"#{i + 1}") if rule is UNKNOWN else _inline_rule(rule, i, list_shaped))
+    versioning = _first(bucket.get("versionings"), "enabled") if list_shaped else bucket.get("versioning", "enabled")
     if versioning is UNKNOWN or is_unknown(versioning):
         parts.versioning.append(UNKNOWN)
     else:
@@ -1034,8 +1029,7 @@ def _standalone_rules(resource: ResourceView) -> list[_Rule]:
     if not isinstance(rules, list):
         return []
     return [
-        _unknown_rule(f"#{i + 1}") if rule is UNKNOWN else _standalone_rule(rule, i)
-        for i, rule in enumerate(rules)
+        _unknown_rule(f"#{i + 1}") if rule is UNKNOWN else _standalone_rule(rule, i) for i, rule in enumerate(rules)
     ]
 
 
@@ -1143,9 +1137,7 @@ def _loki(docs: Sequence[object], where: str, fix: str, hidden: bool, default_pr
     enabled_paths = [(*p, "compactor", "retention_enabled") for p in _LOKI_PREFIXES]
     period_paths = [(*p, "limits_config", "retention_period") for p in _LOKI_PREFIXES]
     table_paths = [
-        (*p, key, "retention_deletes_enabled")
-        for p in _LOKI_PREFIXES
-        for key in ("table_manager", "tableManager")
+        (*p, key, "retention_deletes_enabled") for p in _LOKI_PREFIXES for key in ("table_manager", "tableManager")
     ]
     table_period_paths = [
         (*p, key, "retention_period") for p in _LOKI_PREFIXES for key in ("table_manager", "tableManager")
@@ -1208,9 +1200,7 @@ def helm_telemetry(resource: ResourceView) -> list[Telemetry]:
             return [Telemetry("Loki", "values", "unknown", "is unknown until apply", fix)]
         return [_loki([values], "values.", fix, hidden, "loki.")]
     if chart in _PROMETHEUS_CHARTS:
-        path = (
-            "prometheus.prometheusSpec.retention" if chart == "kube-prometheus-stack" else "server.retention"
-        )
+        path = "prometheus.prometheusSpec.retention" if chart == "kube-prometheus-stack" else "server.retention"
         fix = f"set values {path} (e.g. '15d') and, for a bounded disk, the matching retentionSize"
         paths = _PROMETHEUS_VALUES
         system = "Prometheus"
@@ -1236,9 +1226,7 @@ def helm_telemetry(resource: ResourceView) -> list[Telemetry]:
                 fix,
             )
         ]
-    return [
-        Telemetry(system, f"values.{path}", "unset", "is unset (retention left to the chart's default)", fix)
-    ]
+    return [Telemetry(system, f"values.{path}", "unset", "is unset (retention left to the chart's default)", fix)]
 
 
 def prometheus_cr_telemetry(resource: ResourceView) -> list[Telemetry]:
@@ -1302,11 +1290,7 @@ def workload_telemetry(resource: ResourceView, index: RetentionIndex) -> list[Te
             continue
         args = lookup(container, "args")
         command = lookup(container, "command")
-        where = (
-            f"spec.containers[{i}]"
-            if resource.type == conv.K8S_POD
-            else f"spec.template.spec.containers[{i}]"
-        )
+        where = f"spec.containers[{i}]" if resource.type == conv.K8S_POD else f"spec.template.spec.containers[{i}]"
         if args is UNKNOWN or command is UNKNOWN:
             out.append(Telemetry(system, f"{where}.args", "unknown", "is unknown until apply", ""))
             continue

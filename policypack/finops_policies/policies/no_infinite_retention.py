@@ -37,9 +37,7 @@ from . import _retention as rt
 NAME = "no-infinite-retention"
 
 
-def _finding(
-    r: ResourceView, prop: str, found: str, expected: str, fix: str, *, unverifiable: bool = False
-) -> Finding:
+def _finding(r: ResourceView, prop: str, found: str, expected: str, fix: str, *, unverifiable: bool = False) -> Finding:
     return Finding(r.urn, r.type, r.name, prop, found, expected, "" if unverifiable else fix, unverifiable)
 
 
@@ -72,9 +70,7 @@ def _kept_findings(
 def _judge_log_group(r: ResourceView) -> Iterator[Finding]:
     class_name, bounds = _class_of(r)
     kept = rt.log_group_kept(r)
-    yield from _kept_findings(
-        r, kept, _finite(class_name, bounds), rt.suggested_days(class_name, bounds), bounds
-    )
+    yield from _kept_findings(r, kept, _finite(class_name, bounds), rt.suggested_days(class_name, bounds), bounds)
 
 
 def _judge_bucket(r: ResourceView, index: rt.RetentionIndex, classes: frozenset[str]) -> Iterator[Finding]:
@@ -412,8 +408,7 @@ CASES = (
         violations=(
             Expect(
                 "audit-trail",
-                "a finite retention of at least 2555 days (7 years) for class 'audit'. "
-                "Fix: set retention_in_days=2557",
+                "a finite retention of at least 2555 days (7 years) for class 'audit'. Fix: set retention_in_days=2557",
             ),
         ),
     ),
@@ -462,9 +457,7 @@ CASES = (
         "lifecycle-rule-disabled",
         (
             _bucket("access-logs", _LOGS),
-            _lifecycle(
-                "access-logs-expiry", "access-logs", [_expiring(30, status="Disabled")], by_dependency=True
-            ),
+            _lifecycle("access-logs-expiry", "access-logs", [_expiring(30, status="Disabled")], by_dependency=True),
         ),
         violations=(Expect("access-logs", "rule 'expire' is disabled"),),
     ),
@@ -553,9 +546,7 @@ CASES = (
             _bucket("access-logs", _LOGS, versioning={"enabled": True}),
             _lifecycle("access-logs-expiry", "access-logs", [_expiring(30)]),
         ),
-        violations=(
-            Expect("access-logs", "lifecycle noncurrentVersionExpiration is missing on a versioned bucket"),
-        ),
+        violations=(Expect("access-logs", "lifecycle noncurrentVersionExpiration is missing on a versioned bucket"),),
     ),
     Case(
         "versioned-bucket-with-noncurrent-expiration-via-versioning-resource",
@@ -646,16 +637,12 @@ CASES = (
             _bucket("audit-evidence", _AUDIT, objectLockEnabled=True),
             _lifecycle("audit-evidence-expiry", "audit-evidence", [_expiring(2600)]),
         ),
-        violations=(
-            Expect("audit-evidence", "noncurrentVersionExpiration is missing on a versioned bucket"),
-        ),
+        violations=(Expect("audit-evidence", "noncurrentVersionExpiration is missing on a versioned bucket"),),
     ),
     Case(
         "audit-bucket-without-lifecycle",
         (_bucket("audit-evidence", _AUDIT, objectLockEnabled=True),),
-        violations=(
-            Expect("audit-evidence", "expires objects: at least 2555 days (7 years) for class 'audit'"),
-        ),
+        violations=(Expect("audit-evidence", "expires objects: at least 2555 days (7 years) for class 'audit'"),),
     ),
     # ECR
     Case(
@@ -680,9 +667,7 @@ CASES = (
     Case(
         "ecr-repository-without-policy",
         (_res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),),
-        violations=(
-            Expect("orders", "Repository 'orders': lifecycle policy is missing (images are kept forever)"),
-        ),
+        violations=(Expect("orders", "Repository 'orders': lifecycle policy is missing (images are kept forever)"),),
     ),
     Case(
         "ecr-policy-only-transitions",
@@ -729,11 +714,7 @@ CASES = (
         one(
             conv.BACKUP_PLAN,
             "nightly",
-            {
-                "rules": [
-                    {"ruleName": "daily", "targetVaultName": "main", "lifecycle": {"coldStorageAfter": 30}}
-                ]
-            },
+            {"rules": [{"ruleName": "daily", "targetVaultName": "main", "lifecycle": {"coldStorageAfter": 30}}]},
             provider=_AWS,
         ),
         violations=(
@@ -754,9 +735,7 @@ CASES = (
                         "ruleName": "daily",
                         "targetVaultName": "main",
                         "lifecycle": {"deleteAfter": 35},
-                        "copyActions": [
-                            {"destinationVaultArn": "arn:aws:backup:us-west-2:1:backup-vault:dr"}
-                        ],
+                        "copyActions": [{"destinationVaultArn": "arn:aws:backup:us-west-2:1:backup-vault:dr"}],
                     }
                 ]
             },
@@ -816,10 +795,7 @@ CASES = (
         one(
             conv.MSK_CONFIGURATION,
             "brokers",
-            {
-                "serverProperties": "auto.create.topics.enable=false\n"
-                "log.retention.ms=-1\nlog.retention.hours=168\n"
-            },
+            {"serverProperties": "auto.create.topics.enable=false\nlog.retention.ms=-1\nlog.retention.hours=168\n"},
             provider=_AWS,
         ),
         violations=(Expect("brokers", "serverProperties log.retention.ms is -1 (never deleted)"),),
@@ -866,26 +842,18 @@ CASES = (
     ),
     Case(
         "helm-values-in-yaml-files-cannot-be-read",
-        (
-            _helm(
-                "monitoring", "prometheus-community/prometheus", {}, valueYamlFiles=[{"path": "values.yaml"}]
-            ),
-        ),
+        (_helm("monitoring", "prometheus-community/prometheus", {}, valueYamlFiles=[{"path": "values.yaml"}]),),
         unverifiable=("monitoring",),
     ),
     Case(
         "loki-without-retention",
         (_helm("logs", "grafana/loki", {"loki": {"auth_enabled": False}}),),
-        violations=(
-            Expect("logs", "values.loki.compactor.retention_enabled is unset (Loki keeps logs forever"),
-        ),
+        violations=(Expect("logs", "values.loki.compactor.retention_enabled is unset (Loki keeps logs forever"),),
     ),
     Case(
         "loki-retention-disabled",
         (_helm("logs", "loki", {"loki": {"compactor": {"retention_enabled": False}}}),),
-        violations=(
-            Expect("logs", "values.loki.compactor.retention_enabled is false (Loki keeps logs forever)"),
-        ),
+        violations=(Expect("logs", "values.loki.compactor.retention_enabled is false (Loki keeps logs forever)"),),
     ),
     Case(
         "loki-retention-without-period",
@@ -961,9 +929,7 @@ CASES = (
             ),
         ),
         violations=(
-            Expect(
-                "prometheus", "spec.template.spec.containers[0].args --storage.tsdb.retention.time is unset"
-            ),
+            Expect("prometheus", "spec.template.spec.containers[0].args --storage.tsdb.retention.time is unset"),
         ),
     ),
     Case(
@@ -1075,16 +1041,13 @@ CASES = (
         "waiver-malformed",
         _log_group("legacy-logs", {}),
         config={"waivers": [{"resources": ["legacy-logs"], "ticket": "see slack", "expires": _FUTURE}]},
-        violations=(
-            Expect("legacy-logs", "not waived: waiver 'see slack' ticket 'see slack' does not match"),
-        ),
+        violations=(Expect("legacy-logs", "not waived: waiver 'see slack' ticket 'see slack' does not match"),),
     ),
 )
 
 POLICY = PolicySpec(
     name=NAME,
-    description="Data must not be kept forever: every log, trace, audit, image and backup store deletes "
-    "what it keeps.",
+    description="Data must not be kept forever: every log, trace, audit, image and backup store deletes what it keeps.",
     blocks=(
         "data kept forever: CloudWatch log group with `retentionInDays` unset or 0, Kafka/MSK "
         "`retention.ms=-1`, a log/trace/audit bucket with no expiring lifecycle rule, an ECR repository "
@@ -1108,8 +1071,7 @@ POLICY = PolicySpec(
     config={
         "bucketClasses": ConfigKey(
             {"type": "array", "items": {"type": "string"}, "default": list(conv.EXPIRING_BUCKET_CLASSES)},
-            f"Values of the `{conv.RETENTION_CLASS_KEY}` tag whose S3 buckets need an expiring "
-            "lifecycle rule.",
+            f"Values of the `{conv.RETENTION_CLASS_KEY}` tag whose S3 buckets need an expiring lifecycle rule.",
         ),
         "allowImplicitTelemetryRetention": ConfigKey(
             {"type": "boolean", "default": False},
