@@ -49,9 +49,7 @@ STACK_URN = "urn:pulumi:dev::orders::pulumi:pulumi:Stack::orders-dev"
 PROVIDER_URN = "urn:pulumi:dev::orders::pulumi:providers:aws::default_7_51_1"
 BUCKET_URN = "urn:pulumi:dev::orders::aws:s3/bucket:Bucket::logs"
 SERVICE_URN = "urn:pulumi:dev::orders::finops:index:Service::orders"
-LOG_GROUP_URN = (
-    "urn:pulumi:dev::orders::finops:index:Service$aws:cloudwatch/logGroup:LogGroup::orders-app-logs"
-)
+LOG_GROUP_URN = "urn:pulumi:dev::orders::finops:index:Service$aws:cloudwatch/logGroup:LogGroup::orders-app-logs"
 DB_URN = "urn:pulumi:dev::orders::aws:rds/instance:Instance::orders-db"
 QUEUE_URN = "urn:pulumi:dev::orders::aws:sqs/queue:Queue::orders-dlq"
 TOPIC_URN = "urn:pulumi:dev::orders::aws:sns/topic:Topic::alerts"
@@ -353,6 +351,8 @@ def test_text_entries_name_policy_level_resource_message_and_line(sample: RunRes
         "          Bucket 'logs': tags.cost-center is missing; expected a cost centre. Fix: tag it",
         "          at infra/__main__.py:12",
     ]
+    second = text.split("        - ")[3].splitlines()  # same resource and policy: no description again
+    assert second[1] == "          Bucket 'logs': tags.env 'TODO' is a placeholder; expected dev|prod. Fix: set it"
     assert "at infra/__main__.py:30 (via components/svc.py:88)" in text
     assert f"at {base.parent / 'elsewhere' / 'lib.py'}:7" in text  # outside the base: absolute
     assert "waived: FIN-1234 approved by alice, expires 2099-12-31: replay window" in text
@@ -482,9 +482,7 @@ def test_write_atomic_modes(tmp_path: Path) -> None:
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640
 
 
-def test_write_atomic_keeps_the_old_file_when_the_rename_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_write_atomic_keeps_the_old_file_when_the_rename_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "report.xml"
     target.write_text("old report")
 
@@ -597,3 +595,22 @@ def test_progress_survives_a_closed_stderr() -> None:
     progress.advance()  # must not raise
     progress.finish()
     assert progress.enabled is False
+
+
+def test_text_does_not_repeat_a_description_the_message_starts_with(sample: RunResult, base: Path) -> None:
+    description = POLICIES[1].description
+    sample.findings = [
+        Finding(
+            "no-infinite-retention",
+            "mandatory",
+            "violation",
+            BUCKET_URN,
+            "aws:s3/bucket:Bucket",
+            "logs",
+            f"{description}\nBucket 'logs': lifecycleRules never expire",
+            property="lifecycleRules",
+        )
+    ]
+    text = render(sample, "text", base_dir=str(base))
+    assert text.count(description) == 1
+    assert "          Bucket 'logs': lifecycleRules never expire\n" in text

@@ -173,8 +173,10 @@ def policy_docs(result: RunResult, info: PolicyInfo) -> tuple[str, str]:
         return "", ""
     try:
         spec = registry.get(info.name)
-    except Exception:  # not a policy of ours (KeyError), or a policy module that fails to import:
-        return "", ""  # the rule falls back to the description the pack sent
+    # not a policy of ours (KeyError), or a policy module that fails to import: the rule falls
+    # back to the description the pack sent rather than costing the user the whole report
+    except Exception:  # noqa: BLE001 - any import-time error of a policy module lands here
+        return "", ""
     return spec.why, spec.fix
 
 

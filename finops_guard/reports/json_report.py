@@ -39,9 +39,7 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
             "name": sanitize(finding.name),
             "property": finding.property,
             "message": scrub(finding.message),
-            "waiver": {key: scrub(value) for key, value in finding.waiver.items()}
-            if finding.waiver
-            else None,
+            "waiver": {key: scrub(value) for key, value in finding.waiver.items()} if finding.waiver else None,
             "state": finding.state,
             "location": _location(finding.location, paths) if finding.location else None,
             "related": [_location(loc, paths) for loc in finding.related],

@@ -117,9 +117,7 @@ class _Builder:
         suite.attrib.update(counts.attributes())
         return counts
 
-    def case(
-        self, suite: ET.Element, policy: str, name: str, finding: Finding | None, counts: _Counts
-    ) -> None:
+    def case(self, suite: ET.Element, policy: str, name: str, finding: Finding | None, counts: _Counts) -> None:
         case = ET.SubElement(suite, "testcase", classname=sanitize(policy), name=name)
         counts.tests += 1
         if finding is None:

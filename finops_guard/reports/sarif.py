@@ -40,9 +40,7 @@ from ._common import (
 
 SARIF_VERSION = "2.1.0"
 #: The OASIS standard's schema (2.1.0 with errata 01), which the tests validate against.
-SARIF_SCHEMA_URI = (
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-)
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 TOOL_NAME = "finops-guard"
 FINGERPRINT_KEY = "finopsGuardFinding/v1"
@@ -112,17 +110,13 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _result(
-    finding: Finding, rule_index: int, locator: _Locator, scrub: Scrubber, program_dir: str
-) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, locator: _Locator, scrub: Scrubber, program_dir: str) -> dict[str, Any]:
     location: dict[str, Any] = {}
     if finding.location is not None:
         location["physicalLocation"] = locator.physical(finding.location)
     elif program_dir:
         # Code scanning shows only results with a file: point at the project file and say why.
-        location["physicalLocation"] = locator.physical(
-            SourceLocation(os.path.join(program_dir, "Pulumi.yaml"), 1)
-        )
+        location["physicalLocation"] = locator.physical(SourceLocation(os.path.join(program_dir, "Pulumi.yaml"), 1))
         location["message"] = {"text": "The program line that created this resource is not known."}
     location["logicalLocations"] = [
         {"name": sanitize(finding.name), "fullyQualifiedName": sanitize(finding.urn), "kind": "resource"}

@@ -75,9 +75,7 @@ def verdict_line(result: RunResult) -> str:
     return "PASSED: no mandatory policy violations."
 
 
-def _finding_lines(
-    finding: Finding, description: str, paths: PathStyle, scrub: Scrubber, paint: _Paint
-) -> list[str]:
+def _finding_lines(finding: Finding, description: str, paths: PathStyle, scrub: Scrubber, paint: _Paint) -> list[str]:
     state = label(finding)
     head = (
         f"        - {paint(state, f'[{state}]')}  {paint('bold', sanitize(finding.policy))}"
@@ -85,13 +83,13 @@ def _finding_lines(
     )
     lines = [head]
     pad = "          "
-    if description:
+    # the policy's one-line requirement, unless the message already starts with it (as Pulumi's
+    # engine formats diagnostics)
+    if description and not finding.message.startswith(description):
         lines.append(pad + paint("dim", scrub(description)))
     lines.extend(pad + line for line in scrub(finding.message).splitlines() or [""])
     if finding.state == "waived":
-        lines.append(
-            pad + paint("waived", "waived: " + scrub(waiver_text(finding.waiver) or "by policy config"))
-        )
+        lines.append(pad + paint("waived", "waived: " + scrub(waiver_text(finding.waiver) or "by policy config")))
     if finding.location is not None:
         where = f"at {paths.at(finding.location)}"
         if finding.related:
@@ -120,9 +118,13 @@ def render_text(result: RunResult, *, color: bool = False, base_dir: str | None 
     for index, group in enumerate(group_by_resource(findings)):
         if index:
             lines.append("")
+        described: set[str] = set()
         for finding in group:
+            # a policy's requirement once per resource, however many properties it found wrong
             info = policies.get(finding.policy)
-            lines.extend(_finding_lines(finding, info.description if info else "", paths, scrub, paint))
+            description = info.description if info and finding.policy not in described else ""
+            described.add(finding.policy)
+            lines.extend(_finding_lines(finding, description, paths, scrub, paint))
     lines.append("")
     lines.append(summary_line(result))
     verdict = verdict_line(result)
