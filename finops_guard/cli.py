@@ -40,19 +40,33 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the Pulumi Python program in PROGRAM_DIR under the SDK's mocks (no CLI, no cloud) and "
         "drive the policy pack over the analyzer protocol, as `pulumi preview --policy-pack` does.",
     )
-    preview.add_argument("program_dir", nargs="?", default=".", metavar="PROGRAM_DIR",
-                         help="directory holding Pulumi.yaml (default: .)")
+    preview.add_argument(
+        "program_dir", nargs="?", default=".", metavar="PROGRAM_DIR", help="directory holding Pulumi.yaml (default: .)"
+    )
     preview.add_argument("--stack", "-s", help="stack name (default: the only Pulumi.<stack>.yaml, else dev)")
-    preview.add_argument("--policy-pack", type=Path, metavar="DIR",
-                         help="policy pack directory (default: this project's policypack/)")
-    preview.add_argument("--policy-pack-config", type=Path, metavar="FILE",
-                         help="JSON policy config in the CLI's format")
-    preview.add_argument("--config", "-c", action="append", default=[], metavar="KEY=VALUE",
-                         help="stack config value, like `pulumi preview -c` (repeatable)")
+    preview.add_argument(
+        "--policy-pack", type=Path, metavar="DIR", help="policy pack directory (default: this project's policypack/)"
+    )
+    preview.add_argument(
+        "--policy-pack-config", type=Path, metavar="FILE", help="JSON policy config in the CLI's format"
+    )
+    preview.add_argument(
+        "--config",
+        "-c",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="stack config value, like `pulumi preview -c` (repeatable)",
+    )
     preview.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
     preview.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
-    preview.add_argument("--pack-timeout", type=float, default=60.0, metavar="SECONDS",
-                         help="how long the pack may take to start (default: 60)")
+    preview.add_argument(
+        "--pack-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long the pack may take to start (default: 60)",
+    )
     preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     sub.add_parser("policies", help="list the policies of the pack")

@@ -6,7 +6,6 @@ Reporters (text, JSON, SARIF, JUnit) read only these types.
 from __future__ import annotations
 
 import builtins
-
 from dataclasses import dataclass, field
 from typing import Any, Literal
 

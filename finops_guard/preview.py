@@ -83,7 +83,9 @@ class Redactor:
         return self._pattern.sub(REDACTED, text) if self._pattern is not None and text else text
 
 
-def locate(reg: Registration, by_urn: dict[str, Registration]) -> tuple[SourceLocation | None, tuple[SourceLocation, ...]]:
+def locate(
+    reg: Registration, by_urn: dict[str, Registration]
+) -> tuple[SourceLocation | None, tuple[SourceLocation, ...]]:
     """Primary location: the program line that created the outermost component holding `reg`."""
     chain: list[Registration] = []
     parent = reg.parent
@@ -105,8 +107,12 @@ def locate(reg: Registration, by_urn: dict[str, Registration]) -> tuple[SourceLo
 class _Analysis:
     """Consumes registrations as the program makes them; reports what the pack said."""
 
-    def __init__(self, session: AnalyzerSession, config: dict[str, EffectiveConfig],
-                 progress: Callable[[int, int | None], None] | None) -> None:
+    def __init__(
+        self,
+        session: AnalyzerSession,
+        config: dict[str, EffectiveConfig],
+        progress: Callable[[int, int | None], None] | None,
+    ) -> None:
         self.session = session
         self.config = config
         self.progress = progress
@@ -149,27 +155,38 @@ class _Analysis:
 
 def _strip_description(message: str, description: str) -> str:
     if description and message.startswith(description):
-        rest = message[len(description):].lstrip("\n")
+        rest = message[len(description) :].lstrip("\n")
         return rest or message
     return message
 
 
-def _findings(analysis: _Analysis, policies: dict[str, PolicyInfo], logs: list[LogEntry],
-              redact: Redactor) -> list[Finding]:
+def _findings(
+    analysis: _Analysis, policies: dict[str, PolicyInfo], logs: list[LogEntry], redact: Redactor
+) -> list[Finding]:
     by_urn = analysis.by_urn
     stack_urn = next((r.urn for r in analysis.registrations if r.type == STACK_TYPE), "")
     out: list[Finding] = []
 
-    def make(policy: str, enforcement: str, state: str, urn: str, message: str,
-             waiver: dict[str, str] | None = None) -> Finding:
+    def make(
+        *, policy: str, enforcement: str, state: str, urn: str, message: str, waiver: dict[str, str] | None = None
+    ) -> Finding:
         reg = by_urn.get(urn)
         location, related = locate(reg, by_urn) if reg is not None else (None, ())
         text = redact(message)
         match = _PROPERTY.match(text)
-        return Finding(policy=policy, enforcement=enforcement, state=state,  # type: ignore[arg-type]
-                       urn=urn, type=reg.type if reg else "", name=reg.name if reg else "", message=text,
-                       property=match.group(1) if match else None, waiver=waiver,
-                       location=location, related=related)
+        return Finding(
+            policy=policy,
+            enforcement=enforcement,  # type: ignore[arg-type]
+            state=state,  # type: ignore[arg-type]
+            urn=urn,
+            type=reg.type if reg else "",
+            name=reg.name if reg else "",
+            message=text,
+            property=match.group(1) if match else None,
+            waiver=waiver,
+            location=location,
+            related=related,
+        )
 
     for analyzed, response in analysis.responses:
         for diag in response.diagnostics:
@@ -183,20 +200,28 @@ def _findings(analysis: _Analysis, policies: dict[str, PolicyInfo], logs: list[L
             if unverifiable:
                 configured = analysis.config.get(diag.policyName)
                 level = configured.enforcement if configured else level
-            out.append(make(diag.policyName, level, "unverifiable" if unverifiable else "violation", urn, message))
+            state = "unverifiable" if unverifiable else "violation"
+            out.append(make(policy=diag.policyName, enforcement=level, state=state, urn=urn, message=message))
     for entry in logs:
         for line in entry.message.splitlines():
             if not line.startswith(WAIVER_MARKER + " "):
                 continue
             try:
-                payload = json.loads(line[len(WAIVER_MARKER) + 1:])
+                payload = json.loads(line[len(WAIVER_MARKER) + 1 :])
             except ValueError:
                 continue
             policy = str(payload.get("policy", ""))
             configured = analysis.config.get(policy)
-            out.append(make(policy, configured.enforcement if configured else "advisory", "waived",
-                            str(payload.get("urn") or entry.urn), str(payload.get("message", "")),
-                            {k: str(v) for k, v in (payload.get("waiver") or {}).items()}))
+            out.append(
+                make(
+                    policy=policy,
+                    enforcement=configured.enforcement if configured else "advisory",
+                    state="waived",
+                    urn=str(payload.get("urn") or entry.urn),
+                    message=str(payload.get("message", "")),
+                    waiver={k: str(v) for k, v in (payload.get("waiver") or {}).items()},
+                )
+            )
     return out
 
 
@@ -221,18 +246,26 @@ def run_preview(options: PreviewOptions) -> RunResult:
     with EngineServer() as engine:
         process = PackProcess(pack, engine.address, env, options.pack_start_timeout)
         try:
+
             def analyze_worker() -> None:
                 try:
                     port = process.start()
                     session = AnalyzerSession(port)
                     state["session"] = session
-                    session.configure_stack(project.name, stack.name, options.organization,
-                                            {k: v for k, v in stack.values.items() if k not in stack.secret_keys},
-                                            sorted(stack.secret_keys), {})
+                    session.configure_stack(
+                        project=project.name,
+                        stack=stack.name,
+                        organization=options.organization,
+                        config={k: v for k, v in stack.values.items() if k not in stack.secret_keys},
+                        secret_keys=sorted(stack.secret_keys),
+                        tags={},
+                    )
                     session.plugin_info()
                     info, policies = session.analyzer_info()
-                    initial = {k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)}
-                               | _struct_dict(v.properties) for k, v in info.initialConfig.items()}
+                    initial = {
+                        k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
+                        for k, v in info.initialConfig.items()
+                    }
                     config = merge(policies, initial, given, source)
                     session.configure(config)
                     analysis = _Analysis(session, config, options.progress)
@@ -249,8 +282,9 @@ def run_preview(options: PreviewOptions) -> RunResult:
             worker = threading.Thread(target=analyze_worker, name="analyzer", daemon=True)
             worker.start()
             try:
-                registrations = record_program(project, stack, organization=options.organization,
-                                               on_registration=pending.put, echo=options.echo)
+                registrations = record_program(
+                    project, stack, organization=options.organization, on_registration=pending.put, echo=options.echo
+                )
             finally:
                 pending.put(None)
                 worker.join()

@@ -77,10 +77,14 @@ def load_project(program_dir: Path) -> Project:
     doc = load_located(path)
     data = doc.data
     if not isinstance(data, dict):
-        raise ProjectError(f"{doc.where('')}: expected a mapping with at least `name` and `runtime`, found {type(data).__name__}.")
+        raise ProjectError(
+            f"{doc.where('')}: expected a mapping with at least `name` and `runtime`, found {type(data).__name__}."
+        )
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ProjectError(f"{doc.where('name')}: `name` must be a non-empty string (the project name), found {name!r}.")
+        raise ProjectError(
+            f"{doc.where('name')}: `name` must be a non-empty string (the project name), found {name!r}."
+        )
     runtime, options = _runtime(doc)
     if runtime != "python":
         raise ProjectError(
@@ -91,7 +95,9 @@ def load_project(program_dir: Path) -> Project:
     virtualenv = options.get("virtualenv")
     toolchain = str(options.get("toolchain") or "pip")
     if virtualenv is not None and not isinstance(virtualenv, str):
-        raise ProjectError(f"{doc.where('runtime.options.virtualenv')}: `virtualenv` must be a path, found {virtualenv!r}.")
+        raise ProjectError(
+            f"{doc.where('runtime.options.virtualenv')}: `virtualenv` must be a path, found {virtualenv!r}."
+        )
     venv_path = (program_dir / virtualenv).resolve() if isinstance(virtualenv, str) and virtualenv else None
     return Project(program_dir, name, runtime, main, venv_path, toolchain, _defaults(doc, name), path)
 
@@ -105,7 +111,9 @@ def _runtime(doc: LocatedYaml) -> tuple[str, dict[str, Any]]:
         if not isinstance(options, dict):
             raise ProjectError(f"{doc.where('runtime.options')}: `runtime.options` must be a mapping.")
         return str(raw.get("name", "")), options
-    raise ProjectError(f"{doc.where('runtime')}: `runtime` must be `python` or `{{name: python, options: ...}}`, found {raw!r}.")
+    raise ProjectError(
+        f"{doc.where('runtime')}: `runtime` must be `python` or `{{name: python, options: ...}}`, found {raw!r}."
+    )
 
 
 def _main(doc: LocatedYaml, program_dir: Path) -> Path:
@@ -134,12 +142,13 @@ def _defaults(doc: LocatedYaml, project: str) -> dict[str, str]:
         raise ProjectError(f"{doc.where('config')}: `config` must be a mapping.")
     out: dict[str, str] = {}
     for key, value in raw.items():
+        chosen = value
         if isinstance(value, dict) and ("default" in value or "value" in value):
-            value = value.get("value", value.get("default"))
+            chosen = value.get("value", value.get("default"))
         elif isinstance(value, dict):
             continue  # a typed declaration without a default
-        if value is not None:
-            out[qualify(str(key), project)] = _as_config_string(value)
+        if chosen is not None:
+            out[qualify(str(key), project)] = _as_config_string(chosen)
     return out
 
 
@@ -215,8 +224,9 @@ def program_interpreter(project: Project) -> list[str]:
         poetry = shutil.which("poetry")
         if poetry is None:
             raise ProjectError(f"{project.file}: toolchain is poetry, but `poetry` is not on PATH.")
-        found = subprocess.run([poetry, "env", "info", "--executable"], cwd=project.dir, capture_output=True,
-                               text=True, check=False)
+        found = subprocess.run(
+            [poetry, "env", "info", "--executable"], cwd=project.dir, capture_output=True, text=True, check=False
+        )
         if found.returncode != 0 or not found.stdout.strip():
             raise ProjectError(f"{project.file}: `poetry env info` found no environment; run `poetry install` first.")
         return [found.stdout.strip()]

@@ -24,16 +24,24 @@ def record(program: str | Path, overrides: tuple[str, ...] = ()) -> dict[str, Re
     return {r.name: r for r in record_program(project, stack)}
 
 
-def cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run `finops-guard` as a user would, in a fresh process."""
     import os
 
     full_env = dict(os.environ)
     full_env.update(env or {})
     full_env.setdefault("NO_COLOR", "1")
-    return subprocess.run([sys.executable, "-m", "finops_guard", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "finops_guard", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def write_json(path: Path, data: object) -> Path:

@@ -39,8 +39,9 @@ def own_pack(tmp_path: Path) -> Path:
     return pack
 
 
-def program(tmp_path: Path, main: str, pulumi_yaml: str = "name: p\nruntime: python\n",
-            stack: str | None = None) -> Path:
+def program(
+    tmp_path: Path, main: str, pulumi_yaml: str = "name: p\nruntime: python\n", stack: str | None = None
+) -> Path:
     d = tmp_path / "prog"
     d.mkdir(exist_ok=True)
     (d / "Pulumi.yaml").write_text(pulumi_yaml)
@@ -68,8 +69,16 @@ def test_help_and_usage_errors():
 
 def test_json_report_and_exit_code_one_on_mandatory_violations(tmp_path):
     config = write_json(tmp_path / "c.json", {"bucket-needs-team": {"key": "owner"}})
-    result = cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK),
-                 "--policy-pack-config", str(config), "--format", "json")
+    result = cli(
+        "preview",
+        str(PROGRAMS / "basic"),
+        "--policy-pack",
+        str(TEST_PACK),
+        "--policy-pack-config",
+        str(config),
+        "--format",
+        "json",
+    )
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["project"] == "basic" and report["stack"] == "dev"
@@ -85,16 +94,23 @@ def test_exit_zero_when_nothing_mandatory(tmp_path):
 
 def test_output_file_written_atomically_and_summary_on_stderr(tmp_path):
     out = tmp_path / "report.sarif"
-    result = cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK), "--format", "sarif",
-                 "--output", str(out))
+    result = cli(
+        "preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK), "--format", "sarif", "--output", str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["version"] == "2.1.0"
     assert list(tmp_path.iterdir()) == [out]  # no temp files left beside it
 
 
 def test_output_path_not_writable(tmp_path):
-    result = cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK),
-                 "--output", str(tmp_path / "missing-dir" / "r.json"))
+    result = cli(
+        "preview",
+        str(PROGRAMS / "basic"),
+        "--policy-pack",
+        str(TEST_PACK),
+        "--output",
+        str(tmp_path / "missing-dir" / "r.json"),
+    )
     assert_clean_error(result, "missing-dir", "does not exist")
 
 
@@ -125,7 +141,7 @@ def test_malformed_stack_config(tmp_path):
 def test_program_import_error_shows_user_traceback(tmp_path, own_pack):
     d = program(tmp_path, "import pulumi\nimport not_installed_anywhere\n")
     result = cli("preview", str(d), "--policy-pack", str(own_pack))
-    assert_clean_error(result, "ModuleNotFoundError", "not_installed_anywhere", "__main__.py\", line 2")
+    assert_clean_error(result, "ModuleNotFoundError", "not_installed_anywhere", '__main__.py", line 2')
     assert pack_processes(str(own_pack)) == []
 
 
@@ -136,15 +152,18 @@ def test_program_exception(tmp_path, own_pack):
 
 
 def test_missing_config_names_the_key():
-    assert_clean_error(cli("preview", str(PROGRAMS / "needs_config"), "--policy-pack", str(TEST_PACK)),
-                       "needs-config:bucketPrefix", "--config")
+    assert_clean_error(
+        cli("preview", str(PROGRAMS / "needs_config"), "--policy-pack", str(TEST_PACK)),
+        "needs-config:bucketPrefix",
+        "--config",
+    )
 
 
 def test_pack_missing_or_without_manifest(tmp_path):
-    assert_clean_error(cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(tmp_path / "nope")),
-                       "no such directory")
-    assert_clean_error(cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(tmp_path)),
-                       "no PulumiPolicy.yaml")
+    assert_clean_error(
+        cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(tmp_path / "nope")), "no such directory"
+    )
+    assert_clean_error(cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(tmp_path)), "no PulumiPolicy.yaml")
 
 
 def test_pack_that_never_prints_its_port_is_stopped(tmp_path):
@@ -160,11 +179,16 @@ def test_pack_that_never_prints_its_port_is_stopped(tmp_path):
 def test_policy_config_errors(tmp_path):
     bad_json = tmp_path / "bad.json"
     bad_json.write_text("{not json")
-    assert_clean_error(cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK),
-                           "--policy-pack-config", str(bad_json)), "bad.json:1:2", "not valid JSON")
+    assert_clean_error(
+        cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK), "--policy-pack-config", str(bad_json)),
+        "bad.json:1:2",
+        "not valid JSON",
+    )
     schema = write_json(tmp_path / "schema.json", {"bucket-needs-team": {"key": ["team"]}})
-    assert_clean_error(cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK),
-                           "--policy-pack-config", str(schema)), "bucket-needs-team.key")
+    assert_clean_error(
+        cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK), "--policy-pack-config", str(schema)),
+        "bucket-needs-team.key",
+    )
 
 
 def test_debug_shows_our_traceback(tmp_path):
@@ -175,12 +199,31 @@ def test_debug_shows_our_traceback(tmp_path):
 def test_interrupt_stops_pack_and_program(own_pack, tmp_path):
     out = tmp_path / "report.json"
     env = dict(os.environ, NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "finops_guard", "preview", str(PROGRAMS / "slow"),
-                             "--policy-pack", str(own_pack), "--format", "json", "--output", str(out)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "finops_guard",
+            "preview",
+            str(PROGRAMS / "slow"),
+            "--policy-pack",
+            str(own_pack),
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
-    while not (pack_processes(str(own_pack), "pulumi.policy") and pack_processes("finops-guard-slow-")) \
-            and time.monotonic() < deadline:
+    while (
+        not (pack_processes(str(own_pack), "pulumi.policy") and pack_processes("finops-guard-slow-"))
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.2)
     assert pack_processes(str(own_pack), "pulumi.policy"), "the pack never started"
     assert pack_processes("finops-guard-slow-"), "the program never started"
@@ -197,9 +240,13 @@ def test_interrupt_stops_pack_and_program(own_pack, tmp_path):
 
 @pytest.mark.parametrize("delay", [0.3, 0.8])
 def test_early_interrupt_leaves_nothing_behind(own_pack, delay):
-    proc = subprocess.Popen([sys.executable, "-m", "finops_guard", "preview", str(PROGRAMS / "slow"),
-                             "--policy-pack", str(own_pack)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "finops_guard", "preview", str(PROGRAMS / "slow"), "--policy-pack", str(own_pack)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=90)

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 from enginetools import PROGRAMS, PROTOCOL_PACK, TEST_PACK, write_json
+
 from finops_guard.errors import PackError, PolicyConfigError
 from finops_guard.preview import PreviewOptions, run_preview
 
 
-def preview(tmp_path: Path, program: str = "basic", pack: Path = TEST_PACK, config: dict | None = None,
-            **kw: object):
+def preview(tmp_path: Path, program: str = "basic", pack: Path = TEST_PACK, config: dict | None = None, **kw: object):
     config_path = write_json(tmp_path / "policy-config.json", config) if config is not None else None
-    return run_preview(PreviewOptions(program_dir=PROGRAMS / program, policy_pack=pack,
-                                      policy_pack_config=config_path, **kw))  # type: ignore[arg-type]
+    return run_preview(
+        PreviewOptions(program_dir=PROGRAMS / program, policy_pack=pack, policy_pack_config=config_path, **kw)
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,12 @@ def test_protocol_order_and_pack_environment(tmp_path, monkeypatch):
     assert analyzed == [r.urn for r in result.resources]
     assert calls[-1]["count"] == len(result.resources)
     first = calls[0]
-    assert first["env"] == {"PULUMI_PROJECT": "basic", "PULUMI_STACK": "dev", "PULUMI_DRY_RUN": "true",
-                            "PULUMI_ORGANIZATION": "organization"}
+    assert first["env"] == {
+        "PULUMI_PROJECT": "basic",
+        "PULUMI_STACK": "dev",
+        "PULUMI_DRY_RUN": "true",
+        "PULUMI_ORGANIZATION": "organization",
+    }
     assert Path(first["cwd"]) == PROTOCOL_PACK and first["argv"][1] == str(PROTOCOL_PACK)
     assert next(c for c in calls if c["call"] == "Configure")["config"] == {"p": {"limit": 5}}
     # custom resources are analyzed with their provider
@@ -139,7 +144,7 @@ def test_missing_pack(tmp_path):
     with pytest.raises(PackError, match="no such directory"):
         preview(tmp_path, pack=tmp_path / "nope")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(PackError, match="no PulumiPolicy.yaml"):
+    with pytest.raises(PackError, match=r"no PulumiPolicy\.yaml"):
         preview(tmp_path, pack=tmp_path / "empty")
 
 

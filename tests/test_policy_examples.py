@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from finops_guard.preview import PreviewOptions, run_preview
 from finops_policies.registry import all_policies
+
+from finops_guard.preview import PreviewOptions, run_preview
 
 SPECS = all_policies()
 

@@ -65,8 +65,9 @@ def load_pack(pack_dir: Path) -> PackInfo:
 class PackProcess:
     """`python -u -m pulumi.policy <engine address> <pack dir>`, port read from its first stdout line."""
 
-    def __init__(self, pack: PackInfo, engine_address: str, env: Mapping[str, str],
-                 start_timeout: float = DEFAULT_START_TIMEOUT) -> None:
+    def __init__(
+        self, pack: PackInfo, engine_address: str, env: Mapping[str, str], start_timeout: float = DEFAULT_START_TIMEOUT
+    ) -> None:
         self.pack = pack
         self.engine_address = engine_address
         self.env = dict(env)
@@ -83,8 +84,12 @@ class PackProcess:
             # A session of its own: Ctrl-C reaches us, and we stop the pack ourselves.
             self.proc = subprocess.Popen(
                 [self.pack.interpreter, "-u", "-m", "pulumi.policy", self.engine_address, str(self.pack.dir)],
-                cwd=self.pack.dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, start_new_session=True,
+                cwd=self.pack.dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
             )
         except OSError as exc:
             raise PackError(f"cannot start the policy pack with {self.pack.interpreter}: {exc.strerror}") from None
@@ -92,8 +97,10 @@ class PackProcess:
         self._stderr_thread = threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True)
         self._stderr_thread.start()
         lines: queue.Queue[bytes] = queue.Queue()
-        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()),  # type: ignore[union-attr]
-                         daemon=True).start()
+        threading.Thread(
+            target=lambda: lines.put(self.proc.stdout.readline()),  # type: ignore[union-attr]
+            daemon=True,
+        ).start()
         try:
             first = lines.get(timeout=self.start_timeout)
         except queue.Empty:
@@ -139,8 +146,9 @@ class PackProcess:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

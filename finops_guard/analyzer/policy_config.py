@@ -34,7 +34,9 @@ def read_config_file(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PolicyConfigError(f"{path}:{exc.lineno}:{exc.colno}: policy config is not valid JSON: {exc.msg}.") from None
+        raise PolicyConfigError(
+            f"{path}:{exc.lineno}:{exc.colno}: policy config is not valid JSON: {exc.msg}."
+        ) from None
     if not isinstance(data, dict):
         raise PolicyConfigError(
             f"{path}: policy config must be a JSON object like "
@@ -66,8 +68,9 @@ def _defaults(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(v["default"]) for k, v in props.items() if isinstance(v, Mapping) and "default" in v}
 
 
-def merge(policies: list[PolicyInfo], initial: Mapping[str, Any], given: Mapping[str, Any],
-          source: str) -> dict[str, EffectiveConfig]:
+def merge(
+    policies: list[PolicyInfo], initial: Mapping[str, Any], given: Mapping[str, Any], source: str
+) -> dict[str, EffectiveConfig]:
     known = {p.name: p for p in policies}
     for key in given:
         if key != "all" and key not in known:

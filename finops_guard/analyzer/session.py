@@ -51,11 +51,28 @@ class AnalyzerSession:
             details = exc.details() if hasattr(exc, "details") else str(exc)
             raise PackError(f"the policy pack failed during {method}: {details}") from None
 
-    def configure_stack(self, project: str, stack: str, organization: str, config: Mapping[str, str],
-                        secret_keys: Sequence[str], tags: Mapping[str, str]) -> None:
-        self._call("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
-            stack=stack, project=project, organization=organization, dry_run=True,
-            config=dict(config), config_secret_keys=list(secret_keys), tags=dict(tags)))
+    def configure_stack(
+        self,
+        *,
+        project: str,
+        stack: str,
+        organization: str,
+        config: Mapping[str, str],
+        secret_keys: Sequence[str],
+        tags: Mapping[str, str],
+    ) -> None:
+        self._call(
+            "ConfigureStack",
+            analyzer_pb2.AnalyzerStackConfigureRequest(
+                stack=stack,
+                project=project,
+                organization=organization,
+                dry_run=True,
+                config=dict(config),
+                config_secret_keys=list(secret_keys),
+                tags=dict(tags),
+            ),
+        )
 
     def plugin_info(self) -> str:
         info = self._call("GetPluginInfo", empty_pb2.Empty())
@@ -79,9 +96,12 @@ class AnalyzerSession:
     def configure(self, config: Mapping[str, EffectiveConfig]) -> None:
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for name, effective in config.items():
-            request.policyConfig[name].CopyFrom(analyzer_pb2.PolicyConfig(
-                enforcementLevel=LEVEL_VALUES.get(effective.enforcement, analyzer_pb2.ADVISORY),
-                properties=to_struct(effective.properties)))
+            request.policyConfig[name].CopyFrom(
+                analyzer_pb2.PolicyConfig(
+                    enforcementLevel=LEVEL_VALUES.get(effective.enforcement, analyzer_pb2.ADVISORY),
+                    properties=to_struct(effective.properties),
+                )
+            )
         self._call("Configure", request)
 
     @staticmethod
@@ -89,14 +109,20 @@ class AnalyzerSession:
         if provider is None:
             return None
         return analyzer_pb2.AnalyzerProviderResource(
-            type=provider.type, properties=to_struct(provider.inputs), urn=provider.urn, name=provider.name)
+            type=provider.type, properties=to_struct(provider.inputs), urn=provider.urn, name=provider.name
+        )
 
-    def _request(self, r: Registration, provider: Registration | None,
-                 properties: struct_pb2.Struct | None = None) -> analyzer_pb2.AnalyzeRequest:
+    def _request(
+        self, r: Registration, provider: Registration | None, properties: struct_pb2.Struct | None = None
+    ) -> analyzer_pb2.AnalyzeRequest:
         return analyzer_pb2.AnalyzeRequest(
-            type=r.type, properties=properties if properties is not None else to_struct(r.inputs), urn=r.urn,
-            name=r.name, options=analyzer_pb2.AnalyzerResourceOptions(parent=r.parent or ""),
-            provider=self._provider(provider))
+            type=r.type,
+            properties=properties if properties is not None else to_struct(r.inputs),
+            urn=r.urn,
+            name=r.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(parent=r.parent or ""),
+            provider=self._provider(provider),
+        )
 
     def remediate(self, r: Registration, provider: Registration | None) -> struct_pb2.Struct | None:
         """Run remediations; the properties Analyze should see if any policy rewrote them."""
@@ -108,8 +134,9 @@ class AnalyzerSession:
                     latest = remediation.properties
         return latest
 
-    def analyze(self, r: Registration, provider: Registration | None,
-                properties: struct_pb2.Struct | None = None) -> Any:
+    def analyze(
+        self, r: Registration, provider: Registration | None, properties: struct_pb2.Struct | None = None
+    ) -> Any:
         return self._call("Analyze", self._request(r, provider, properties))
 
     def analyze_stack(self, resources: Sequence[Registration], providers: Mapping[str, Registration]) -> Any:

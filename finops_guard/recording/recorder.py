@@ -18,6 +18,7 @@ stack config or with placeholders shaped like the invoke's result type.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import inspect
 import json
@@ -117,6 +118,7 @@ def _provider_config_value(value: Any) -> str:
 
 # --- invokes -------------------------------------------------------------------------------------
 
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
@@ -173,14 +175,15 @@ def _shape(annotation: Any, depth: int = 0) -> Any:
         return [_shape(args[0], depth + 1)] if args else []
     if origin in (dict, typing.Mapping) or str(origin).endswith("Mapping'>"):
         return {}
-    if inspect.isclass(annotation) and hasattr(annotation, "_translate_property") or _is_output_type(annotation):
+    if (inspect.isclass(annotation) and hasattr(annotation, "_translate_property")) or _is_output_type(annotation):
         return _shape_output_type(annotation, depth + 1)
     return None
 
 
 def _is_output_type(klass: Any) -> bool:
-    return inspect.isclass(klass) and hasattr(klass, "_pulumi_output_type") or (
-        inspect.isclass(klass) and getattr(klass, "__module__", "").startswith("pulumi_")
+    return (inspect.isclass(klass) and hasattr(klass, "_pulumi_output_type")) or (
+        inspect.isclass(klass)
+        and getattr(klass, "__module__", "").startswith("pulumi_")
         and "outputs" in getattr(klass, "__module__", "")
     )
 
@@ -211,6 +214,7 @@ def _shape_output_type(klass: type, depth: int) -> dict[str, Any]:
 
 # --- the mocks -----------------------------------------------------------------------------------
 
+
 class PreviewMocks(_mocks.Mocks):
     """Outputs are the inputs (what a preview knows); invokes answered as far as config allows."""
 
@@ -225,14 +229,26 @@ class PreviewMocks(_mocks.Mocks):
         token = args.token
         if token == "aws:index/getRegion:getRegion" and region:
             asked = args.args.get("name") or args.args.get("region") or region
-            return {"name": asked, "id": asked, "region": asked, "description": asked,
-                    "endpoint": f"ec2.{asked}.amazonaws.com"}
+            return {
+                "name": asked,
+                "id": asked,
+                "region": asked,
+                "description": asked,
+                "endpoint": f"ec2.{asked}.amazonaws.com",
+            }
         if token == "aws:index/getPartition:getPartition":
-            partition = "aws-cn" if (region or "").startswith("cn-") else (
-                "aws-us-gov" if (region or "").startswith("us-gov-") else "aws")
+            partition = (
+                "aws-cn"
+                if (region or "").startswith("cn-")
+                else ("aws-us-gov" if (region or "").startswith("us-gov-") else "aws")
+            )
             suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
-            return {"partition": partition, "id": partition, "dnsSuffix": suffix,
-                    "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}
+            return {
+                "partition": partition,
+                "id": partition,
+                "dnsSuffix": suffix,
+                "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
+            }
         klass = _result_type(token)
         shaped = _shape_output_type(klass, 0) if klass is not None else {}
         # Echo the arguments back: many results repeat their inputs (filters, names, ids).
@@ -243,8 +259,9 @@ class PreviewMocks(_mocks.Mocks):
 
 
 class RecordingMonitor(_mocks.MockMonitor):
-    def __init__(self, mocks: PreviewMocks, writer: RecordWriter, stack: str, project: str,
-                 config: dict[str, str]) -> None:
+    def __init__(
+        self, mocks: PreviewMocks, writer: RecordWriter, stack: str, project: str, config: dict[str, str]
+    ) -> None:
         super().__init__(mocks)
         self.writer = writer
         self.stack = stack
@@ -275,16 +292,33 @@ class RecordingMonitor(_mocks.MockMonitor):
             name = "default_" + version.replace(".", "_").replace("-", "_") if version else "default"
             ptype = f"pulumi:providers:{package}"
             urn = f"urn:pulumi:{self.stack}::{self.project}::{ptype}::{name}"
-            inputs = {k.split(":", 1)[1]: _provider_config_value(v) for k, v in self.config.items()
-                      if k.startswith(package + ":")}
+            inputs = {
+                k.split(":", 1)[1]: _provider_config_value(v)
+                for k, v in self.config.items()
+                if k.startswith(package + ":")
+            }
             if version:
                 inputs["version"] = version
             self._types[urn] = ptype
             ref = f"{urn}::{UNKNOWN}"
             self._default_providers[key] = ref
-        self.writer.write({"kind": "resource", "urn": urn, "type": ptype, "name": name, "custom": True,
-                           "parent": None, "provider": None, "dependencies": [], "propertyDependencies": {},
-                           "inputs": inputs, "source": None, "stackTrace": [], "synthesized": True})
+        self.writer.write(
+            {
+                "kind": "resource",
+                "urn": urn,
+                "type": ptype,
+                "name": name,
+                "custom": True,
+                "parent": None,
+                "provider": None,
+                "dependencies": [],
+                "propertyDependencies": {},
+                "inputs": inputs,
+                "source": None,
+                "stackTrace": [],
+                "synthesized": True,
+            }
+        )
         return ref
 
     def _run_transforms(self, request: Any, urn: str, inputs: dict[str, Any]) -> dict[str, Any] | None:
@@ -303,8 +337,11 @@ class RecordingMonitor(_mocks.MockMonitor):
         opts = pulumi.ResourceOptions()
         changed = False
         for transform in chain:
-            result = transform(pulumi.ResourceTransformArgs(
-                custom=request.custom, type_=request.type, name=request.name, props=props, opts=opts))
+            result = transform(
+                pulumi.ResourceTransformArgs(
+                    custom=request.custom, type_=request.type, name=request.name, props=props, opts=opts
+                )
+            )
             if inspect.isawaitable(result):
                 result = _sync_await(result)
             if result is not None:
@@ -314,7 +351,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         if not changed:
             return None
         struct = _sync_await(rpc.serialize_properties(props, {}, keep_output_values=False))
-        return json_format.MessageToDict(struct)
+        return dict(json_format.MessageToDict(struct))
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -322,15 +359,19 @@ class RecordingMonitor(_mocks.MockMonitor):
             self._types[urn] = urn.split("::")[2]
             if request.parent:
                 self._parents[urn] = request.parent
-        _ensure_event_loop()
+        _ensure_event_loop()  # type: ignore[no-untyped-call]
         inputs = json_format.MessageToDict(request.object)
         transformed = self._run_transforms(request, urn, inputs) if request.type != STACK_TYPE else None
         if transformed is not None:
             inputs = transformed
         frames = _user_frames(request) if request.type != STACK_TYPE else []
         provider = request.provider or None
-        if (request.custom and not provider and not request.type.startswith("pulumi:providers:")
-                and request.type != STACK_TYPE):
+        if (
+            request.custom
+            and not provider
+            and not request.type.startswith("pulumi:providers:")
+            and request.type != STACK_TYPE
+        ):
             provider = self._default_provider(_package_of(request.type), request.version)
         record = {
             "kind": "resource",
@@ -352,9 +393,16 @@ class RecordingMonitor(_mocks.MockMonitor):
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         outputs = rpc.deserialize_properties(_dict_to_struct(inputs), keep_unknowns=True)
-        _id, state = self.mocks.new_resource(_mocks.MockResourceArgs(
-            typ=request.type, name=request.name, inputs=outputs, provider=provider,
-            resource_id=request.importId, custom=request.custom))
+        _id, state = self.mocks.new_resource(
+            _mocks.MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=outputs,
+                provider=provider,
+                resource_id=request.importId,
+                custom=request.custom,
+            )
+        )
         obj = _sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, "", state)
         # An empty id is unknown in preview, as for a resource about to be created.
@@ -370,6 +418,7 @@ def _dict_to_struct(data: dict[str, Any]) -> Any:
 
 
 # --- running the program -------------------------------------------------------------------------
+
 
 def _user_traceback(exc: BaseException, program_dir: str) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
@@ -389,6 +438,10 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
+def _run_program(main_path: str) -> None:
+    runpy.run_path(main_path, run_name="__main__")
+
+
 def main(spec_path: str) -> int:
     with open(spec_path, encoding="utf-8") as fh:
         spec = json.load(fh)
@@ -402,9 +455,9 @@ def main(spec_path: str) -> int:
     pulumi.runtime.set_all_config(config, spec.get("secretKeys") or None)
 
     monitor = RecordingMonitor(PreviewMocks(config), writer, spec["stack"], spec["project"], config)
-    mock_settings = _mocks.MockSettings(
+    mock_settings = _mocks.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor,
-        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),  # type: ignore[no-untyped-call]
         engine=_mocks.MockEngine(None),
         project=spec["project"],
         stack=spec["stack"],
@@ -419,12 +472,16 @@ def main(spec_path: str) -> int:
     asyncio.set_event_loop(loop)
     status = 0
     try:
-        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(main_path, run_name="__main__")))
+        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: _run_program(main_path)))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides the exit code
         cause = _root_cause(exc)
         kind = "config" if type(cause).__name__ == "ConfigMissingError" else "error"
-        record: dict[str, Any] = {"kind": kind, "exception": type(cause).__name__, "message": str(cause),
-                                  "traceback": _user_traceback(cause, program_dir)}
+        record: dict[str, Any] = {
+            "kind": kind,
+            "exception": type(cause).__name__,
+            "message": str(cause),
+            "traceback": _user_traceback(cause, program_dir),
+        }
         if kind == "config":
             record["key"] = getattr(cause, "key", "")
         writer.write(record)
@@ -433,10 +490,8 @@ def main(spec_path: str) -> int:
         writer.write({"kind": "done", "resources": monitor.count})
     finally:
         writer.close()
-        try:
+        with contextlib.suppress(Exception):  # pending tasks at exit are harmless here
             loop.close()
-        except Exception:  # noqa: BLE001, S110 - pending tasks at exit are harmless here
-            pass
     return status
 
 

@@ -62,7 +62,7 @@ def record_program(
 ) -> list[Registration]:
     """Run the program to the end under the recorder; raise ProgramError/ProjectError on failure."""
     interpreter = program_interpreter(project)
-    spec = {
+    spec: dict[str, Any] = {
         "programDir": str(project.dir),
         "main": str(project.main),
         "project": project.name,
@@ -74,13 +74,19 @@ def record_program(
     read_fd, write_fd = os.pipe()
     spec["outFd"] = write_fd
     # The project name in the spec's file name makes the recorder findable in a process list.
-    with tempfile.NamedTemporaryFile("w", prefix=f"finops-guard-{project.name}-", suffix=".json",
-                                     delete=False) as fh:
+    with tempfile.NamedTemporaryFile("w", prefix=f"finops-guard-{project.name}-", suffix=".json", delete=False) as fh:
         json.dump(spec, fh)
         spec_path = fh.name
     env = dict(os.environ)
-    env.update({"PULUMI_PROJECT": project.name, "PULUMI_STACK": stack.name, "PULUMI_DRY_RUN": "true",
-                "PULUMI_ORGANIZATION": organization, "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "PULUMI_PROJECT": project.name,
+            "PULUMI_STACK": stack.name,
+            "PULUMI_DRY_RUN": "true",
+            "PULUMI_ORGANIZATION": organization,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("PULUMI_CONFIG", None)
     try:
         proc = subprocess.Popen(
@@ -133,10 +139,13 @@ def record_program(
         output = "".join(tail).strip()
         hint = ""
         if "No module named 'pulumi'" in output:
-            hint = (f" The interpreter {interpreter[0]} has no Pulumi SDK: install the program's requirements "
-                    "into it (e.g. `pip install -r requirements.txt`).")
-        raise ProgramError(f"the program stopped before finishing (exit code {proc.returncode}).{hint}",
-                           details=output[-4000:])
+            hint = (
+                f" The interpreter {interpreter[0]} has no Pulumi SDK: install the program's requirements "
+                "into it (e.g. `pip install -r requirements.txt`)."
+            )
+        raise ProgramError(
+            f"the program stopped before finishing (exit code {proc.returncode}).{hint}", details=output[-4000:]
+        )
     return registrations
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 
@@ -23,7 +24,7 @@ class Finding:
     #: True when the verdict depends on a value that is unknown until apply.
     unverifiable: bool = False
 
-    @property
+    @builtins.property  # the field `property` shadows the builtin for type checkers
     def kind(self) -> str:
         return self.resource_type.rsplit(":", 1)[-1] or self.resource_type
 

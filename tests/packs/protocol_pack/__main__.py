@@ -20,9 +20,20 @@ def log(entry):
 
 class Analyzer(analyzer_pb2_grpc.AnalyzerServicer):
     def ConfigureStack(self, request, context):
-        log({"call": "ConfigureStack", "stack": request.stack, "project": request.project, "dryRun": request.dry_run,
-             "env": {k: os.environ.get(k) for k in ("PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")},
-             "argv": sys.argv[1:], "cwd": os.getcwd()})
+        log(
+            {
+                "call": "ConfigureStack",
+                "stack": request.stack,
+                "project": request.project,
+                "dryRun": request.dry_run,
+                "env": {
+                    k: os.environ.get(k)
+                    for k in ("PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")
+                },
+                "argv": sys.argv[1:],
+                "cwd": os.getcwd(),
+            }
+        )
         return analyzer_pb2.AnalyzerStackConfigureResponse()
 
     def GetPluginInfo(self, request, context):
@@ -37,7 +48,12 @@ class Analyzer(analyzer_pb2_grpc.AnalyzerServicer):
         return info
 
     def Configure(self, request, context):
-        log({"call": "Configure", "config": {k: json_format.MessageToDict(v.properties) for k, v in request.policyConfig.items()}})
+        log(
+            {
+                "call": "Configure",
+                "config": {k: json_format.MessageToDict(v.properties) for k, v in request.policyConfig.items()},
+            }
+        )
         return empty_pb2.Empty()
 
     def Remediate(self, request, context):

@@ -23,7 +23,8 @@ def needs_team_tag(args, report_violation):
     key = config.get("key", "team")
     if key not in tags and key not in default_tags:
         region = args.provider.props.get("region") if args.provider is not None else None
-        report_violation(f"bucket {args.name} has no {key} tag (provider {args.provider.name if args.provider else None}, region {region})")
+        provider = args.provider.name if args.provider else None
+        report_violation(f"bucket {args.name} has no {key} tag (provider {provider}, region {region})")
 
 
 def plain(value):
@@ -39,8 +40,10 @@ def plain(value):
 def echo_everything(args, report_violation):
     # Reports every resource it sees, with its parent and provider, so tests can check the stream.
     provider = args.provider.urn if args.provider is not None else "-"
-    report_violation(f"seen {args.resource_type} {args.name} parent={args.opts.parent} provider={provider} "
-                     f"props={json.dumps(plain(args.props), sort_keys=True, default=str)}")
+    report_violation(
+        f"seen {args.resource_type} {args.name} parent={args.opts.parent} provider={provider} "
+        f"props={json.dumps(plain(args.props), sort_keys=True, default=str)}"
+    )
 
 
 def graph(args, report_violation):
@@ -67,10 +70,12 @@ PolicyPack(
             enforcement_level=EnforcementLevel.MANDATORY,
             config_schema=PolicyConfigSchema(properties={"key": {"type": "string", "default": "team"}}),
         ),
-        ResourceValidationPolicy(name="echo", description="Echo.", validate=echo_everything,
-                                 enforcement_level=EnforcementLevel.DISABLED),
-        StackValidationPolicy(name="graph", description="Graph.", validate=graph,
-                              enforcement_level=EnforcementLevel.DISABLED),
+        ResourceValidationPolicy(
+            name="echo", description="Echo.", validate=echo_everything, enforcement_level=EnforcementLevel.DISABLED
+        ),
+        StackValidationPolicy(
+            name="graph", description="Graph.", validate=graph, enforcement_level=EnforcementLevel.DISABLED
+        ),
         ResourceValidationPolicy(name="logger", description="Logs.", validate=logger),
     ],
 )
