@@ -1,0 +1,494 @@
+"""The ServiceCostContract: a service's cost promises as validated data (seed 002, section 13).
+
+A contract is a YAML document owned by the service team::
+
+    apiVersion: platform.company.com/v1
+    kind: ServiceCostContract
+    metadata: {service: case-decision-service, owner: enforcement-platform-team}
+    spec:
+      businessUnit, environment, tier,
+      costAllocation: {tags: {service, team, domain, environment, ...}},
+      unitEconomics, budgets, runtimeEnvelope, telemetry, review
+
+`ServiceCostContract.load(path)` parses and validates it with pydantic. Anything wrong comes back
+as one `ContractError` whose message names the file, the YAML line, the field path, what was found
+and what is expected, one problem per line, e.g.::
+
+    cost-contract.yaml:3: metadata.owner is missing; expected the owning team (a non-empty string)
+
+The limits it enforces (required tag keys, placeholder values, retention bounds per class, the
+replica cap, the JVM non-heap share) come from `finops_policies.conventions`, the module the
+policy pack reads too, so a contract that loads is one the pack accepts.
+
+Beyond the seed's fields a few optional ones say what the seed leaves implicit (all have defaults):
+`runtimeEnvelope.{memoryLimitPerReplica, cpuLimitPerReplica, jvmMaxHeapPercent}`,
+`telemetry.{debugRetentionDays, errorTraceRetentionDays, snapshotRetentionDays}` and
+`kubernetes.namespace`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+
+import yaml
+from finops_policies import conventions as conv
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from .quantities import cpu_millicores, memory_bytes
+
+KIND: Final = "ServiceCostContract"
+
+# Kubernetes label syntax (apimachinery validation): tag keys and values double as label keys and
+# values on every Kubernetes object, so a contract value must be valid as both.
+_LABEL_NAME: Final = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+_DNS_LABEL: Final = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_API_VERSION: Final = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/v[0-9]+((alpha|beta)[0-9]+)?$")
+_LABEL_MAX: Final = 63
+#: Keys the components write themselves; a contract that set them would be silently overridden.
+_RESERVED_TAG_KEYS: Final = frozenset({conv.RETENTION_CLASS_KEY, conv.OPENCOST_NAMESPACE_KEY})
+
+
+class ContractError(Exception):
+    """A contract that cannot be used. `str(error)` is the complete, user-facing message."""
+
+    def __init__(self, source: str, problems: list[ContractProblem]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(problem.render(source) for problem in problems))
+
+
+@dataclass(frozen=True)
+class ContractProblem:
+    """One thing wrong with a contract: where, what was found, what was expected."""
+
+    path: str
+    found: str
+    expected: str
+    line: int | None = None
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line is not None else source
+        subject = f"{self.path} " if self.path else ""
+        return f"{where}: {subject}{self.found}; expected {self.expected}"
+
+
+def _max_days(retention_class: str) -> int:
+    bound = conv.RETENTION_CLASSES[retention_class].max_days
+    if bound is None:  # pragma: no cover - the conventions give every bounded class a maximum
+        raise RuntimeError(f"retention class {retention_class!r} has no maximum")
+    return bound
+
+
+def _problem(expected: str, found: str | None = None) -> PydanticCustomError:
+    """A validation error whose message is what is expected (and optionally what was found)."""
+    context: dict[str, Any] = {"expected": expected}
+    if found is not None:
+        context["found"] = found
+    return PydanticCustomError("contract", "{expected}", context)
+
+
+def _label_value(value: str) -> str:
+    if not value.strip():
+        raise _problem("a real value (empty tags allocate nothing)", found="is empty")
+    if value.strip().lower() in conv.PLACEHOLDER_VALUES:
+        raise _problem("a real value, not a placeholder")
+    if len(value) > _LABEL_MAX or not _LABEL_NAME.match(value):
+        raise _problem(
+            "at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit "
+            "(the value is also a Kubernetes label value)"
+        )
+    return value
+
+
+def _label_key(key: str) -> str:
+    if len(key) > _LABEL_MAX or not _LABEL_NAME.match(key):
+        raise _problem("a key of at most 63 letters, digits, '-', '_' or '.' (it is also a Kubernetes label key)")
+    if key in _RESERVED_TAG_KEYS or key.startswith(conv.OPENCOST_LABEL_PREFIX):
+        raise _problem("a key the components do not set themselves (they add it to every resource)")
+    return key
+
+
+def _dns_label(value: str) -> str:
+    if len(value) > _LABEL_MAX or not _DNS_LABEL.match(value):
+        raise _problem("a DNS label: at most 63 lower-case letters, digits or '-' (it names Kubernetes objects)")
+    return value
+
+
+def _memory(value: str) -> str:
+    memory_bytes(value)  # raises ValueError("a Kubernetes memory quantity ...")
+    return value
+
+
+def _cpu(value: str) -> str:
+    cpu_millicores(value)
+    return value
+
+
+def _as_text(value: object) -> object:
+    # YAML reads `cpuRequestPerReplica: 2` as a number; a quantity is still meant.
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+TagKey = Annotated[str, AfterValidator(_label_key)]
+TagValue = Annotated[str, AfterValidator(_label_value)]
+DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+MemoryQuantity = Annotated[str, BeforeValidator(_as_text), AfterValidator(_memory)]
+CpuQuantity = Annotated[str, BeforeValidator(_as_text), AfterValidator(_cpu)]
+
+
+class _Model(BaseModel):
+    # camelCase in YAML, snake_case in Python; unknown fields are errors so a typo such as
+    # `logRetentionDay` cannot silently fall back to a default.
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        str_strip_whitespace=True,
+    )
+
+
+class Metadata(_Model):
+    service: DnsLabel = Field(description="the service name, a DNS label such as 'case-decision-service'")
+    owner: NonEmpty = Field(description="the owning team (a non-empty string)")
+
+
+class CostAllocation(_Model):
+    tags: dict[TagKey, TagValue] = Field(
+        description=f"a map of cost-allocation tags with at least {', '.join(conv.REQUIRED_TAG_KEYS)}"
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _required_keys(cls, tags: dict[str, str]) -> dict[str, str]:
+        missing = [key for key in conv.REQUIRED_TAG_KEYS if key not in tags]
+        if missing:
+            raise _problem(
+                f"every required key: {', '.join(conv.REQUIRED_TAG_KEYS)}",
+                found="has no " + ", ".join(repr(key) for key in missing),
+            )
+        return tags
+
+
+class UnitEconomics(_Model):
+    primary_unit: NonEmpty = Field(description="the business unit of work costs are divided by")
+    secondary_units: list[NonEmpty] = Field(default_factory=list)
+
+
+class Budgets(_Model):
+    monthly_soft_limit: float = Field(gt=0, description="a positive monthly amount")
+    monthly_hard_review_threshold: float = Field(gt=0, description="a positive monthly amount")
+    observability_percent_limit: float = Field(gt=0, le=100, description="a percentage of the budget, 1..100")
+
+    @model_validator(mode="after")
+    def _threshold_above_soft_limit(self) -> Budgets:
+        if self.monthly_hard_review_threshold < self.monthly_soft_limit:
+            raise _problem(
+                f"monthlyHardReviewThreshold ({self.monthly_hard_review_threshold:g}) at or above "
+                f"monthlySoftLimit ({self.monthly_soft_limit:g})",
+                found="has the hard review threshold below the soft limit",
+            )
+        return self
+
+
+class Replicas(_Model):
+    min: int = Field(ge=1, description="at least 1 replica")
+    max: int = Field(ge=1, le=conv.DEFAULT_MAX_REPLICAS_CAP, description=f"1..{conv.DEFAULT_MAX_REPLICAS_CAP} replicas")
+
+    @model_validator(mode="after")
+    def _max_not_below_min(self) -> Replicas:
+        if self.max < self.min:
+            raise _problem(f"max at or above min ({self.min})", found=f"has max {self.max} below min {self.min}")
+        return self
+
+
+class RuntimeEnvelope(_Model):
+    replicas: Replicas
+    cpu_request_per_replica: CpuQuantity = Field(description="a Kubernetes CPU quantity such as '500m'")
+    memory_request_per_replica: MemoryQuantity = Field(description="a Kubernetes memory quantity such as '1280Mi'")
+    max_db_connections_per_replica: int = Field(
+        ge=1, description="the database pool size of one replica, a positive integer"
+    )
+    # Extensions: the seed leaves the limit implicit; a memory limit equal to the request is the
+    # safe default (no overcommit, so a node never OOM-kills this pod for a neighbour's spike).
+    memory_limit_per_replica: MemoryQuantity | None = None
+    cpu_limit_per_replica: CpuQuantity | None = None
+    jvm_max_heap_percent: int = Field(
+        default=100 - conv.DEFAULT_NON_HEAP_PERCENT,
+        ge=10,
+        le=100 - conv.DEFAULT_NON_HEAP_PERCENT,
+        description=(
+            "the JVM heap as a percentage of the memory limit, at most "
+            f"{100 - conv.DEFAULT_NON_HEAP_PERCENT} (the rest, ≥ {conv.DEFAULT_NON_HEAP_PERCENT} %, "
+            "is metaspace, threads and buffers)"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _limits_not_below_requests(self) -> RuntimeEnvelope:
+        if self.memory_limit_per_replica is not None and memory_bytes(self.memory_limit_per_replica) < memory_bytes(
+            self.memory_request_per_replica
+        ):
+            raise _problem(
+                f"memoryLimitPerReplica at or above memoryRequestPerReplica ({self.memory_request_per_replica})",
+                found=f"has a memory limit ({self.memory_limit_per_replica}) below the request",
+            )
+        if self.cpu_limit_per_replica is not None and cpu_millicores(self.cpu_limit_per_replica) < cpu_millicores(
+            self.cpu_request_per_replica
+        ):
+            raise _problem(
+                f"cpuLimitPerReplica at or above cpuRequestPerReplica ({self.cpu_request_per_replica})",
+                found=f"has a CPU limit ({self.cpu_limit_per_replica}) below the request",
+            )
+        return self
+
+    @property
+    def memory_limit(self) -> str:
+        """The container memory limit: the explicit one, else the request."""
+        return self.memory_limit_per_replica or self.memory_request_per_replica
+
+
+def _days(retention_class: str, what: str, default: int | None = None) -> Any:
+    bound = _max_days(retention_class)
+    description = f"{what} of 1..{bound} days (retention class '{retention_class}')"
+    if default is None:
+        return Field(ge=1, le=bound, description=description)
+    return Field(default=default, ge=1, le=bound, description=description)
+
+
+class Telemetry(_Model):
+    log_retention_days: int = _days("logs", "application log retention")
+    trace_retention_days: int = _days("traces", "trace retention")
+    audit_retention_years: int = Field(
+        ge=conv.AUDIT_MIN_YEARS,
+        le=100,
+        description=f"audit evidence retention of at least {conv.AUDIT_MIN_YEARS} years (WORM)",
+    )
+    metric_cardinality_policy: NonEmpty = Field(description="a metric cardinality policy such as 'bounded'")
+    # Extensions with the seed's §11.5 values as defaults.
+    debug_retention_days: int = _days("debug", "debug log retention", default=3)
+    error_trace_retention_days: int = _days("traces", "error trace retention", default=30)
+    snapshot_retention_days: int = _days("snapshots", "read-model snapshot retention", default=30)
+
+
+class Review(_Model):
+    cadence: NonEmpty = Field(description="how often the contract is reviewed, e.g. 'quarterly'")
+    required_when: list[NonEmpty] = Field(default_factory=list)
+
+
+class KubernetesPlacement(_Model):
+    namespace: DnsLabel | None = None
+
+
+class Spec(_Model):
+    business_unit: NonEmpty = Field(description="the business unit (a non-empty string)")
+    environment: NonEmpty = Field(description="the environment, e.g. 'production' or 'dev'")
+    tier: NonEmpty = Field(description="the service tier, e.g. 'critical'")
+    cost_allocation: CostAllocation
+    unit_economics: UnitEconomics
+    budgets: Budgets
+    runtime_envelope: RuntimeEnvelope
+    telemetry: Telemetry
+    review: Review
+    kubernetes: KubernetesPlacement = Field(default_factory=KubernetesPlacement)
+
+
+class ServiceCostContract(_Model):
+    """A validated service cost contract. Build one with `load` or `parse`."""
+
+    api_version: str = Field(
+        pattern=_API_VERSION.pattern, description="'<group>/<version>', e.g. 'platform.company.com/v1'"
+    )
+    kind: Literal["ServiceCostContract"]
+    metadata: Metadata
+    spec: Spec
+
+    @property
+    def service(self) -> str:
+        return self.metadata.service
+
+    @property
+    def namespace(self) -> str:
+        """Where the service runs in Kubernetes: `spec.kubernetes.namespace`, else the service name."""
+        return self.spec.kubernetes.namespace or self.metadata.service
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """The contract's cost-allocation tags (a copy)."""
+        return dict(self.spec.cost_allocation.tags)
+
+    @property
+    def is_dev(self) -> bool:
+        """True when the contract declares a development environment (debug telemetry needs no expiry)."""
+        declared = {self.spec.environment, self.spec.cost_allocation.tags.get("environment", "")}
+        return any(value.lower() in conv.DEV_ENVIRONMENTS for value in declared)
+
+    @classmethod
+    def load(cls, path: str | Path) -> ServiceCostContract:
+        """Read and validate a contract file; `ContractError` names the file on any problem."""
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise ContractError(
+                source, [ContractProblem("", "the file cannot be read", f"a readable UTF-8 file ({reason})")]
+            ) from None
+        return cls.parse(text, source=source)
+
+    @classmethod
+    def parse(cls, text: str, source: str = "<contract>") -> ServiceCostContract:
+        """Validate a contract given as YAML text; `source` names it in error messages."""
+        data, lines = _read_yaml(text, source)
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            problems = [_describe(cls, err, data, lines) for err in error.errors()]
+            raise ContractError(source, problems) from None
+
+
+# --- YAML with line numbers ---------------------------------------------------------------------
+_Path = tuple[str | int, ...]
+
+
+def _read_yaml(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
+    """The document and the 1-based line of every mapping key / list item in it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ContractError(
+                source, [ContractProblem("", "the file is empty", "a ServiceCostContract YAML document", 1)]
+            )
+        lines: dict[_Path, int] = {(): node.start_mark.line + 1}
+        duplicates = list(_index_lines(node, (), lines))
+        if duplicates:
+            raise ContractError(source, duplicates)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = error.problem or error.context or "malformed YAML"
+        problem = ContractProblem("", f"the file is not valid YAML ({reason})", "a YAML document", line)
+        raise ContractError(source, [problem]) from None
+    except yaml.YAMLError as error:
+        problem = ContractProblem("", f"the file is not valid YAML ({error})", "a YAML document")
+        raise ContractError(source, [problem]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, Mapping):
+        found = f"the document is a {type(data).__name__}"
+        raise ContractError(source, [ContractProblem("", found, "a mapping with apiVersion, kind, metadata, spec", 1)])
+    return data, lines
+
+
+def _index_lines(node: yaml.Node, path: _Path, lines: dict[_Path, int]) -> Iterator[ContractProblem]:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                yield ContractProblem(
+                    _render_path((*path, key)),
+                    f"appears twice (lines {seen[key]} and {line})",
+                    "each field once",
+                    line,
+                )
+            seen[key] = line
+            lines[(*path, key)] = line
+            yield from _index_lines(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1
+            yield from _index_lines(item, (*path, index), lines)
+
+
+# --- pydantic errors as contract problems --------------------------------------------------------
+def _render_path(path: tuple[Any, ...]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _line_of(path: tuple[Any, ...], lines: Mapping[_Path, int]) -> int | None:
+    # A missing field has no line of its own: point at its nearest present ancestor.
+    for end in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:end]))
+        if line is not None:
+            return line
+    return None
+
+
+def _field_info(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[type[BaseModel] | None, FieldInfo | None]:
+    """The model that owns the last element of `loc`, and that field's FieldInfo."""
+    current: type[BaseModel] | None = model
+    info: FieldInfo | None = None
+    owner: type[BaseModel] | None = None
+    for part in loc:
+        if current is None or not isinstance(part, str):
+            return owner, None
+        owner = current
+        by_alias = {field.alias or name: field for name, field in current.model_fields.items()}
+        info = by_alias.get(part)
+        if info is None:
+            return owner, None
+        annotation = info.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+    return owner, info
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text) if isinstance(value, str) else text
+
+
+def _describe(model: type[BaseModel], error: Any, data: Any, lines: Mapping[_Path, int]) -> ContractProblem:
+    loc = tuple(part for part in error["loc"] if part != "[key]")
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    owner, info = _field_info(model, loc)
+    described = info.description if info is not None and info.description else None
+    if kind == "missing":
+        found, expected = "is missing", described or "a value"
+    elif kind == "extra_forbidden":
+        allowed = sorted(field.alias or name for name, field in (owner.model_fields.items() if owner else ()))
+        found = "is not a known field"
+        expected = f"one of {', '.join(allowed)}" if allowed else "no such field"
+    else:
+        found = context.get("found") or f"is {_shown(error.get('input'))}"
+        message = str(context.get("expected") or error["msg"])
+        message = message.removeprefix("Value error, ").removeprefix("Input should be ")
+        # A field's own description says the whole expectation ("a positive monthly amount");
+        # pydantic's generic wording ("greater than 0") is the fallback.
+        expected = message if kind == "contract" or not described else described
+    return ContractProblem(_render_path(loc), found, expected, _line_of(loc, lines))
+
+
+def load_contract(path: str | Path) -> ServiceCostContract:
+    """Shorthand for `ServiceCostContract.load(path)`."""
+    return ServiceCostContract.load(path)
