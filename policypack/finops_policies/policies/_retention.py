@@ -613,7 +613,7 @@ def _standalone_rule(rule: object, index: int) -> _Rule:
     flt = lookup(rule, "filter")
     if flt is UNKNOWN:
         whole: Tri = UNKNOWN
-        scope = "a filter"
+        scope = "objects matching its filter"
     else:
         conj = lookup(flt, "and")
         prefix = lookup(flt, "prefix")
@@ -631,7 +631,7 @@ def _standalone_rule(rule: object, index: int) -> _Rule:
             ]
         )
         named = prefix if isinstance(prefix, str) and prefix else lookup(rule, "prefix")
-        scope = f"prefix {shown(named)}" if isinstance(named, str) and named else "a filter"
+        scope = f"prefix {shown(named)}" if isinstance(named, str) and named else "objects matching its filter"
     expiration = lookup(rule, "expiration")
     return _Rule(
         label=label,
@@ -769,7 +769,8 @@ class _Join:
         for urn in resource.property_dependencies.get(input_name, ()):
             if urn in self.by_urn:
                 found[urn] = self.by_urn[urn]
-        attributable = bool(found) or isinstance(value, str)
+        # only an unknown name leaves the target open; an absent one names nothing (and fails at deploy)
+        attributable = bool(found) or value is not UNKNOWN
         return list(found.values()), attributable
 
 
