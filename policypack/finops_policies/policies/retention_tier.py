@@ -887,11 +887,12 @@ POLICY = PolicySpec(
         "explicit; this policy holds the configuration to it."
     ),
     fix=(
-        "Set the store's retention inside the class bounds (defaults: debug ≤ 7 d, logs ≤ 90 d, traces ≤ 30 d, "
-        "snapshots ≤ 30 d, dlq ≤ 14 d, audit ≥ 7 y): `retention_in_days`, the lifecycle rule's "
-        "`expiration.days` (+ noncurrent days on versioned buckets), `message_retention_seconds`, `retention_period`, `backup_retention_period`, "
-        "`delete_after`. Audit buckets need `object_lock_enabled=True` and a COMPLIANCE default retention of "
-        "at least 7 years. Or correct the class, or change its bounds under this policy's `classes` config."
+        "Set the store's retention inside the class bounds (defaults: debug ≤ 7 d, logs ≤ 90 d, "
+        "traces ≤ 30 d, snapshots ≤ 30 d, dlq ≤ 14 d, audit ≥ 7 y): `retention_in_days`, the lifecycle "
+        "rule's `expiration.days` (+ noncurrent days on versioned buckets), `message_retention_seconds`, "
+        "`retention_period`, `backup_retention_period`, `delete_after`. Audit buckets need "
+        "`object_lock_enabled=True` and a COMPLIANCE default retention of at least 7 years. Or correct "
+        "the class, or change its bounds under this policy's `classes` config."
     ),
     scope="stack",
     check=check,
