@@ -491,8 +491,14 @@ def _ecs_replicas(index: _Stack, service: ResourceView) -> Count:
     return count
 
 
+def _pool_env_names(config: Mapping[str, Any]) -> list[str]:
+    configured = config.get("poolEnvNames")
+    names = configured if isinstance(configured, list) else conv.DB_POOL_ENV_NAMES
+    return [n for n in names if isinstance(n, str) and n]
+
+
 def _workloads(index: _Stack, config: Mapping[str, Any]) -> list[Workload]:
-    names = [n for n in config.get("poolEnvNames") or conv.DB_POOL_ENV_NAMES if isinstance(n, str)]
+    names = _pool_env_names(config)
     pool_annotation = str(config.get("poolAnnotation") or conv.DB_POOL_ANNOTATION)
     db_annotation = str(config.get("dbAnnotation") or conv.DB_TARGET_ANNOTATION)
     out: list[Workload] = []
@@ -549,7 +555,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
     reserve = conv.DEFAULT_DB_RESERVE_PERCENT if reserve is None or not 0 <= reserve < 100 else reserve
     factor = as_number(config.get("instanceMemoryFactor"))
     factor = 0.85 if factor is None or not 0 < factor <= 1 else factor
-    names = [n for n in config.get("poolEnvNames") or conv.DB_POOL_ENV_NAMES if isinstance(n, str)]
+    names = _pool_env_names(config)
     annotation = str(config.get("poolAnnotation") or conv.DB_POOL_ANNOTATION)
     limits = _Limits(index, factor)
     demand: dict[str, list[Workload]] = {}

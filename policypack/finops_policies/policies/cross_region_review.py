@@ -122,6 +122,9 @@ def _describe(r: ResourceView) -> str:
     return f"{r.type.rsplit(':', 1)[-1]} '{r.name}'"
 
 
+Path = tuple[str | int, ...]
+
+
 def _path(parts: Path) -> str:
     out = ""
     for part in parts:
@@ -129,19 +132,19 @@ def _path(parts: Path) -> str:
     return out
 
 
-Path = tuple[str | int, ...]
-
-
-def _walk_strings(value: Any, parts: Path, key: str) -> Iterator[tuple[Path, str, str]]:
-    """(path, nearest key, string) for every string in a plain value."""
-    if isinstance(value, str):
-        yield parts, key, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _walk_strings(v, (*parts, k), k)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _walk_strings(v, (*parts, i), key)
+def _candidates(value: Any, parts: Path, key: str) -> Iterator[tuple[Path, str, str]]:
+    """(path, nearest key, string) for each string that may name another region: an ARN inside it,
+    or a region name under a region-ish key. Iterative, and cheap on strings that are neither."""
+    pending: list[tuple[Any, Path, str]] = [(value, parts, key)]
+    while pending:
+        current, where, nearest = pending.pop()
+        if isinstance(current, str):
+            if "arn:" in current or (_regions.is_region_key(nearest) and _regions.is_region(current)):
+                yield where, nearest, current
+        elif isinstance(current, dict):  # reversed: the stack pops them back in document order
+            pending.extend(reversed([(v, (*where, k), k) for k, v in current.items()]))
+        elif isinstance(current, list):
+            pending.extend(reversed([(v, (*where, i), nearest) for i, v in enumerate(current)]))
 
 
 def _edges(r: ResourceView, stack: StackView, regions: _RegionIndex, by_arn: Mapping[str, str]) -> list[Edge]:
@@ -164,12 +167,13 @@ def _edges(r: ResourceView, stack: StackView, regions: _RegionIndex, by_arn: Map
                 continue  # the resource's own identity, and tags, name no dependency
             if key == "region" and r.type not in _regions.REGION_INPUT_NAMES_OTHER_REGION:
                 continue
-            for parts, nearest, text in _walk_strings(value, (key,), key):
-                path = _path(parts)
+            for parts, nearest, text in _candidates(value, (key,), key):
                 if _regions.is_region_key(nearest) and _regions.is_region(text):
-                    add(path, f"region:{text}", "", text)
+                    add(_path(parts), f"region:{text}", "", text)
                     continue
-                for arn, service, region in _regions.arns_with_region(text):
+                arns = _regions.arns_with_region(text)
+                path = _path(parts) if arns else ""
+                for arn, service, region in arns:
                     producer = by_urn.get(by_arn.get(arn, ""))
                     if producer is not None and producer.urn != r.urn:
                         placed = regions.of(producer)
