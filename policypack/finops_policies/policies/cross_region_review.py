@@ -223,11 +223,16 @@ def _ticket_ok(ticket: str, pattern: str) -> bool:
 
 
 def _review_tag(r: ResourceView) -> Any:
+    """The review tag as the resource will carry it: its own tags, or its provider's defaultTags
+    (offline there is no provider Check to merge them into tagsAll)."""
     for key in ("tags", "tagsAll"):
         value = r.get(key, conv.CROSS_REGION_REVIEW_TAG)
         if value is not MISSING:
             return value
-    return MISSING
+    defaults = r.provider.default_tags if r.provider is not None else {}
+    if isinstance(defaults, dict):
+        return defaults.get(conv.CROSS_REGION_REVIEW_TAG, MISSING)
+    return UNKNOWN if is_unknown(defaults) else MISSING
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
@@ -505,6 +510,12 @@ CASES = (
          violations=(Expect("ledger-replica", "allowReviewTags is off"),)),
     Case("review-tag-allowed-by-config", (_PRIMARY, _replica(props=_TAGGED)),
          config={"allowReviewTags": True}),
+    Case("review-tag-from-provider-default-tags",
+         (_PRIMARY, _replica(aws_provider("eu-west-1", {conv.CROSS_REGION_REVIEW_TAG: "ARB-1042"}, name="eu"))),
+         config={"allowReviewTags": True}),
+    Case("review-tag-in-default-tags-ignored-by-default",
+         (_PRIMARY, _replica(aws_provider("eu-west-1", {conv.CROSS_REGION_REVIEW_TAG: "ARB-1042"}, name="eu"))),
+         violations=(Expect("ledger-replica", "allowReviewTags is off"),)),
     Case("review-tag-without-a-ticket", (_PRIMARY, _replica(props={**_TAGGED, "tags": {
              conv.CROSS_REGION_REVIEW_TAG: "approved"}})), config={"allowReviewTags": True},
          violations=(Expect("ledger-replica", "does not hold a ticket matching"),)),
