@@ -44,8 +44,8 @@ class _Mocks(pulumi_mocks.Mocks):
             outputs.setdefault("port", 5432)
         if args.typ == "aws:s3/bucket:Bucket":
             outputs.setdefault("bucket", f"{args.name}-bucket")
-        if args.typ == "aws:cloudwatch/logGroup:LogGroup":
-            outputs.setdefault("name", args.name)
+        if args.typ in ("aws:cloudwatch/logGroup:LogGroup", "aws:rds/parameterGroup:ParameterGroup"):
+            outputs.setdefault("name", args.name)  # autonamed by the provider
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], None]:
@@ -56,6 +56,11 @@ class _Monitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         super().__init__(mocks)
         self.registered: list[Registered] = []
+        self.outputs: dict[str, dict[str, Any]] = {}
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        self.outputs[request.urn] = rpc.deserialize_properties(request.outputs)
+        return super().RegisterResourceOutputs(request)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
         response = super().RegisterResource(request)
@@ -81,6 +86,10 @@ class _Monitor(pulumi_mocks.MockMonitor):
 @dataclass
 class Run:
     resources: list[Registered]
+    #: outputs each component registered, by URN (`register_outputs`)
+    outputs: dict[str, dict[str, Any]]
+    #: stack transforms the program registered (the mocks do not run them)
+    transforms: list[Any]
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -99,8 +108,9 @@ class Run:
         return (r for r in self.resources if r.custom)
 
 
-def run_program(program: Callable[[], Any], *, preview: bool = False) -> Run:
-    """Run `program` under fresh mocks; returns everything it registered."""
+def run_program(program: Callable[[], Any], *, preview: bool = True) -> Run:
+    """Run `program` under fresh mocks (as `pulumi preview` would: outputs the mocks do not return
+    stay unknown); returns everything it registered."""
     mocks = _Mocks()
     monitor = _Monitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=STACK, preview=preview, monitor=monitor)
@@ -112,4 +122,4 @@ def run_program(program: Callable[[], Any], *, preview: bool = False) -> Run:
     body()
     # Let any registration still in flight land before reading the record.
     _sync_await(pulumi.runtime.stack.wait_for_rpcs())
-    return Run(monitor.registered)
+    return Run(monitor.registered, monitor.outputs, monitor.get_registered_transforms())

@@ -12,11 +12,16 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi.errors import RunError
+
 from .contract import ServiceCostContract
 
 
-class ArgsError(ValueError):
-    """A component argument that cannot be used; the message names the component and the argument."""
+class ArgsError(RunError, ValueError):
+    """A component argument that cannot be used; the message names the component and the argument.
+
+    A `pulumi.RunError`: the Pulumi CLI shows the message without a stack trace.
+    """
 
 
 def whole_number(

@@ -15,10 +15,11 @@ import math
 from dataclasses import dataclass
 
 from finops_policies import conventions as conv
+from pulumi.errors import RunError
 
 
-class ConnectionBudgetError(ValueError):
-    """A draw (or a declared claim) that the database cannot serve."""
+class ConnectionBudgetError(RunError, ValueError):
+    """A draw (or a declared claim) that the database cannot serve (a `pulumi.RunError`: no stack trace)."""
 
 
 @dataclass(frozen=True)

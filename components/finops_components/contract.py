@@ -36,6 +36,7 @@ from typing import Annotated, Any, Final, Literal
 
 import yaml
 from finops_policies import conventions as conv
+from pulumi.errors import RunError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -64,8 +65,11 @@ _LABEL_MAX: Final = 63
 _RESERVED_TAG_KEYS: Final = frozenset({conv.RETENTION_CLASS_KEY, conv.OPENCOST_NAMESPACE_KEY})
 
 
-class ContractError(Exception):
-    """A contract that cannot be used. `str(error)` is the complete, user-facing message."""
+class ContractError(RunError):
+    """A contract that cannot be used. `str(error)` is the complete, user-facing message.
+
+    A `pulumi.RunError` (an `Exception`): the Pulumi CLI prints its message without a stack trace.
+    """
 
     def __init__(self, source: str, problems: list[ContractProblem]) -> None:
         self.source = source
@@ -336,9 +340,9 @@ class ServiceCostContract(_Model):
 
     @property
     def is_dev(self) -> bool:
-        """True when the contract declares a development environment (debug telemetry needs no expiry)."""
-        declared = {self.spec.environment, self.spec.cost_allocation.tags.get("environment", "")}
-        return any(value.lower() in conv.DEV_ENVIRONMENTS for value in declared)
+        """True when the `environment` tag names a development environment (debug telemetry needs no
+        expiry there). The tag, not `spec.environment`, because the tag is what the pack reads."""
+        return self.spec.cost_allocation.tags.get(conv.ENVIRONMENT_KEY, "").lower() in conv.DEV_ENVIRONMENTS
 
     @classmethod
     def load(cls, path: str | Path) -> ServiceCostContract:

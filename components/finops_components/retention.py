@@ -45,10 +45,18 @@ def cloudwatch_retention_days(requested: int, retention_class: str) -> int:
     """The CloudWatch retention value for `requested` days in `retention_class` (see module doc)."""
     if requested < 1:
         raise ValueError(f"retention must be >= 1 day: {requested}")
-    bound = conv.RETENTION_CLASSES[retention_class].max_days
-    accepted = [days for days in conv.CLOUDWATCH_RETENTION_DAYS if bound is None or days <= bound]
+    bounds = conv.RETENTION_CLASSES[retention_class]
+    accepted = [days for days in conv.CLOUDWATCH_RETENTION_DAYS if bounds.max_days is None or days <= bounds.max_days]
     at_least = [days for days in accepted if days >= requested]
-    return min(at_least) if at_least else max(accepted)
+    if at_least:
+        return min(at_least)
+    if bounds.max_days is None or bounds.min_days is not None:
+        # Nothing caps the class, or it sets a floor: shortening the request would break a promise.
+        raise ValueError(
+            f"CloudWatch Logs keeps data at most {max(conv.CLOUDWATCH_RETENTION_DAYS)} days: {requested} requested "
+            f"for class {retention_class!r}"
+        )
+    return max(accepted)
 
 
 def lock_period_days(years: int) -> int:
@@ -82,6 +90,8 @@ class TelemetryRetentionArgs(TypedDict):
     """The ServiceCostContract document itself, as YAML text."""
     log_group_prefix: NotRequired[str]
     """Prefix of the log group names; defaults to `/<namespace>/<service>`."""
+    log_groups: NotRequired[bool]
+    """Create the log groups (default true); off for an audit-only copy, e.g. a replica region."""
     audit_bucket: NotRequired[bool]
     """Create the WORM audit evidence bucket (default true)."""
     snapshot_bucket: NotRequired[bool]
@@ -118,7 +128,7 @@ class TelemetryRetention(pulumi.ComponentResource):
 
         self._log_groups: dict[str, aws.cloudwatch.LogGroup] = {}
         days_by_class: dict[str, int] = {}
-        for log_class in LOG_CLASSES:
+        for log_class in LOG_CLASSES if flag("TelemetryRetention", args, "log_groups", True) else ():
             days = cloudwatch_retention_days(log_class.requested_days(telemetry), log_class.retention_class)
             days_by_class[log_class.suffix] = days
             self._log_groups[log_class.suffix] = aws.cloudwatch.LogGroup(
@@ -137,7 +147,9 @@ class TelemetryRetention(pulumi.ComponentResource):
         if flag("TelemetryRetention", args, "snapshot_bucket", False):
             self._snapshot_bucket = self._snapshots(name, telemetry.snapshot_retention_days, allocation, child)
 
-        self.log_group_names = pulumi.Output.all(**{suffix: group.name for suffix, group in self._log_groups.items()})
+        names = {suffix: group.name for suffix, group in self._log_groups.items()}
+        # Output.all() of nothing is a list, not a map: an audit-only instance has no log groups.
+        self.log_group_names = pulumi.Output.all(**names) if names else pulumi.Output.from_input({})
         self.retention_days = pulumi.Output.from_input(days_by_class)
         self.audit_bucket_name = pulumi.Output.from_input(self._audit_bucket.bucket if self._audit_bucket else None)
         self.snapshot_bucket_name = pulumi.Output.from_input(

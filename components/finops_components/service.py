@@ -13,7 +13,8 @@ the pool size per replica. It then:
 - rolls out with `maxSurge: 0`, so a rollout never runs more than `replicas.max` pods and the
   draw is the true peak;
 - refuses debug logging or 100 % trace sampling outside development unless `debug_until` (a date
-  at most 7 days ahead) says when it ends, and records that date as `finops.dev/debug-until`;
+  at most `conventions.DEFAULT_MAX_DEBUG_DAYS` ahead) says when it ends, and records that date as
+  `finops.dev/debug-until`;
 - creates its `TelemetryRetention` (log groups, audit bucket) as a child.
 """
 
@@ -36,9 +37,8 @@ from .retention import TelemetryRetention
 
 TYPE_TOKEN = "finops:index:Service"
 APP_LABEL = "app.kubernetes.io/name"
-DEBUG_LOG_LEVELS = frozenset({"debug", "trace", "all", "finest"})
-#: How far ahead a debug window may end: the 'debug' retention class bound.
-MAX_DEBUG_WINDOW_DAYS = conv.RETENTION_CLASSES["debug"].max_days or 7
+#: How far ahead a debug window may end: the bound the debug-telemetry-expiry policy applies.
+MAX_DEBUG_WINDOW_DAYS = conv.DEFAULT_MAX_DEBUG_DAYS
 DEFAULT_TRACE_SAMPLING = 0.1
 
 
@@ -62,7 +62,7 @@ class ServiceArgs(TypedDict):
     trace_sampling_ratio: NotRequired[float]
     """Trace sampling ratio 0..1 (default 0.1); 1 outside dev needs debugUntil."""
     debug_until: NotRequired[str]
-    """ISO date (YYYY-MM-DD, at most 7 days ahead) when debug logging or full sampling ends."""
+    """ISO date (YYYY-MM-DD, at most 30 days ahead) when debug logging or full sampling ends."""
     jvm: NotRequired[bool]
     """The service runs on a JVM: size its heap inside the memory limit (default true)."""
     target_cpu_utilization: NotRequired[int]
@@ -244,7 +244,7 @@ def _debug_window(component: str, args: ServiceArgs, contract: ServiceCostContra
     """The validated `debug_until` date, required for debug telemetry outside development."""
     level = str(args.get("log_level") or "info").lower()
     ratio = _sampling_ratio(component, args)
-    noisy = level in DEBUG_LOG_LEVELS or ratio >= 1.0
+    noisy = level in conv.DEBUG_LOG_LEVELS or ratio >= 1.0
     until = args.get("debug_until")
     if until is None:
         if noisy and not contract.is_dev:
@@ -279,11 +279,11 @@ def _environment(
 ) -> list[k8s.core.v1.EnvVarArgs]:
     envelope = contract.spec.runtime_envelope
     managed: dict[str, Any] = {
-        "ENVIRONMENT": contract.spec.cost_allocation.tags["environment"],
+        "ENVIRONMENT": contract.spec.cost_allocation.tags[conv.ENVIRONMENT_KEY],
         "LOG_LEVEL": str(args.get("log_level") or "info"),
         "OTEL_SERVICE_NAME": contract.service,
-        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
-        "OTEL_TRACES_SAMPLER_ARG": f"{_sampling_ratio(component, args):g}",
+        conv.OTEL_TRACES_SAMPLER_ENV: "parentbased_traceidratio",
+        conv.TRACE_SAMPLING_ENV_NAMES[0]: f"{_sampling_ratio(component, args):g}",
         conv.DB_POOL_ENV_NAMES[0]: str(envelope.max_db_connections_per_replica),
     }
     if flag(component, args, "jvm", True):
