@@ -141,9 +141,10 @@ def test_audit_bucket_is_worm_compliance_versioned_and_expires_after_the_lock() 
     assert expire >= 7 * 365
     assert [t["storageClass"] for t in rule["transitions"]] == ["GLACIER_IR", "DEEP_ARCHIVE"]
     assert all(t["days"] < expire for t in rule["transitions"])
-    assert run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "svc-audit").inputs[
-        "blockPublicPolicy"
-    ] is True
+    assert (
+        run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "svc-audit").inputs["blockPublicPolicy"]
+        is True
+    )
 
 
 def test_lock_period_covers_leap_days() -> None:
@@ -190,9 +191,7 @@ def test_parameter_group_sets_max_connections_explicitly() -> None:
     run = database({})
     group = run.one(conv.RDS_PARAMETER_GROUP, "db")
     assert group.inputs["family"] == "postgres16"
-    assert group.inputs["parameters"] == [
-        {"name": "max_connections", "value": "400", "applyMethod": "pending-reboot"}
-    ]
+    assert group.inputs["parameters"] == [{"name": "max_connections", "value": "400", "applyMethod": "pending-reboot"}]
     assert group.inputs["tags"] == allocation_tags()
     instance = run.one(conv.RDS_INSTANCE, "db")
     assert instance.property_dependencies["parameterGroupName"] == [group.urn]
@@ -332,8 +331,11 @@ def test_deployment_labels_envelope_pool_and_heap() -> None:
     deployment = run.one(DEPLOYMENT, "svc")
     metadata = deployment.inputs["metadata"]
     assert metadata["name"] == "case-decision-service" and metadata["namespace"] == NAMESPACE
-    expected_labels = {**SEED_TAGS, "app.kubernetes.io/name": "case-decision-service",
-                       "app.kubernetes.io/managed-by": "pulumi"}
+    expected_labels = {
+        **SEED_TAGS,
+        "app.kubernetes.io/name": "case-decision-service",
+        "app.kubernetes.io/managed-by": "pulumi",
+    }
     assert metadata["labels"] == expected_labels
     template = deployment.inputs["spec"]["template"]
     assert template["metadata"]["labels"] == expected_labels
@@ -360,8 +362,11 @@ def test_hpa_and_service_follow_the_envelope() -> None:
     run = service_with_database()
     hpa = run.one(HPA, "svc").inputs
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (4, 20)
-    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
-                                             "name": "case-decision-service"}
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": "case-decision-service",
+    }
     assert hpa["metadata"]["labels"]["team"] == "enforcement-platform-team"
     kube_service = run.one(conv.K8S_SERVICE, "svc").inputs
     assert kube_service["spec"]["selector"] == {"app.kubernetes.io/name": "case-decision-service"}
@@ -381,8 +386,9 @@ def test_the_service_draws_max_replicas_times_pool_from_the_budget() -> None:
     drawn: dict[str, Any] = {}
 
     def program() -> None:
-        db = PooledDatabase("db", {"engine": "postgres", "instance_class": "db.r6g.large", "max_connections": 400},
-                            contract=SEED)
+        db = PooledDatabase(
+            "db", {"engine": "postgres", "instance_class": "db.r6g.large", "max_connections": 400}, contract=SEED
+        )
         service = Service("svc", {"image": "img"}, contract=SEED, database=db)
         drawn.update(claim=service.claim, remaining=db.budget.remaining)
 
@@ -395,8 +401,9 @@ def test_the_service_draws_max_replicas_times_pool_from_the_budget() -> None:
 
 def test_a_service_over_budget_fails_before_creating_anything() -> None:
     def program() -> None:
-        db = PooledDatabase("db", {"engine": "postgres", "instance_class": "db.t3.micro", "max_connections": 200},
-                            contract=SEED)
+        db = PooledDatabase(
+            "db", {"engine": "postgres", "instance_class": "db.t3.micro", "max_connections": 200}, contract=SEED
+        )
         Service("svc", {"image": "img"}, contract=SEED, database=db)  # 240 > 180
 
     with pytest.raises(ConnectionBudgetError, match="needs 20 replicas × 12 connections = 240, but only 180"):
@@ -466,8 +473,7 @@ def test_managed_environment_variables_cannot_be_overridden() -> None:
 
 def test_database_endpoint_input_for_other_languages() -> None:
     def program() -> None:
-        Service("svc", {"image": "img", "database_endpoint": "orders.db.internal", "telemetry": False},
-                contract=SEED)
+        Service("svc", {"image": "img", "database_endpoint": "orders.db.internal", "telemetry": False}, contract=SEED)
 
     run = run_program(program)
     assert env_of(run.one(DEPLOYMENT))["DB_HOST"] == "orders.db.internal"
@@ -499,8 +505,9 @@ def test_a_bad_contract_given_as_text_names_the_argument() -> None:
 
 def test_component_type_tokens() -> None:
     def program() -> None:
-        db = PooledDatabase("db", {"engine": "mysql", "instance_class": "db.r6g.large", "max_connections": 600},
-                            contract=SEED)
+        db = PooledDatabase(
+            "db", {"engine": "mysql", "instance_class": "db.r6g.large", "max_connections": 600}, contract=SEED
+        )
         Service("svc", {"image": "img"}, contract=SEED, database=db)
 
     components = {r.type for r in run_program(program).resources if not r.custom}

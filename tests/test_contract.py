@@ -128,8 +128,9 @@ def test_every_problem_is_reported_not_just_the_first() -> None:
     paths = [problem.path for problem in caught.value.problems]
     assert paths == ["spec.telemetry.traceRetentionDays", "spec.telemetry.traceRetentionDay"]
     lines = str(caught.value).splitlines()
-    assert lines[0].endswith("traceRetentionDays is missing; expected trace retention of 1..30 days (retention class "
-                             "'traces')")
+    assert lines[0].endswith(
+        "traceRetentionDays is missing; expected trace retention of 1..30 days (retention class 'traces')"
+    )
     assert "traceRetentionDay is not a known field; expected one of auditRetentionYears" in lines[1]
 
 
@@ -153,10 +154,16 @@ def test_parse_names_the_given_source() -> None:
         ("      environment: prod", "      environment: prod\n      costCenter: 42", "tags.costCenter"),
         ("service: case-decision-service\n  owner", "service: Case_Decision\n  owner", "metadata.service"),
         ("monthlySoftLimit: 4200", "monthlySoftLimit: 6000", "spec.budgets"),
-        ("memoryRequestPerReplica: 1280Mi", "memoryRequestPerReplica: 1280Mi\n    memoryLimitPerReplica: 1Gi",
-         "spec.runtimeEnvelope"),
-        ("maxDbConnectionsPerReplica: 12", "maxDbConnectionsPerReplica: 12\n    jvmMaxHeapPercent: 90",
-         "spec.runtimeEnvelope.jvmMaxHeapPercent"),
+        (
+            "memoryRequestPerReplica: 1280Mi",
+            "memoryRequestPerReplica: 1280Mi\n    memoryLimitPerReplica: 1Gi",
+            "spec.runtimeEnvelope",
+        ),
+        (
+            "maxDbConnectionsPerReplica: 12",
+            "maxDbConnectionsPerReplica: 12\n    jvmMaxHeapPercent: 90",
+            "spec.runtimeEnvelope.jvmMaxHeapPercent",
+        ),
         ("apiVersion: platform.company.com/v1", "apiVersion: v1", "apiVersion"),
     ],
 )
@@ -165,8 +172,9 @@ def test_rules_that_keep_a_contract_acceptable_to_the_pack(old: str, new: str, p
     assert old in text
     with pytest.raises(ContractError) as caught:
         ServiceCostContract.parse(text.replace(old, new, 1), source="c.yaml")
-    assert [problem.path for problem in caught.value.problems] == [f"spec.costAllocation.{path}"
-                                                                    if path.startswith("tags.") else path]
+    assert [problem.path for problem in caught.value.problems] == [
+        f"spec.costAllocation.{path}" if path.startswith("tags.") else path
+    ]
 
 
 def test_problem_rendering_without_a_line() -> None:

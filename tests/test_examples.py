@@ -1,0 +1,167 @@
+"""Each example's verdict, pinned through the offline engine (`finops-guard preview`), as CI runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from finops_policies.registry import all_policies
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+VIOLATIONS = EXAMPLES / "violations"
+SECRETS = ("orders-SECRET-TAG-7731", "SECRET-ENV-hunter2-5520")  # as written in examples/violations
+#: The multi-region review is time-boxed (it expires 2027-12-31); pin "today" so the verdict is stable.
+REVIEW_STILL_VALID_ON = "2027-06-30"
+
+
+def preview(program: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "finops_guard", "preview", str(program), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def report(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_reference_service_passes_the_whole_pack() -> None:
+    result = preview(EXAMPLES / "reference-service", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = report(result)
+    assert data["project"] == "case-decision-service"
+    assert data["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0, "unverifiable": 0}
+    assert data["violations"] == []
+    # database (parameter group, instance), service (Deployment, Service, HPA), telemetry (4 log
+    # groups, audit bucket + 4 companions), 4 components, and the default providers
+    assert data["resources"] >= 17
+
+
+def test_the_repository_root_is_the_reference_project() -> None:
+    result = preview(ROOT, "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert report(result)["project"] == "case-decision-service"
+
+
+@pytest.fixture(scope="module")
+def violations() -> dict[str, subprocess.CompletedProcess[str]]:
+    return {fmt: preview(VIOLATIONS, "--format", fmt) for fmt in ("text", "json", "sarif", "junit")}
+
+
+def test_violations_trip_every_policy(violations: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = violations["json"]
+    assert result.returncode == 1, result.stderr
+    found = {v["policy"] for v in report(result)["violations"]}
+    assert found == {spec.name for spec in all_policies()}
+    assert len(found) == 7
+
+
+@pytest.mark.parametrize(
+    ("policy", "resource"),
+    [
+        ("cost-allocation-tags", "untagged-queue"),
+        ("cost-allocation-tags", "placeholder-topic"),
+        ("cost-allocation-tags", "secret-tagged-table"),
+        ("no-infinite-retention", "forever-logs"),
+        ("no-infinite-retention", "app-log-archive"),
+        ("no-infinite-retention", "legacy-audit-trail"),
+        ("retention-tier", "debug-logs"),
+        ("retention-tier", "audit-evidence"),
+        ("cross-region-review", "orders-eu"),
+        ("bounded-db-pool", "orders-db"),
+        ("bounded-db-pool", "orders-worker"),
+        ("runtime-envelope", "orders-api"),
+        ("runtime-envelope", "orders-worker"),
+        ("debug-telemetry-expiry", "orders-api"),
+    ],
+)
+def test_each_planted_violation_is_reported(
+    violations: dict[str, subprocess.CompletedProcess[str]], policy: str, resource: str
+) -> None:
+    findings = report(violations["json"])["violations"]
+    assert any(v["policy"] == policy and v["name"] == resource for v in findings), (policy, resource)
+
+
+def test_the_hpa_without_a_sane_max_and_the_heap_equal_to_the_limit(
+    violations: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    messages = [v["message"] for v in report(violations["json"])["violations"] if v["policy"] == "runtime-envelope"]
+    assert any("maxReplicas" in m and "500" in m for m in messages), messages
+    assert any("Xmx" in m or "heap" in m for m in messages), messages
+
+
+def test_secrets_never_appear_in_any_report(violations: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    for fmt, result in violations.items():
+        for secret in SECRETS:
+            assert secret not in result.stdout, fmt
+            assert secret not in result.stderr, fmt
+
+
+def test_a_resource_inside_a_component_is_located_in_the_program(
+    violations: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    source = (VIOLATIONS / "__main__.py").read_text().splitlines()
+    created = next(i for i, line in enumerate(source, 1) if "self.log_group = aws.cloudwatch.LogGroup(" in line)
+    used = next(i for i, line in enumerate(source, 1) if line.startswith('LegacyAuditTrail("legacy-audit")'))
+    text = violations["text"].stdout
+    block = text[text.index("LogGroup: legacy-audit-trail") :]
+    match = re.search(
+        r"at examples/violations/__main__\.py:(\d+)(?: \(via examples/violations/__main__\.py:(\d+)\))?", block
+    )
+    assert match is not None, block[:500]
+    assert {int(n) for n in match.groups() if n} == {created, used}
+
+
+def test_multi_region_passes_only_with_its_review() -> None:
+    program = EXAMPLES / "multi-region"
+    pinned = {"FINOPS_GUARDRAILS_TODAY": REVIEW_STILL_VALID_ON}
+    reviewed = preview(
+        program, "--policy-pack-config", str(program / "policy-config.json"), "--format", "json", env=pinned
+    )
+    assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
+    assert report(reviewed)["summary"]["mandatory"] == 0
+
+    unreviewed = preview(program, "--format", "json", env=pinned)
+    assert unreviewed.returncode == 1, unreviewed.stderr
+    findings = report(unreviewed)["violations"]
+    assert [(v["policy"], v["name"]) for v in findings] == [("cross-region-review", "evidence-replication")]
+
+
+def test_multi_region_review_expires() -> None:
+    program = EXAMPLES / "multi-region"
+    config = json.loads((program / "policy-config.json").read_text())
+    (review,) = config["cross-region-review"]["reviews"]
+    assert review["expires"] > REVIEW_STILL_VALID_ON
+    expired = preview(
+        program,
+        "--policy-pack-config",
+        str(program / "policy-config.json"),
+        "--format",
+        "json",
+        env={"FINOPS_GUARDRAILS_TODAY": "2028-01-01"},
+    )
+    assert expired.returncode == 1
+
+
+def test_a_contract_missing_its_owner_exits_2_and_names_the_field(tmp_path: Path) -> None:
+    program = tmp_path / "reference-service"
+    shutil.copytree(EXAMPLES / "reference-service", program)
+    contract = program / "cost-contract.yaml"
+    contract.write_text(contract.read_text().replace("  owner: enforcement-platform-team\n", ""))
+    result = preview(program)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"{contract}:4: metadata.owner is missing; expected the owning team" in result.stderr
