@@ -443,7 +443,7 @@ def test_heap_always_leaves_the_non_heap_share(limit_mib: int, percent: int) -> 
 def test_debug_logging_in_prod_needs_an_expiry() -> None:
     with pytest.raises(ArgsError, match=r"'Service\.debug_until' is required: log_level 'debug'"):
         service_with_database({"log_level": "debug"})
-    with pytest.raises(ArgsError, match=r"trace_sampling_ratio 1 in environment 'production'"):
+    with pytest.raises(ArgsError, match=r"trace_sampling_ratio 1 in environment 'prod'"):
         service_with_database({"trace_sampling_ratio": 1.0})
     until = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
     deployment = service_with_database({"log_level": "debug", "debug_until": until}).one(DEPLOYMENT)
@@ -530,3 +530,38 @@ def test_register_auto_tagging_registers_a_stack_transform() -> None:
     (transform,) = run.transforms
     result = transform(pulumi.ResourceTransformArgs(True, LOG_GROUP, "x", {}, pulumi.ResourceOptions()))
     assert result.props["tags"] == allocation_tags()
+
+
+def test_everything_the_components_create_carries_the_cost_allocation() -> None:
+    from finops_components.allocation import aws_taggable_types
+
+    taggable = aws_taggable_types()
+    assert taggable is not None
+    run = service_with_database({"snapshot_bucket": True})
+    tagged = labelled = 0
+    for resource in run.custom():
+        if resource.type in taggable:
+            assert resource.inputs["tags"].items() >= allocation_tags().items(), resource.name
+            tagged += 1
+        elif resource.type.startswith("kubernetes:"):
+            assert resource.inputs["metadata"]["labels"].items() >= SEED_TAGS.items(), resource.name
+            labelled += 1
+        else:  # versioning, lock, lifecycle, public access block: AWS gives them no tags
+            assert "tags" not in resource.inputs, resource.type
+    # parameter group, instance, 4 log groups, audit and snapshot buckets; Deployment, Service, HPA
+    assert (tagged, labelled) == (8, 3)
+
+
+def test_a_service_with_bad_args_takes_nothing_from_the_budget() -> None:
+    left: dict[str, int] = {}
+
+    def program() -> None:
+        db = PooledDatabase(
+            "db", {"engine": "postgres", "instance_class": "db.r6g.large", "max_connections": 400}, contract=SEED
+        )
+        with pytest.raises(ArgsError, match=r"'Service\.port' must be <= 65535"):
+            Service("bad", {"image": "img", "port": 70000}, contract=SEED, database=db)
+        left["remaining"] = db.budget.remaining
+
+    run_program(program)
+    assert left == {"remaining": 360}

@@ -106,11 +106,6 @@ class Service(pulumi.ComponentResource):
         pool = envelope.max_db_connections_per_replica
         replicas = envelope.replicas
 
-        # Draw before creating anything: an over-budget service fails the program, not the rollout.
-        self._claim: Claim | None = None
-        if database is not None:
-            self._claim = database.draw(service, replicas.max, pool)
-
         allocation = Allocation.of(resolved)
         labels = {**allocation.labels(), APP_LABEL: service, "app.kubernetes.io/managed-by": "pulumi"}
         annotations = {conv.DB_POOL_ANNOTATION: str(pool)}
@@ -121,6 +116,14 @@ class Service(pulumi.ComponentResource):
         port = whole_number(component, args, "port", 8080, minimum=1, maximum=65535)
         endpoint = database.endpoint if database is not None else args.get("database_endpoint")
         container_env = _environment(component, args, resolved, endpoint)
+        utilization = whole_number(component, args, "target_cpu_utilization", 70, minimum=1, maximum=100)
+
+        # Draw once the args are known good and before creating anything: an over-budget service
+        # fails the program, not the rollout.
+        self._claim: Claim | None = None
+        if database is not None:
+            self._claim = database.draw(service, replicas.max, pool)
+
         limits = {"memory": envelope.memory_limit}
         if envelope.cpu_limit_per_replica is not None:
             limits["cpu"] = envelope.cpu_limit_per_replica
@@ -169,7 +172,6 @@ class Service(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        utilization = whole_number(component, args, "target_cpu_utilization", 70, minimum=1, maximum=100)
         k8s.autoscaling.v2.HorizontalPodAutoscaler(
             name,
             metadata=metadata(),
@@ -250,7 +252,7 @@ def _debug_window(component: str, args: ServiceArgs, contract: ServiceCostContra
         if noisy and not contract.is_dev:
             raise ArgsError(
                 f"'{component}.debug_until' is required: log_level {level!r} / "
-                f"trace_sampling_ratio {ratio:g} in environment {contract.spec.environment!r} "
+                f"trace_sampling_ratio {ratio:g} in environment {contract.tags[conv.ENVIRONMENT_KEY]!r} "
                 "must say when it ends "
                 f"(a date at most {MAX_DEBUG_WINDOW_DAYS} days ahead)"
             )
