@@ -90,7 +90,12 @@ def _is_sdk_file(path: str) -> bool:
 
 
 def _user_frames(request: Any) -> list[dict[str, Any]]:
-    frames = (_position(f.pc) for f in request.stackTrace.frames if f.HasField("pc"))
+    fields = request.DESCRIPTOR.fields_by_name
+    frames = []
+    if "stackTrace" in fields:
+        frames = [_position(f.pc) for f in request.stackTrace.frames if f.HasField("pc")]
+    if not frames and "sourcePosition" in fields and request.HasField("sourcePosition"):
+        frames = [_position(request.sourcePosition)]  # older SDKs send only the creating line
     return [f for f in frames if f is not None and not _is_sdk_file(f["file"])]
 
 
@@ -273,6 +278,19 @@ class RecordingMonitor(_mocks.MockMonitor):
         self._parents: dict[str, str] = {}
         self._default_providers: dict[tuple[str, str], str] = {}
         self.count = 0
+        if not hasattr(self, "_stack_transforms"):  # older SDKs' MockMonitor keeps none
+            self._stack_transforms: list[Callable[..., Any]] = []
+
+    def RegisterStackTransform(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        keep = getattr(_mocks.MockMonitor, "RegisterStackTransform", None)
+        if keep is not None:
+            return keep(self, request)
+        # Older SDKs' MockMonitor has no such method: keep the function for `_run_transforms`.
+        from google.protobuf import empty_pb2
+
+        with self._lock:
+            self._stack_transforms.extend(_transform_functions([request]))
+        return empty_pb2.Empty()
 
     # URNs as the engine makes them: children of the root stack carry no `Stack$` prefix.
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -322,7 +340,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         return ref
 
     def _run_transforms(self, request: Any, urn: str, inputs: dict[str, Any]) -> dict[str, Any] | None:
-        own = _mocks._resolve_callbacks(request.transforms)
+        own = _transform_functions(request.transforms if "transforms" in request.DESCRIPTOR.fields_by_name else ())
         with self._lock:
             self._transforms[urn] = own
             chain = list(own)
@@ -438,6 +456,60 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
+# The program pins its own SDK, so the recorder meets many SDK versions: it feature-detects what
+# changed between them rather than assuming the one the engine itself was built against.
+
+
+def _set_config(config: dict[str, str], secret_keys: list[str]) -> None:
+    set_all = getattr(pulumi.runtime, "set_all_config", None)
+    if set_all is None:
+        for key, value in config.items():
+            pulumi.runtime.set_config(key, value)
+        return
+    try:
+        set_all(config, secret_keys or None)
+    except TypeError:  # SDKs whose set_all_config takes no secret keys
+        set_all(config)
+
+
+def _monitor_features(monitor: RecordingMonitor) -> dict[str, Any]:
+    """Settings for SDKs that read the monitor's features once; older ones ask SupportsFeature."""
+    info = getattr(monitor, "GetDeploymentInfo", None)
+    if info is None:
+        return {}
+    return {"monitor_features": set(info(None).supportedFeatures)}
+
+
+async def _callbacks_for(monitor: RecordingMonitor) -> Any:
+    """The callback server transforms register with.
+
+    Newer SDKs make one for any monitor; older ones only for a real gRPC monitor, so a program
+    with transforms would stop with "No callback server registered". Nothing calls it remotely:
+    `_transform_functions` finds the functions by their tokens.
+    """
+    try:
+        from pulumi.runtime._callbacks import _CallbackServicer
+    except ImportError:  # SDKs without transforms
+        return None
+    # It only keeps the monitor, to register stack transforms with.
+    servicer = _CallbackServicer(monitor)  # type: ignore[arg-type]
+    await servicer.serve()  # type: ignore[no-untyped-call]
+    return servicer
+
+
+def _transform_functions(refs: Any) -> list[Callable[..., Any]]:
+    """The Python functions behind the callback references of a registration's transforms."""
+    try:
+        from pulumi.runtime._callbacks import _CallbackServicer
+    except ImportError:  # SDKs without transforms
+        return []
+    by_token: dict[str, Callable[..., Any]] = {}
+    for servicer in list(getattr(_CallbackServicer, "_servicers", ())):
+        for function, token in dict(getattr(servicer, "_transforms", {})).items():
+            by_token[token] = function
+    return [by_token[ref.token] for ref in refs if ref.token in by_token]
+
+
 def _run_program(main_path: str) -> None:
     runpy.run_path(main_path, run_name="__main__")
 
@@ -452,24 +524,24 @@ def main(spec_path: str) -> int:
     sys.path.insert(0, str(Path(main_path).parent if os.path.isfile(main_path) else main_path))
     sys.argv = [main_path]
     config: dict[str, str] = spec.get("config", {})
-    pulumi.runtime.set_all_config(config, spec.get("secretKeys") or None)
+    _set_config(config, spec.get("secretKeys") or [])
 
     monitor = RecordingMonitor(PreviewMocks(config), writer, spec["stack"], spec["project"], config)
     mock_settings = _mocks.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor,
-        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),  # type: ignore[no-untyped-call]
         engine=_mocks.MockEngine(None),
         project=spec["project"],
         stack=spec["stack"],
         dry_run=True,
         organization=spec.get("organization", "organization"),
-        callbacks=None,
         root_directory=program_dir,
+        **_monitor_features(monitor),
     )
     settings.configure(mock_settings)
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    settings.SETTINGS.callbacks = loop.run_until_complete(_callbacks_for(monitor))
     status = 0
     try:
         loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: _run_program(main_path)))

@@ -1,0 +1,76 @@
+"""Regressions from the field trial: public example programs previewed as a new user would run them.
+
+Each test stands for an engine bug one of those programs hit; the programs under
+`tests/programs/field_*` are our own, small, and reproduce the same situation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pulumi
+import pytest
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from pulumi.runtime import mocks as sdk_mocks
+
+from finops_guard.recording import recorder
+
+# --- programs pinning an older Pulumi SDK (aws-py-fargate pins pulumi 3.158) --------------------
+
+
+def _request_before_stack_traces() -> Any:
+    """`RegisterResourceRequest` as SDKs before stack traces declare it: one source position only."""
+    proto = descriptor_pb2.FileDescriptorProto(name="field_old_resource.proto", package="fieldold", syntax="proto3")
+    position = proto.message_type.add(name="SourcePosition")
+    position.field.add(name="uri", number=1, type=descriptor_pb2.FieldDescriptorProto.TYPE_STRING)
+    position.field.add(name="line", number=2, type=descriptor_pb2.FieldDescriptorProto.TYPE_INT32)
+    request = proto.message_type.add(name="RegisterResourceRequest")
+    request.field.add(name="type", number=1, type=descriptor_pb2.FieldDescriptorProto.TYPE_STRING)
+    request.field.add(
+        name="sourcePosition",
+        number=2,
+        type=descriptor_pb2.FieldDescriptorProto.TYPE_MESSAGE,
+        type_name=".fieldold.SourcePosition",
+    )
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(proto)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("fieldold.RegisterResourceRequest"))
+
+
+def test_source_line_comes_from_the_source_position_of_older_sdks() -> None:
+    old = _request_before_stack_traces()(
+        type="aws:s3/bucket:Bucket", sourcePosition={"uri": "file:///srv/app/__main__.py", "line": 12}
+    )
+    assert recorder._user_frames(old) == [{"file": "/srv/app/__main__.py", "line": 12}]
+    assert recorder._user_frames(old.__class__(type="aws:s3/bucket:Bucket")) == []
+
+
+def test_monitor_features_only_where_the_monitor_reports_them() -> None:
+    assert recorder._monitor_features(object()) == {}  # type: ignore[arg-type]
+    monitor = recorder.RecordingMonitor(recorder.PreviewMocks({}), None, "dev", "p", {})  # type: ignore[arg-type]
+    assert recorder._monitor_features(monitor)["monitor_features"]
+
+
+def test_config_reaches_sdks_without_set_all_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(pulumi.runtime, "set_all_config")
+    recorder._set_config({"field-old:greeting": "hello"}, [])
+    assert pulumi.Config("field-old").get("greeting") == "hello"
+
+
+def test_stack_transforms_are_kept_when_the_sdk_monitor_has_no_place_for_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(sdk_mocks.MockMonitor, "RegisterStackTransform")
+    monitor = recorder.RecordingMonitor(recorder.PreviewMocks({}), None, "dev", "p", {})  # type: ignore[arg-type]
+
+    def stamp(args: pulumi.ResourceTransformArgs) -> None:
+        return None
+
+    async def register() -> None:
+        servicer = await recorder._callbacks_for(monitor)
+        try:
+            servicer.register_stack_transform(stamp)
+        finally:
+            await servicer._server.stop(None)
+
+    asyncio.run(register())
+    assert monitor._stack_transforms == [stamp]
