@@ -234,4 +234,28 @@ def program_interpreter(project: Project) -> list[str]:
         venv = project.dir / ".venv" / "bin" / "python"
         if venv.exists():
             return [str(venv)]
-    return [os.environ.get("FINOPS_GUARD_PYTHON") or sys.executable]
+    return [_ambient_python()]
+
+
+def _ambient_python() -> str:
+    """The Python a program without a declared virtualenv runs with.
+
+    The CLI runs such a program with `$PULUMI_PYTHON_CMD`, else `python3`, found on PATH: the
+    virtualenv the user activated. finops-guard itself may live elsewhere (pipx, another venv),
+    so its own interpreter is only the last resort, when nothing was activated or asked for.
+    """
+    explicit = os.environ.get("FINOPS_GUARD_PYTHON")
+    if explicit:
+        return explicit
+    command = os.environ.get("PULUMI_PYTHON_CMD")
+    if command:
+        found = shutil.which(command)
+        if found is None:
+            raise ProjectError(f"PULUMI_PYTHON_CMD is {command!r}, which is not on PATH.")
+        return found
+    active = os.environ.get("VIRTUAL_ENV")
+    if active:
+        for candidate in (Path(active) / "bin" / "python", Path(active) / "Scripts" / "python.exe"):
+            if candidate.exists():
+                return str(candidate)
+    return sys.executable

@@ -7,13 +7,20 @@ Each test stands for an engine bug one of those programs hit; the programs under
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+from enginetools import PROGRAMS, record
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from pulumi.runtime import mocks as sdk_mocks
 
+from finops_guard.errors import ProjectError
+from finops_guard.project import load_project, program_interpreter
 from finops_guard.recording import recorder
 
 # --- programs pinning an older Pulumi SDK (aws-py-fargate pins pulumi 3.158) --------------------
@@ -74,3 +81,50 @@ def test_stack_transforms_are_kept_when_the_sdk_monitor_has_no_place_for_them(mo
 
     asyncio.run(register())
     assert monitor._stack_transforms == [stamp]
+
+
+# --- a program without a declared virtualenv (aws-py-eks, aws-py-webserver) ---------------------
+
+
+def _venv(path: Path) -> Path:
+    """A virtualenv that sees this interpreter's packages (the SDK), made without pip: fast."""
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path / "bin" / "python"
+
+
+def test_an_activated_virtualenv_runs_a_program_that_declares_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    python = _venv(tmp_path / "activated")
+    monkeypatch.delenv("FINOPS_GUARD_PYTHON", raising=False)
+    monkeypatch.delenv("PULUMI_PYTHON_CMD", raising=False)
+    monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "activated"))
+    probe = record("field_ambient")["probe"]
+    assert probe.inputs["python"] == str(python)
+
+
+def test_interpreter_choice_follows_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = load_project(PROGRAMS / "field_ambient")
+    for name in ("FINOPS_GUARD_PYTHON", "PULUMI_PYTHON_CMD", "VIRTUAL_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    assert program_interpreter(project) == [sys.executable]
+    monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "gone"))  # activated, then deleted: ignored
+    assert program_interpreter(project) == [sys.executable]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    command = bin_dir / "python3.11-field"
+    command.write_text("#!/bin/sh\n")
+    command.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PULUMI_PYTHON_CMD", "python3.11-field")
+    assert program_interpreter(project) == [str(command)]
+    monkeypatch.setenv("FINOPS_GUARD_PYTHON", "/opt/python/bin/python3")
+    assert program_interpreter(project) == ["/opt/python/bin/python3"]
+    monkeypatch.delenv("FINOPS_GUARD_PYTHON")
+    monkeypatch.setenv("PULUMI_PYTHON_CMD", "no-such-python-field")
+    with pytest.raises(ProjectError, match="PULUMI_PYTHON_CMD is 'no-such-python-field'"):
+        program_interpreter(project)
