@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from enginetools import PROGRAMS, record
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from pulumi.runtime import mocks as sdk_mocks
 
-from finops_guard.errors import ProjectError
+from finops_guard.errors import ProgramError, ProjectError
 from finops_guard.project import load_project, program_interpreter
 from finops_guard.recording import recorder
 
@@ -128,3 +129,26 @@ def test_interpreter_choice_follows_the_cli(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("PULUMI_PYTHON_CMD", "no-such-python-field")
     with pytest.raises(ProjectError, match="PULUMI_PYTHON_CMD is 'no-such-python-field'"):
         program_interpreter(project)
+
+
+# --- a failing program whose virtualenv lives in its directory (every `virtualenv: venv` example) -
+
+
+def test_program_traceback_leaves_out_the_virtualenv_in_the_program_directory(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    shutil.copytree(PROGRAMS / "field_venv_frames", program)
+    python = _venv(program / "venv")
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(purelib, "fieldlib.py").write_text(
+        "def settings_for(environment):\n    raise LookupError(f'no settings for {environment}')\n"
+    )
+    with pytest.raises(ProgramError) as info:
+        record(program)
+    assert info.value.message == "the program raised LookupError: no settings for staging"
+    frames = [line for line in info.value.details.splitlines() if line.lstrip().startswith("File ")]
+    assert frames == [f'  File "{program / "__main__.py"}", line 5, in <module>']

@@ -438,11 +438,20 @@ def _dict_to_struct(data: dict[str, Any]) -> Any:
 # --- running the program -------------------------------------------------------------------------
 
 
+def _is_program_file(filename: str, root: Path) -> bool:
+    """A frame of the program's own code: under its directory, but not in a virtualenv kept there."""
+    if filename.startswith("<"):  # <frozen runpy>, <string>: no file of the program's
+        return False
+    path = Path(filename).resolve()
+    if not path.is_relative_to(root) or str(path) == _HERE or "site-packages" in path.parts:
+        return False
+    return not path.is_relative_to(Path(sys.prefix).resolve())
+
+
 def _user_traceback(exc: BaseException, program_dir: str) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
-    root = str(Path(program_dir).resolve())
-    here = str(Path(__file__).resolve())
-    user = [f for f in frames if str(Path(f.filename).resolve()).startswith(root) and f.filename != here]
+    root = Path(program_dir).resolve()
+    user = [f for f in frames if _is_program_file(f.filename, root)]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(user or frames[-3:])]
     lines.extend(traceback.format_exception_only(type(exc), exc))
     return "".join(lines)
