@@ -16,11 +16,12 @@ from typing import Any
 
 import pulumi
 import pytest
-from enginetools import PROGRAMS, record
+from enginetools import PROGRAMS, TEST_PACK, record
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from pulumi.runtime import mocks as sdk_mocks
 
 from finops_guard.errors import ProgramError, ProjectError
+from finops_guard.preview import PreviewOptions, run_preview
 from finops_guard.project import load_project, program_interpreter
 from finops_guard.recording import recorder
 
@@ -152,3 +153,19 @@ def test_program_traceback_leaves_out_the_virtualenv_in_the_program_directory(tm
     assert info.value.message == "the program raised LookupError: no settings for staging"
     frames = [line for line in info.value.details.splitlines() if line.lstrip().startswith("File ")]
     assert frames == [f'  File "{program / "__main__.py"}", line 5, in <module>']
+
+
+# --- resources passed as input values (aws-py-dynamicresource: `vpc_id=app_vpc`) ---------------
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def test_resource_references_reach_the_pack_as_the_cli_marshals_them(tmp_path: Path) -> None:
+    recorded = record("field_references")
+    assert recorded["first"].inputs["vpcId"] == UNKNOWN  # a Vpc yet to be created has no id
+    assert recorded["notes"].inputs["tags"] == {"network": recorded["core"].urn}
+    # pulumi-policy cannot read resource references: sending them failed the pack in Remediate.
+    result = run_preview(PreviewOptions(program_dir=PROGRAMS / "field_references", policy_pack=TEST_PACK, config=()))
+    by_name = {f.name: f for f in result.findings if f.policy == "bucket-needs-team"}
+    assert "notes" in by_name
+    assert len(result.resources) == len(recorded)

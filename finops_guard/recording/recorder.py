@@ -45,6 +45,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel (also its UnknownID)
 SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 #: Strings invented for invoke results carry this marker; any input containing one is unknown.
 PLACEHOLDER = "finops-preview-placeholder"
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -100,10 +101,17 @@ def _user_frames(request: Any) -> list[dict[str, Any]]:
 
 
 def _scrub(value: Any) -> Any:
-    """Wire-form value with invented placeholders turned back into unknowns."""
+    """Wire-form value as an analyzer gets it: placeholders unknown, resource references downgraded.
+
+    The CLI marshals analyzer properties without resource references (pulumi-policy cannot read
+    them): a custom resource becomes its ID, unknown while it is yet to be created, and a
+    component its URN.
+    """
     if isinstance(value, str):
         return UNKNOWN if PLACEHOLDER in value else value
     if isinstance(value, dict):
+        if value.get(SECRET_SIG[0]) == RESOURCE_REF_SIG:
+            return _scrub(value["id"] if "id" in value else value.get("urn", UNKNOWN))
         return {k: _scrub(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrub(v) for v in value]
