@@ -7,6 +7,7 @@ Each test stands for an engine bug one of those programs hit; the programs under
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import subprocess
@@ -21,9 +22,11 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from pulumi.runtime import mocks as sdk_mocks
 
 from finops_guard.errors import ProgramError, ProjectError
+from finops_guard.model import Registration
 from finops_guard.preview import PreviewOptions, run_preview
-from finops_guard.project import load_project, program_interpreter
+from finops_guard.project import load_project, load_stack_config, program_interpreter
 from finops_guard.recording import recorder
+from finops_guard.recording.runner import record_program
 
 # --- programs pinning an older Pulumi SDK (aws-py-fargate pins pulumi 3.158) --------------------
 
@@ -169,3 +172,23 @@ def test_resource_references_reach_the_pack_as_the_cli_marshals_them(tmp_path: P
     by_name = {f.name: f for f in result.findings if f.policy == "bucket-needs-team"}
     assert "notes" in by_name
     assert len(result.resources) == len(recorded)
+
+
+# --- manifests from a local file (kubernetes.yaml.ConfigFile) ------------------------------------
+
+
+def registrations(program: str, echo: io.StringIO | None = None) -> list[Registration]:
+    """Every registration in order (`record` keys by name, and names repeat across types)."""
+    project = load_project(PROGRAMS / program)
+    return record_program(project, load_stack_config(project, "dev"), echo=echo)
+
+
+def test_local_manifests_are_decoded_as_the_kubernetes_provider_would() -> None:
+    objects = {(r.type, r.name): r for r in registrations("field_manifests")}
+    deployment = objects[("kubernetes:apps/v1:Deployment", "web")]
+    service = objects[("kubernetes:core/v1:Service", "web")]
+    config_file = objects[("kubernetes:yaml:ConfigFile", "web")]
+    assert deployment.parent == service.parent == config_file.urn
+    assert deployment.inputs["spec"]["replicas"] == 3
+    # a YAML date is text in the provider's JSON answer
+    assert service.inputs["metadata"]["annotations"] == {"reviewed": "2024-05-01"}

@@ -228,6 +228,18 @@ def _shape_output_type(klass: type, depth: int) -> dict[str, Any]:
 # --- the mocks -----------------------------------------------------------------------------------
 
 
+def _decode_manifests(text: Any) -> list[Any]:
+    """`kubernetes:yaml:decode`: the objects of a multi-document YAML text, as JSON values."""
+    if not isinstance(text, str):
+        return []
+    import yaml  # the Pulumi SDK's own dependency, so present wherever the SDK is
+
+    documents = [doc for doc in yaml.safe_load_all(text) if doc is not None]
+    # YAML timestamps and the like become strings, as the provider's JSON answer has them.
+    decoded: list[Any] = json.loads(json.dumps(documents, default=str))
+    return decoded
+
+
 class PreviewMocks(_mocks.Mocks):
     """Outputs are the inputs (what a preview knows); invokes answered as far as config allows."""
 
@@ -240,6 +252,9 @@ class PreviewMocks(_mocks.Mocks):
     def call(self, args: _mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         region = self.config.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         token = args.token
+        if token == "kubernetes:yaml:decode":
+            # The provider only parses the text (no cluster involved), so we can do it too.
+            return {"result": _decode_manifests(args.args.get("text"))}
         if token == "aws:index/getRegion:getRegion" and region:
             asked = args.args.get("name") or args.args.get("region") or region
             return {
