@@ -192,3 +192,19 @@ def test_local_manifests_are_decoded_as_the_kubernetes_provider_would() -> None:
     assert deployment.inputs["spec"]["replicas"] == 3
     # a YAML date is text in the provider's JSON answer
     assert service.inputs["metadata"]["annotations"] == {"reviewed": "2024-05-01"}
+
+
+# --- what only a provider plugin can expand (Helm charts, kustomize, remote components) ---------
+
+
+def test_what_cannot_be_expanded_offline_is_named_and_the_program_goes_on() -> None:
+    echo = io.StringIO()
+    recorded = registrations("field_unrendered", echo)
+    warnings = [line for line in echo.getvalue().splitlines() if line.startswith("finops-guard: warning: ")]
+    assert len(warnings) == 3 and all("were not checked" in w for w in warnings)
+    # invokes resolve concurrently, so the order of the warnings is not fixed
+    chart, overlay, bundle = sorted(warnings, key=lambda w: ("Helm" not in w, "kustomization" not in w))
+    assert "A Helm chart (kubernetes.helm.v3.Chart) 'redis' is rendered by the Kubernetes provider" in chart
+    assert "A kustomization (kubernetes.kustomize.Directory) 'overlay' is rendered" in overlay
+    assert "kubernetes:yaml/v2:ConfigFile 'bundle' is a component its provider plugin builds" in bundle
+    assert "after" in {r.name for r in recorded}

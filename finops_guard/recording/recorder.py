@@ -228,6 +228,24 @@ def _shape_output_type(klass: type, depth: int) -> dict[str, Any]:
 # --- the mocks -----------------------------------------------------------------------------------
 
 
+#: invokes whose answer is a list of manifests only the Kubernetes provider can render
+_RENDERED_BY_PROVIDER = {
+    "kubernetes:helm:template": "A Helm chart (kubernetes.helm.v3.Chart)",
+    "kubernetes:kustomize:directory": "A kustomization (kubernetes.kustomize.Directory)",
+}
+
+
+def _rendered_what(args: dict[str, Any]) -> str:
+    raw = args.get("jsonOpts")
+    try:
+        opts = json.loads(raw) if isinstance(raw, str) else {}
+    except ValueError:
+        opts = {}
+    what = (opts.get("chart") or opts.get("path")) if isinstance(opts, dict) else None
+    what = what or args.get("directory")
+    return f"{what!r} " if isinstance(what, str) and what else ""
+
+
 def _decode_manifests(text: Any) -> list[Any]:
     """`kubernetes:yaml:decode`: the objects of a multi-document YAML text, as JSON values."""
     if not isinstance(text, str):
@@ -243,8 +261,9 @@ def _decode_manifests(text: Any) -> list[Any]:
 class PreviewMocks(_mocks.Mocks):
     """Outputs are the inputs (what a preview knows); invokes answered as far as config allows."""
 
-    def __init__(self, config: dict[str, str]) -> None:
+    def __init__(self, config: dict[str, str], notice: Callable[[str], None] = lambda message: None) -> None:
         self.config = config
+        self.notice = notice
 
     def new_resource(self, args: _mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         return "", dict(args.inputs)
@@ -255,6 +274,13 @@ class PreviewMocks(_mocks.Mocks):
         if token == "kubernetes:yaml:decode":
             # The provider only parses the text (no cluster involved), so we can do it too.
             return {"result": _decode_manifests(args.args.get("text"))}
+        if token in _RENDERED_BY_PROVIDER:
+            self.notice(
+                f"{_RENDERED_BY_PROVIDER[token]} {_rendered_what(args.args)}is rendered by the Kubernetes provider "
+                "(helm/kustomize, often fetching from the network); an offline preview cannot render it, so "
+                "the resources it would create were not checked. `pulumi preview --policy-pack` checks them."
+            )
+            return {"result": []}
         if token == "aws:index/getRegion:getRegion" and region:
             asked = args.args.get("name") or args.args.get("region") or region
             return {
@@ -406,6 +432,17 @@ class RecordingMonitor(_mocks.MockMonitor):
         if transformed is not None:
             inputs = transformed
         frames = _user_frames(request) if request.type != STACK_TYPE else []
+        if "remote" in request.DESCRIPTOR.fields_by_name and request.remote:
+            # The CLI has the component's provider plugin construct it; we run no plugins, so its
+            # children never register. Say so rather than pass what was never checked.
+            self.writer.write(
+                {
+                    "kind": "notice",
+                    "message": f"{request.type} '{request.name}' is a component its provider plugin builds "
+                    "(a remote component); an offline preview runs no provider plugins, so the resources "
+                    "inside it were not checked. `pulumi preview --policy-pack` checks them.",
+                }
+            )
         provider = request.provider or None
         if (
             request.custom
@@ -558,7 +595,8 @@ def main(spec_path: str) -> int:
     config: dict[str, str] = spec.get("config", {})
     _set_config(config, spec.get("secretKeys") or [])
 
-    monitor = RecordingMonitor(PreviewMocks(config), writer, spec["stack"], spec["project"], config)
+    mocks = PreviewMocks(config, notice=lambda message: writer.write({"kind": "notice", "message": message}))
+    monitor = RecordingMonitor(mocks, writer, spec["stack"], spec["project"], config)
     mock_settings = _mocks.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor,
         engine=_mocks.MockEngine(None),

@@ -124,6 +124,10 @@ def record_program(
                         on_registration(registration)
                 elif kind in ("error", "config"):
                     failure = record
+                elif kind == "notice":
+                    sink = echo or sys.stderr
+                    sink.write(f"finops-guard: warning: {record.get('message', '')}\n")
+                    sink.flush()
                 elif kind == "done":
                     done = True
         proc.wait()
