@@ -12,6 +12,7 @@ engine. Three things CrossGuard has no direct word for are mapped onto its proto
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import sys
@@ -141,12 +142,14 @@ def emit(
     sink: Sink,
 ) -> None:
     """Report definite findings (or waive them), then raise once for the unverifiable ones."""
-    approvals = parse_approvals(config.get("waivers"), str(config.get("ticketPattern") or ""))
+    approvals: list[Approval] | None = None  # parsed on the first definite finding: most resources have none
     unverifiable: list[Finding] = []
     for finding in findings:
         if finding.unverifiable:
             unverifiable.append(finding)
             continue
+        if approvals is None:
+            approvals = parse_approvals(config.get("waivers"), str(config.get("ticketPattern") or ""))
         matching = [a for a in approvals if a.matches(finding.urn, finding.resource_name)]
         valid = next((a for a in matching if a.valid), None)
         if valid is not None:
@@ -170,9 +173,31 @@ def _internal_error(spec: PolicySpec, where: str, exc: Exception) -> Unverifiabl
     )
 
 
+class _ConfigMemo:
+    """A policy's effective config, merged again only when the engine's config for it changes.
+
+    pulumi-policy hands every call a fresh shallow copy of the same configured dict, and merging
+    deep-copies every schema default: done per resource and policy, that was a fifth of the pack's
+    own time. Each call still gets its own top-level dict.
+    """
+
+    def __init__(self, spec: PolicySpec) -> None:
+        self._spec = spec
+        self._last: tuple[Any, dict[str, Any]] | None = None
+
+    def __call__(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
+        last = self._last  # one read: calls may run on several server threads
+        if last is None or last[0] != given:
+            last = (copy.deepcopy(given), self._spec.effective_config(given))
+            self._last = last
+        return dict(last[1])
+
+
 def _resource_validator(spec: PolicySpec, sink: Sink) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    effective_config = _ConfigMemo(spec)
+
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        config = spec.effective_config(args.get_config())
+        config = effective_config(args.get_config())
         view = view_from_args(args)
         try:
             findings = spec.check_resource(view, config)
@@ -186,8 +211,10 @@ def _resource_validator(spec: PolicySpec, sink: Sink) -> Callable[[ResourceValid
 
 
 def _stack_validator(spec: PolicySpec, sink: Sink) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    effective_config = _ConfigMemo(spec)
+
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        config = spec.effective_config(args.get_config())
+        config = effective_config(args.get_config())
         stack = StackView(tuple(view_from_policy_resource(r) for r in args.resources))
         try:
             findings = spec.check_stack(stack, config)
