@@ -54,8 +54,13 @@ SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
 UNKNOWNS: tuple[str, ...] = (
-    UNKNOWN_STRING_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_OBJECT_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_ARCHIVE_VALUE,
 )
 STACK_TYPE = "pulumi:pulumi:Stack"
 #: What `finops_policies.pack` says when it turned a crash in a check into an advisory.
@@ -65,15 +70,57 @@ PROJECT, STACK = "fuzz", "dev"
 _TYPE_TOKEN = re.compile(r"^[a-z][\w-]*:[\w./-]*:[A-Za-z]\w*$")
 _KEY = re.compile(r"^[A-Za-z_$][\w.\-/$]{0,47}$")
 _BASE_TYPES = (
-    STACK_TYPE, "pulumi:providers:aws", "pulumi:providers:kubernetes", "pulumi:providers:random",
-    "aws:s3/bucket:Bucket", "aws:cloudwatch/logGroup:LogGroup", "kubernetes:apps/v1:Deployment",
-    "acme:index:Service", "my:component:Thing",
+    STACK_TYPE,
+    "pulumi:providers:aws",
+    "pulumi:providers:kubernetes",
+    "pulumi:providers:random",
+    "aws:s3/bucket:Bucket",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "kubernetes:apps/v1:Deployment",
+    "acme:index:Service",
+    "my:component:Thing",
 )
 _BASE_WORDS = (
-    "", " ", "us-east-1", "eu-west-1", "ap-southeast-2", "not-a-region", "true", "false", "0", "-1", "1e3",
-    " 42 ", "3.5", "NaN", "Infinity", "2999-12-31", "2001-01-01", "2024-02-30", "yesterday", "512Mi", "1Gi",
-    "250m", "-Xmx2g", "arn:aws:sqs:eu-west-1:123456789012:q", "arn:aws:s3:::bucket", "arn:aws:iam::1:role/r",
-    "*", "**", "[", "(", "{", "[]", "{}", "null", "TODO", "n/a", "é", "\u0000", "\U0001f4b8 cost", "a" * 300,
+    "",
+    " ",
+    "us-east-1",
+    "eu-west-1",
+    "ap-southeast-2",
+    "not-a-region",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "1e3",
+    " 42 ",
+    "3.5",
+    "NaN",
+    "Infinity",
+    "2999-12-31",
+    "2001-01-01",
+    "2024-02-30",
+    "yesterday",
+    "512Mi",
+    "1Gi",
+    "250m",
+    "-Xmx2g",
+    "arn:aws:sqs:eu-west-1:123456789012:q",
+    "arn:aws:s3:::bucket",
+    "arn:aws:iam::1:role/r",
+    "*",
+    "**",
+    "[",
+    "(",
+    "{",
+    "[]",
+    "{}",
+    "null",
+    "TODO",
+    "n/a",
+    "é",
+    "\u0000",
+    "\U0001f4b8 cost",
+    "a" * 300,
 )
 
 
@@ -153,16 +200,36 @@ class WireGen:
         if roll < 0.9:
             return rng.choice(self.vocab.keys)
         if roll < 0.97:
-            return json.dumps(self.value(2)) if rng.random() < 0.7 else rng.choice(
-                ['{"tags": ', "[1, 2", '{"a": NaN}', "{'single': 'quotes'}", '{"tags": {"team": }}'])
+            return (
+                json.dumps(self.value(2))
+                if rng.random() < 0.7
+                else rng.choice(['{"tags": ', "[1, 2", '{"a": NaN}', "{'single': 'quotes'}", '{"tags": {"team": }}'])
+            )
         return rng.choice("xé\U0001f4b8") * rng.choice((1_000, 20_000, 200_000))
 
     def number(self) -> float | int:
         rng = self.rng
-        return rng.choice((
-            0, 1, -1, 7, 14, 90, 365, 2555, 10**6, 2**63, -(2**63), 0.5, -0.0, 1e-300, 1e300,
-            rng.randint(-10_000, 10_000), rng.uniform(-1e6, 1e6),
-        ))
+        return rng.choice(
+            (
+                0,
+                1,
+                -1,
+                7,
+                14,
+                90,
+                365,
+                2555,
+                10**6,
+                2**63,
+                -(2**63),
+                0.5,
+                -0.0,
+                1e-300,
+                1e300,
+                rng.randint(-10_000, 10_000),
+                rng.uniform(-1e6, 1e6),
+            )
+        )
 
     def leaf(self) -> Any:
         roll = self.rng.random()
@@ -221,8 +288,10 @@ class WireGen:
         rng = self.rng
         roll = rng.random()
         if roll < 0.6:
-            return {k: self.leaf() if rng.random() < 0.3 else rng.choice(self.vocab.words)
-                    for k in rng.sample(self.vocab.keys, k=min(len(self.vocab.keys), rng.randint(0, 6)))}
+            return {
+                k: self.leaf() if rng.random() < 0.3 else rng.choice(self.vocab.words)
+                for k in rng.sample(self.vocab.keys, k=min(len(self.vocab.keys), rng.randint(0, 6)))
+            }
         if roll < 0.7:
             return rng.choice(UNKNOWNS)
         if roll < 0.8:
@@ -237,11 +306,21 @@ class WireGen:
         if rng.random() < 0.25:
             props["metadata"] = {"labels": self.tags(), "annotations": self.tags(), "namespace": self.word()}
         if rng.random() < 0.3:
-            containers = [{"name": self.word(), "image": self.word(), "env": [
-                {"name": rng.choice(self.vocab.keys), "value": self.leaf()} for _ in range(rng.randint(0, 3))],
-                "resources": self.value(2), "args": [self.word() for _ in range(rng.randint(0, 3))]}]
-            props["spec"] = {"replicas": self.leaf(), "template": {"metadata": {"labels": self.tags()},
-                                                                   "spec": {"containers": containers}}}
+            containers = [
+                {
+                    "name": self.word(),
+                    "image": self.word(),
+                    "env": [
+                        {"name": rng.choice(self.vocab.keys), "value": self.leaf()} for _ in range(rng.randint(0, 3))
+                    ],
+                    "resources": self.value(2),
+                    "args": [self.word() for _ in range(rng.randint(0, 3))],
+                }
+            ]
+            props["spec"] = {
+                "replicas": self.leaf(),
+                "template": {"metadata": {"labels": self.tags()}, "spec": {"containers": containers}},
+            }
         for _ in range(rng.randint(0, 3)):  # deep surprises: a secret, an unknown, a wrong type
             props[self.key()] = rng.choice((secret(self.value(2)), rng.choice(UNKNOWNS), [self.value(1)], None))
         props.pop(SIG_KEY, None)
@@ -266,21 +345,40 @@ class WireGen:
         props: dict[str, Any] = {"version": rng.choice(("7.51.1", "4.34.2", "", 7.0))}
         roll = rng.random()
         if roll < 0.7:
-            props["region"] = rng.choice(("us-east-1", "eu-west-1", "us-east-1", UNKNOWN_STRING_VALUE, "",
-                                          self.word(), 1.0))
+            props["region"] = rng.choice(
+                ("us-east-1", "eu-west-1", "us-east-1", UNKNOWN_STRING_VALUE, "", self.word(), 1.0)
+            )
         if rng.random() < 0.6:
             tags = self.tags()
-            props["defaultTags"] = rng.choice((
-                json.dumps({"tags": tags}), json.dumps(tags), '{"tags": {"team": ', "", UNKNOWN_STRING_VALUE,
-                {"tags": tags}, json.dumps([tags]), json.dumps({"tags": [1, 2]}), "null",
-            ))
+            props["defaultTags"] = rng.choice(
+                (
+                    json.dumps({"tags": tags}),
+                    json.dumps(tags),
+                    '{"tags": {"team": ',
+                    "",
+                    UNKNOWN_STRING_VALUE,
+                    {"tags": tags},
+                    json.dumps([tags]),
+                    json.dumps({"tags": [1, 2]}),
+                    "null",
+                )
+            )
         if rng.random() < 0.2:
             props.update(self.mapping())
         if rng.random() < 0.1:
             props = {k: secret(v) for k, v in props.items()}
         name = rng.choice(("default_7_51_1", "default", "eu", "default_4_34_2", self.name()))
-        return Registration(urn=self.urn(ptype, name), type=ptype, name=name, custom=True, parent=None,
-                            provider=None, dependencies=[], property_dependencies={}, inputs=props)
+        return Registration(
+            urn=self.urn(ptype, name),
+            type=ptype,
+            name=name,
+            custom=True,
+            parent=None,
+            provider=None,
+            dependencies=[],
+            property_dependencies={},
+            inputs=props,
+        )
 
     def resource(self, urns: Sequence[str] = ()) -> tuple[Registration, Registration | None]:
         rng = self.rng
@@ -299,12 +397,16 @@ class WireGen:
 
         provider = self.provider(type_)
         registration = Registration(
-            urn=urn, type=type_, name=name, custom=rng.random() < 0.85,
+            urn=urn,
+            type=type_,
+            name=name,
+            custom=rng.random() < 0.85,
             parent=some_urn() if rng.random() < 0.4 else None,
             provider=f"{provider.urn}::{UNKNOWN_STRING_VALUE}" if provider is not None else None,
             dependencies=[some_urn() for _ in range(rng.choice((0, 0, 1, 2, 4)))],
-            property_dependencies={self.key(): [some_urn() for _ in range(rng.randint(0, 3))]
-                                   for _ in range(rng.choice((0, 0, 1, 2)))},
+            property_dependencies={
+                self.key(): [some_urn() for _ in range(rng.randint(0, 3))] for _ in range(rng.choice((0, 0, 1, 2)))
+            },
             inputs=self.props() if type_ != STACK_TYPE or rng.random() < 0.5 else {},
         )
         return registration, provider
@@ -341,20 +443,24 @@ class WireGen:
             return value if kind == "integer" else value + rng.choice((0, 0.5))
         if kind == "string":
             roll = rng.random()
-            if roll < 0.3:
-                day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + rng.randint(-400, 400) * 86_400))
-                return day
+            if roll < 0.3:  # an expiry date: past, near or far
+                return time.strftime("%Y-%m-%d", time.gmtime(time.time() + rng.randint(-400, 400) * 86_400))
             if roll < 0.4:
                 return rng.choice(("(", "[a-", ".*", "^[A-Z]+-[0-9]+$", "FIN-1", "*", "**", "ledger-*"))
             return self.word()
         if kind == "array" and depth < 4:
             items = schema.get("items", {})
-            return [self.from_schema(items if isinstance(items, Mapping) else {}, depth + 1)
-                    for _ in range(rng.choice((0, 1, 2, 3)))]
+            return [
+                self.from_schema(items if isinstance(items, Mapping) else {}, depth + 1)
+                for _ in range(rng.choice((0, 1, 2, 3)))
+            ]
         if kind == "object" and depth < 4:
             props = schema.get("properties") or {}
-            out = {k: self.from_schema(v, depth + 1) for k, v in props.items()
-                   if isinstance(v, Mapping) and rng.random() < 0.8}
+            out = {
+                k: self.from_schema(v, depth + 1)
+                for k, v in props.items()
+                if isinstance(v, Mapping) and rng.random() < 0.8
+            }
             extra = schema.get("additionalProperties")
             if isinstance(extra, Mapping):
                 for _ in range(rng.randint(0, 3)):
@@ -369,8 +475,9 @@ class WireGen:
             props = policy.config_schema.get("properties", {})
             if not isinstance(props, Mapping) or self.rng.random() < 0.4:
                 continue
-            chosen = {k: self.from_schema(v) for k, v in props.items()
-                      if isinstance(v, Mapping) and self.rng.random() < 0.5}
+            chosen = {
+                k: self.from_schema(v) for k, v in props.items() if isinstance(v, Mapping) and self.rng.random() < 0.5
+            }
             if chosen:
                 given[policy.name] = chosen
         return given
@@ -429,8 +536,14 @@ def _count(report: FuzzReport, case: int, method: str, response: Any) -> None:
             report.violations += 1
 
 
-def _configure(session: AnalyzerSession, gen: WireGen, policies: list[PolicyInfo],
-               initial: Mapping[str, Any], randomize: bool) -> bool:
+def initial_levels(info: Any) -> dict[str, Any]:
+    """The pack's initial config (GetAnalyzerInfo) in the shape `policy_config.merge` takes."""
+    return {k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} for k, v in info.initialConfig.items()}
+
+
+def _configure(
+    session: AnalyzerSession, gen: WireGen, policies: list[PolicyInfo], initial: Mapping[str, Any], randomize: bool
+) -> bool:
     given = gen.policy_config(policies) if randomize else {}
     try:
         config = merge(policies, initial, given, "fuzz config")
@@ -438,14 +551,28 @@ def _configure(session: AnalyzerSession, gen: WireGen, policies: list[PolicyInfo
         config = merge(policies, initial, {}, "fuzz config")  # the engine would refuse it: so do we
         randomize = False
     # Every policy on (a disabled one would see nothing), at its own level otherwise.
-    session.configure({name: EffectiveConfig(c.enforcement if c.enforcement in ("advisory", "mandatory")
-                                             else "advisory", c.properties) for name, c in config.items()})
+    session.configure(
+        {
+            name: EffectiveConfig(
+                c.enforcement if c.enforcement in ("advisory", "mandatory") else "advisory", c.properties
+            )
+            for name, c in config.items()
+        }
+    )
     return randomize
 
 
-def run_fuzz(pack_dir: Path, cases: int, seed: int, *, stack_share: float = 0.05, max_stack: int = 40,
-             reconfigure_every: int = 500, call_timeout: float = 60.0,
-             progress: Callable[[int], None] | None = None) -> FuzzReport:
+def run_fuzz(
+    pack_dir: Path,
+    cases: int,
+    seed: int,
+    *,
+    stack_share: float = 0.05,
+    max_stack: int = 40,
+    reconfigure_every: int = 500,
+    call_timeout: float = 60.0,
+    progress: Callable[[int], None] | None = None,
+) -> FuzzReport:
     pack = load_pack(pack_dir)
     rng = random.Random(seed)
     gen = WireGen(rng, Vocabulary.scan(pack.dir))
@@ -457,18 +584,25 @@ def run_fuzz(pack_dir: Path, cases: int, seed: int, *, stack_share: float = 0.05
         session: AnalyzerSession | None = None
         try:
             session = AnalyzerSession(process.start(), timeout=call_timeout)
-            session.configure_stack(project=PROJECT, stack=STACK, organization="organization",
-                                    config={"aws:region": "us-east-1"}, secret_keys=[], tags={})
+            session.configure_stack(
+                project=PROJECT,
+                stack=STACK,
+                organization="organization",
+                config={"aws:region": "us-east-1"},
+                secret_keys=[],
+                tags={},
+            )
             session.plugin_info()
             info, policies = session.analyzer_info()
-            initial = {k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} for k, v in info.initialConfig.items()}
+            initial = initial_levels(info)
             consecutive = 0
             for case in range(cases):
                 method = "Configure"
                 try:
-                    if case % reconfigure_every == 0:
-                        if _configure(session, gen, policies, initial, randomize=case > 0):
-                            report.config_changes += 1
+                    if case % reconfigure_every == 0 and _configure(
+                        session, gen, policies, initial, randomize=case > 0
+                    ):
+                        report.config_changes += 1
                     if rng.random() < stack_share:
                         method = "AnalyzeStack"
                         resources, providers = gen.stack(rng.randint(0, max_stack))
@@ -509,10 +643,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m finops_guard.fuzz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1000, help="number of random requests (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed; a run is reproducible (default: 0)")
-    parser.add_argument("--policy-pack", type=Path, default=None, metavar="DIR",
-                        help="policy pack directory (default: this project's policypack/)")
-    parser.add_argument("--stack-share", type=float, default=0.05,
-                        help="share of requests that are AnalyzeStack calls (default: 0.05)")
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="policy pack directory (default: this project's policypack/)",
+    )
+    parser.add_argument(
+        "--stack-share", type=float, default=0.05, help="share of requests that are AnalyzeStack calls (default: 0.05)"
+    )
     args = parser.parse_args(argv)
     from .preview import default_pack_dir
 
@@ -521,8 +661,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\r{done}/{args.cases}", end="", file=sys.stderr, flush=True)
 
     try:
-        report = run_fuzz(args.policy_pack or default_pack_dir(), args.cases, args.seed,
-                          stack_share=args.stack_share, progress=tick)
+        report = run_fuzz(
+            args.policy_pack or default_pack_dir(), args.cases, args.seed, stack_share=args.stack_share, progress=tick
+        )
     except GuardError as exc:
         print(f"fuzz: {exc.message}", file=sys.stderr)
         return 2
