@@ -1,8 +1,9 @@
-"""The fuzz entry point, in a small bounded run.
+"""The fuzz entry point, in a small bounded run, and the pack's shared decoding it exercises.
 
 `python -m finops_guard.fuzz --cases 10000 --seed S` is the long run (see benchmarks/README.md);
-here a few hundred requests prove the machinery: the real pack answers every random request, and
-a pack that raises is counted as failing.
+here a few hundred requests prove the machinery: the real pack answers every random request, a
+pack that raises is counted as failing, and the pack's per-call decoding memo answers exactly
+like pulumi-policy's own servicer.
 """
 
 from __future__ import annotations
@@ -11,8 +12,15 @@ import random
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
+import pulumi_policy.policy as sdk
+import pytest
+from finops_policies.pack import ListSink, build_policies, shared_decoding_servicer
+from pulumi_policy import EnforcementLevel
+
+from finops_guard.analyzer.session import AnalyzerSession
 from finops_guard.fuzz import Vocabulary, WireGen, run_fuzz
 from finops_guard.preview import default_pack_dir
 
@@ -69,3 +77,69 @@ def test_the_same_seed_sends_the_same_requests() -> None:
     first, again = WireGen(random.Random(9), vocab), WireGen(random.Random(9), vocab)
     assert [first.resource() for _ in range(20)] == [again.resource() for _ in range(20)]
     assert first.stack(10) == again.stack(10)
+
+
+@pytest.fixture
+def sdk_json_format() -> Iterator[None]:
+    saved = sdk.json_format  # type: ignore[attr-defined]
+    yield
+    sdk.json_format = saved  # type: ignore[attr-defined]
+
+
+def test_shared_decoding_answers_exactly_like_the_sdk(sdk_json_format: None) -> None:
+    """The pack's servicer (equal messages decoded once per call) against pulumi-policy's own."""
+    counting = _Counting(sdk.json_format)  # type: ignore[attr-defined]
+    sdk.json_format = counting  # type: ignore[attr-defined]
+    shared = shared_decoding_servicer()
+    assert shared is not None, "pulumi-policy changed shape: the pack would run without shared decoding"
+    plain_servicer = sdk._PolicyAnalyzerServicer("p", "1", build_policies(sink=ListSink()), EnforcementLevel.ADVISORY)
+    shared_servicer = shared("p", "1", build_policies(sink=ListSink()), EnforcementLevel.ADVISORY)
+    gen = WireGen(random.Random(77), Vocabulary.scan(default_pack_dir()))
+
+    class Build(AnalyzerSession):
+        """The engine's own request builders, without a channel."""
+
+        def __init__(self) -> None:
+            pass
+
+        def _call(self, method: str, request: object) -> object:
+            return request
+
+    build = Build()
+    compared = 0
+    for _ in range(150):
+        r, provider = gen.resource()
+        request = build._request(r, provider)
+        for method in ("Remediate", "Analyze"):
+            expected = getattr(plain_servicer, method)(request, None)
+            assert getattr(shared_servicer, method)(request, None) == expected
+            compared += 1
+    decoded = {"plain": 0, "shared": 0}
+    for size in (0, 1, 8, 30, 30):
+        resources, providers = gen.stack(size)
+        request = build.analyze_stack(resources, providers)
+        before = counting.calls
+        expected = plain_servicer.AnalyzeStack(request, None)
+        decoded["plain"] += counting.calls - before
+        before = counting.calls
+        assert shared_servicer.AnalyzeStack(request, None) == expected
+        decoded["shared"] += counting.calls - before
+        compared += 1
+    assert compared == 305
+    # ...and it does share: each stack policy used to decode every resource again.
+    assert decoded["shared"] * 2 < decoded["plain"], decoded
+
+
+class _Counting:
+    """json_format, counting the decodings that really happen."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+    def MessageToDict(self, message: object, *args: object, **kwargs: object) -> object:  # noqa: N802
+        self.calls += 1
+        return self.real.MessageToDict(message, *args, **kwargs)  # type: ignore[attr-defined]

@@ -17,7 +17,9 @@ import gc
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from pulumi_policy import (
@@ -261,6 +263,75 @@ def build_policies(specs: Sequence[PolicySpec] | None = None, sink: Sink | None 
     return [to_policy(spec, out_sink) for spec in chosen]
 
 
+class _DecodeOnce:
+    """Stands in for `json_format` inside `pulumi_policy.policy`: equal messages decoded once per call.
+
+    The SDK's servicer decodes a request's properties, and its provider's, once per *policy*
+    (`deserialize_properties(json_format.MessageToDict(...))` in its loop over policies): with
+    four stack policies, `AnalyzeStack` decoded every resource eight times. Inside one call, a
+    message equal to one already decoded now reuses that decoding; the SDK still builds fresh
+    deserialized objects and proxies from it for each policy (it only reads the decoded dict),
+    so no policy sees another's objects. Outside a call (Configure, ...) nothing is shared.
+    """
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._local = threading.local()  # the server answers on several threads
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - json_format's name
+        memo: dict[tuple[str, bytes], Any] | None = getattr(self._local, "memo", None)
+        if memo is None or args or kwargs:
+            return self._real.MessageToDict(message, *args, **kwargs)
+        key = (message.DESCRIPTOR.full_name, message.SerializeToString())
+        decoded = memo.get(key)
+        if decoded is None:
+            decoded = memo[key] = self._real.MessageToDict(message)
+        return decoded
+
+    @contextmanager
+    def per_call(self) -> Iterator[None]:
+        self._local.memo = {}
+        try:
+            yield
+        finally:
+            self._local.memo = None
+
+
+def shared_decoding_servicer() -> type | None:
+    """pulumi-policy's servicer class, decoding each distinct message of a call once.
+
+    Installs `_DecodeOnce` as `pulumi_policy.policy.json_format` (it passes through outside a
+    call). None when this pulumi-policy is not built the way this relies on; the SDK's own
+    servicer then runs unchanged, only slower.
+    """
+    import pulumi_policy.policy as sdk
+
+    base = getattr(sdk, "_PolicyAnalyzerServicer", None)
+    real = getattr(sdk, "json_format", None)
+    if not isinstance(base, type) or real is None:
+        return None
+    shim = real if isinstance(real, _DecodeOnce) else _DecodeOnce(real)
+    sdk.json_format = shim  # type: ignore[attr-defined]  # not re-exported: we replace its import
+
+    class Servicer(base):  # type: ignore[misc, valid-type]
+        def Analyze(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method names
+            with shim.per_call():
+                return super().Analyze(request, context)
+
+        def AnalyzeStack(self, request: Any, context: Any) -> Any:  # noqa: N802
+            with shim.per_call():
+                return super().AnalyzeStack(request, context)
+
+        def Remediate(self, request: Any, context: Any) -> Any:  # noqa: N802
+            with shim.per_call():
+                return super().Remediate(request, context)
+
+    return Servicer
+
+
 #: The pack process's garbage-collector thresholds (CPython's default is (700, 10, 10)).
 GC_THRESHOLDS = (50_000, 20, 20)
 
@@ -273,4 +344,10 @@ def serve() -> None:
     # resources, each full one rescanning everything alive, so AnalyzeStack grew 14x for 10x
     # resources. Rarer young collections keep it linear; cycles are still collected.
     gc.set_threshold(*GC_THRESHOLDS)
+    servicer = shared_decoding_servicer()
+    if servicer is not None:
+        import pulumi_policy.policy as sdk
+
+        # PolicyPack builds its servicer by this module-level name.
+        sdk._PolicyAnalyzerServicer = servicer  # type: ignore[misc, assignment]
     PolicyPack(name=PACK_NAME, policies=build_policies(), enforcement_level=EnforcementLevel.ADVISORY)
