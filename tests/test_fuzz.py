@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pulumi_policy.policy as sdk
 import pytest
-from finops_policies.pack import ListSink, build_policies, shared_decoding_servicer
+from finops_policies.pack import ListSink, build_policies, servicer_class
 from pulumi_policy import EnforcementLevel
 
 from finops_guard.analyzer.session import AnalyzerSession
@@ -90,7 +90,7 @@ def test_shared_decoding_answers_exactly_like_the_sdk(sdk_json_format: None) -> 
     """The pack's servicer (equal messages decoded once per call) against pulumi-policy's own."""
     counting = _Counting(sdk.json_format)  # type: ignore[attr-defined]
     sdk.json_format = counting  # type: ignore[attr-defined]
-    shared = shared_decoding_servicer()
+    shared = servicer_class()
     assert shared is not None, "pulumi-policy changed shape: the pack would run without shared decoding"
     plain_servicer = sdk._PolicyAnalyzerServicer("p", "1", build_policies(sink=ListSink()), EnforcementLevel.ADVISORY)
     shared_servicer = shared("p", "1", build_policies(sink=ListSink()), EnforcementLevel.ADVISORY)
