@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import math
 import random
 import re
 import sys
@@ -437,10 +438,12 @@ class WireGen:
         if kind == "boolean":
             return rng.choice((True, False))
         if kind in ("integer", "number"):
-            low = schema.get("minimum", -5)
-            high = schema.get("maximum", low + 1000)
-            value = rng.randint(int(low), int(max(low, high)))
-            return value if kind == "integer" else value + rng.choice((0, 0.5))
+            # Bounds as Draft 7 states them; odd values within them (the extremes, a fraction).
+            low = float(schema.get("minimum", schema.get("exclusiveMinimum", -6) + 1))
+            high = float(schema.get("maximum", schema.get("exclusiveMaximum", low + 1001) - 1))
+            if kind == "integer" or rng.random() < 0.5:
+                return rng.choice((math.ceil(low), math.floor(high), rng.randint(math.ceil(low), math.floor(high))))
+            return rng.uniform(low, high)
         if kind == "string":
             roll = rng.random()
             if roll < 0.3:  # an expiry date: past, near or far

@@ -238,7 +238,7 @@ def test_interrupt_stops_pack_and_program(own_pack, tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.8])
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2])
 def test_early_interrupt_leaves_nothing_behind(own_pack, delay):
     proc = subprocess.Popen(
         [sys.executable, "-m", "finops_guard", "preview", str(PROGRAMS / "slow"), "--policy-pack", str(own_pack)],

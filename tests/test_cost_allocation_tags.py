@@ -30,11 +30,7 @@ FULL = {"service": "orders", "team": "payments", "domain": "commerce", "environm
 def test_message_reads_as_specified():
     case = Case(
         "spec-example",
-        (
-            CaseResource(
-                conv.S3_BUCKET, "audit-evidence", {"tags": {**FULL, "team": None}}, provider=aws_provider()
-            ),
-        ),
+        (CaseResource(conv.S3_BUCKET, "audit-evidence", {"tags": {**FULL, "team": None}}, provider=aws_provider()),),
     )
     outcome = run_case(SPEC, case)
     assert [m for _, m in outcome.violations] == [
@@ -91,8 +87,7 @@ def test_kubernetes_objects_are_every_kind_but_components_lists_and_patches():
     } <= objects
     rest = set(tokens) - objects
     assert all(
-        t.endswith(("List", "Patch")) or t.split(":")[1].split("/")[0] in {"helm.sh", "yaml", "kustomize"}
-        for t in rest
+        t.endswith(("List", "Patch")) or t.split(":")[1].split("/")[0] in {"helm.sh", "yaml", "kustomize"} for t in rest
     )
     for component in (
         "kubernetes:helm.sh/v4:Chart",
@@ -158,11 +153,7 @@ def test_unknown_tags_all_and_missing_provider():
 # --- robustness: arbitrary shapes never crash the check -------------------------------------------
 SENTINELS = st.sampled_from([UNKNOWN_STRING, UNKNOWN_OBJECT, UNKNOWN_ARRAY, UNKNOWN_BOOL])
 SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=80)
-    | SENTINELS
+    st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=80) | SENTINELS
 )
 JSONISH = st.recursive(
     SCALARS,
@@ -184,9 +175,7 @@ TYPES = st.sampled_from(
     ]
 )
 ASG_ITEMS = st.lists(
-    st.fixed_dictionaries(
-        {}, optional={"key": TAG_KEYS | SCALARS, "value": SCALARS, "propagateAtLaunch": SCALARS}
-    )
+    st.fixed_dictionaries({}, optional={"key": TAG_KEYS | SCALARS, "value": SCALARS, "propagateAtLaunch": SCALARS})
     | SCALARS,
     max_size=5,
 )
@@ -318,8 +307,7 @@ def test_engine_explicit_provider_default_tags_count(engine_report):
 
 def test_engine_asg_and_pod_template(engine_report):
     assert [m.split(";")[0] for m in _messages(engine_report, "workers")] == [
-        "Group 'workers': tags[team].propagateAtLaunch is false: "
-        "instances the group launches do not get the key"
+        "Group 'workers': tags[team].propagateAtLaunch is false: instances the group launches do not get the key"
     ]
     orders = _messages(engine_report, "orders")
     assert len(orders) == 4

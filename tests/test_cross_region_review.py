@@ -45,8 +45,13 @@ print(json.dumps({"types": all_types, "inputs": inputs}))
 @pytest.fixture(scope="module")
 def sdk() -> dict[str, Any]:
     wanted = sorted({*_regions.REGION_INPUT_NAMES_OTHER_REGION, *(t for t, _ in _regions.HOME_REGION_BY_DESIGN)})
-    run = subprocess.run([sys.executable, "-c", _GENERATE, str(ROOT), json.dumps(wanted)],
-                         capture_output=True, text=True, timeout=600, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", _GENERATE, str(ROOT), json.dumps(wanted)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     data: dict[str, Any] = json.loads(run.stdout)
     return data
@@ -80,8 +85,10 @@ def test_special_region_types_exist_with_the_inputs_we_read(sdk):
         ("arn:aws:s3:::bucket/key", []),
         ("arn:aws:iam::123456789012:role/x", []),
         ("arn:aws:route53:::hostedzone/Z1", []),
-        ('{"Resource": ["arn:aws:sns:us-east-1:1:a", "arn:aws:sqs:ap-southeast-5:1:b"]}',
-         [("sns", "us-east-1"), ("sqs", "ap-southeast-5")]),
+        (
+            '{"Resource": ["arn:aws:sns:us-east-1:1:a", "arn:aws:sqs:ap-southeast-5:1:b"]}',
+            [("sns", "us-east-1"), ("sqs", "ap-southeast-5")],
+        ),
         ("not an arn: aws", []),
     ],
 )
@@ -100,8 +107,15 @@ def test_region_keys_and_values():
 
 def test_review_schema_accepts_from_and_to_and_nothing_unexpected():
     schema = policy.POLICY.config_schema()["reviews"]
-    review = {"from": "us-east-1", "to": "eu-west-1", "resources": ["ledger-*"], "ticket": "ARB-1042",
-              "approvedBy": "architecture-review-board", "expires": "2027-12-31", "reason": "DR"}
+    review = {
+        "from": "us-east-1",
+        "to": "eu-west-1",
+        "resources": ["ledger-*"],
+        "ticket": "ARB-1042",
+        "approvedBy": "architecture-review-board",
+        "expires": "2027-12-31",
+        "reason": "DR",
+    }
     jsonschema.validate([review], schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([{**review, "approver": "someone"}], schema)
@@ -110,54 +124,115 @@ def test_review_schema_accepts_from_and_to_and_nothing_unexpected():
 
 
 # --- never raises --------------------------------------------------------------------------------
-_SENTINELS = st.sampled_from(["04da6b54-80e4-46f7-96ec-b56ff0331ba9", "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-                              "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"])
+_SENTINELS = st.sampled_from(
+    [
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+    ]
+)
 
 
 def _values(finite: bool) -> st.SearchStrategy[Any]:
     """JSON-ish values with unknown sentinels, ARNs and regions; `finite` for what protobuf can carry."""
-    scalars = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=not finite, allow_infinity=not finite),
-                        st.text(max_size=30), _SENTINELS,
-                        st.sampled_from(["eu-west-1", "arn:aws:sqs:eu-west-1:1:q", "arn:aws:s3:::b", "us-east-1"]))
-    return st.recursive(scalars, lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.dictionaries(st.sampled_from(["region", "peerRegion", "arn", "tags", "rules", "regionName", "x"]),
-                        inner, max_size=4)), max_leaves=20)
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.floats(allow_nan=not finite, allow_infinity=not finite),
+        st.text(max_size=30),
+        _SENTINELS,
+        st.sampled_from(["eu-west-1", "arn:aws:sqs:eu-west-1:1:q", "arn:aws:s3:::b", "us-east-1"]),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(
+                st.sampled_from(["region", "peerRegion", "arn", "tags", "rules", "regionName", "x"]), inner, max_size=4
+            ),
+        ),
+        max_leaves=20,
+    )
 
 
 _VALUES = _values(finite=False)
 _WIRE_VALUES = _values(finite=True)
-_TYPES = st.sampled_from([conv.RDS_INSTANCE, "aws:iam/role:Role", "aws:sqs/queue:Queue", conv.K8S_DEPLOYMENT,
-                          "aws:cfg/aggregateAuthorization:AggregateAuthorization", conv.AWS_PROVIDER])
+_TYPES = st.sampled_from(
+    [
+        conv.RDS_INSTANCE,
+        "aws:iam/role:Role",
+        "aws:sqs/queue:Queue",
+        conv.K8S_DEPLOYMENT,
+        "aws:cfg/aggregateAuthorization:AggregateAuthorization",
+        conv.AWS_PROVIDER,
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(_TYPES, st.dictionaries(st.sampled_from(
-    ["region", "arn", "tags", "peerRegion", "replicas", "redrivePolicy"]), _VALUES, max_size=5), _VALUES),
-    min_size=1, max_size=5), _VALUES)
+@given(
+    st.lists(
+        st.tuples(
+            _TYPES,
+            st.dictionaries(
+                st.sampled_from(["region", "arn", "tags", "peerRegion", "replicas", "redrivePolicy"]),
+                _VALUES,
+                max_size=5,
+            ),
+            _VALUES,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    _VALUES,
+)
 def test_never_raises_on_odd_inputs(resources, reviews):
     views = []
     for i, (type_, props, provider_props) in enumerate(resources):
         provider = ProviderView(conv.AWS_PROVIDER, "p", urn_of(conv.AWS_PROVIDER, "p"), provider_props)
         urns = tuple(urn_of(t, f"r{j}") for j, (t, _, _) in enumerate(resources) if j != i)
-        views.append(ResourceView(type_, f"r{i}", urn_of(type_, f"r{i}"), props, provider, None, urns,
-                                  {"x": urns}))
+        views.append(ResourceView(type_, f"r{i}", urn_of(type_, f"r{i}"), props, provider, None, urns, {"x": urns}))
     config = policy.POLICY.effective_config({"reviews": reviews, "allowReviewTags": True})
     for finding in policy.check(StackView(tuple(views)), config):
         assert finding.message()
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(_TYPES, st.dictionaries(st.sampled_from(
-    ["region", "arn", "tags", "peerRegion", "replicas", "redrivePolicy"]), _WIRE_VALUES, max_size=5), _WIRE_VALUES),
-    min_size=1, max_size=4), _WIRE_VALUES)
+@given(
+    st.lists(
+        st.tuples(
+            _TYPES,
+            st.dictionaries(
+                st.sampled_from(["region", "arn", "tags", "peerRegion", "replicas", "redrivePolicy"]),
+                _WIRE_VALUES,
+                max_size=5,
+            ),
+            _WIRE_VALUES,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    _WIRE_VALUES,
+)
 def test_never_fails_through_the_served_pack(resources, reviews):
     """The same odd inputs through protobuf and pulumi-policy's unknown-raising proxies, as served."""
     names = [f"r{i}" for i in range(len(resources))]
-    case = Case("odd", tuple(
-        CaseResource(t, names[i], props, aws_provider(str(region) if isinstance(region, str) else "eu-west-1"),
-                     depends_on=tuple(names), property_dependencies={"x": tuple(names)})
-        for i, (t, props, region) in enumerate(resources)), config={"reviews": reviews, "allowReviewTags": True})
+    case = Case(
+        "odd",
+        tuple(
+            CaseResource(
+                t,
+                names[i],
+                props,
+                aws_provider(str(region) if isinstance(region, str) else "eu-west-1"),
+                depends_on=tuple(names),
+                property_dependencies={"x": tuple(names)},
+            )
+            for i, (t, props, region) in enumerate(resources)
+        ),
+        config={"reviews": reviews, "allowReviewTags": True},
+    )
     outcome = run_case(policy.POLICY, case)
     assert not any("the check itself failed" in m for m in outcome.messages()), outcome.messages()
 
@@ -169,21 +244,36 @@ def _chain_region(i: int) -> str:
 
 def _chain(n: int) -> StackView:
     """n queues alternating between two regions, each redriving to (and depending on) the previous."""
-    us = ProviderView(conv.AWS_PROVIDER, "default_7_51_1", urn_of(conv.AWS_PROVIDER, "default_7_51_1"),
-                      {"region": "us-east-1"})
+    us = ProviderView(
+        conv.AWS_PROVIDER, "default_7_51_1", urn_of(conv.AWS_PROVIDER, "default_7_51_1"), {"region": "us-east-1"}
+    )
     eu = ProviderView(conv.AWS_PROVIDER, "eu", urn_of(conv.AWS_PROVIDER, "eu"), {"region": "eu-west-1"})
     queue = "aws:sqs/queue:Queue"
     views = []
     for i in range(n):
         previous = (urn_of(queue, f"q{i - 1}"),) if i else ()
         dlq = max(i - 1, 0)
-        props = {"name": f"q{i}", "arn": f"arn:aws:sqs:{_chain_region(i)}:123456789012:q{i}",
-                 "redrivePolicy": json.dumps(
-                     {"deadLetterTargetArn": f"arn:aws:sqs:{_chain_region(dlq)}:123456789012:q{dlq}"}),
-                 "tags": {"service": "orders", "team": "core"},
-                 "policy": {"Statement": [{"Resource": ["arn:aws:s3:::bucket/*"] * 5}]}}
-        views.append(ResourceView(queue, f"q{i}", urn_of(queue, f"q{i}"), props, us if i % 2 else eu, None,
-                                  previous, {"redrivePolicy": previous} if previous else {}))
+        props = {
+            "name": f"q{i}",
+            "arn": f"arn:aws:sqs:{_chain_region(i)}:123456789012:q{i}",
+            "redrivePolicy": json.dumps(
+                {"deadLetterTargetArn": f"arn:aws:sqs:{_chain_region(dlq)}:123456789012:q{dlq}"}
+            ),
+            "tags": {"service": "orders", "team": "core"},
+            "policy": {"Statement": [{"Resource": ["arn:aws:s3:::bucket/*"] * 5}]},
+        }
+        views.append(
+            ResourceView(
+                queue,
+                f"q{i}",
+                urn_of(queue, f"q{i}"),
+                props,
+                us if i % 2 else eu,
+                None,
+                previous,
+                {"redrivePolicy": previous} if previous else {},
+            )
+        )
     return StackView(tuple(views))
 
 

@@ -17,10 +17,18 @@ from hypothesis import strategies as st
 
 # Reference §4.3: nominal memory and the two engine formulas, integer division.
 _TABLE = [
-    ("db.t4g.micro", 1, 85, 112), ("db.t3.small", 2, 170, 225), ("db.t3.medium", 4, 341, 450),
-    ("db.t4g.large", 8, 682, 901), ("db.t3.2xlarge", 32, 2730, 3604), ("db.m6g.large", 8, 682, 901),
-    ("db.m5.large", 8, 682, 901), ("db.m6g.4xlarge", 64, 5461, 5000), ("db.m6g.16xlarge", 256, 21845, 5000),
-    ("db.r6g.large", 16, 1365, 1802), ("db.r7g.large", 16, 1365, 1802), ("db.r6g.2xlarge", 64, 5461, 5000),
+    ("db.t4g.micro", 1, 85, 112),
+    ("db.t3.small", 2, 170, 225),
+    ("db.t3.medium", 4, 341, 450),
+    ("db.t4g.large", 8, 682, 901),
+    ("db.t3.2xlarge", 32, 2730, 3604),
+    ("db.m6g.large", 8, 682, 901),
+    ("db.m5.large", 8, 682, 901),
+    ("db.m6g.4xlarge", 64, 5461, 5000),
+    ("db.m6g.16xlarge", 256, 21845, 5000),
+    ("db.r6g.large", 16, 1365, 1802),
+    ("db.r7g.large", 16, 1365, 1802),
+    ("db.r6g.2xlarge", 64, 5461, 5000),
     ("db.r6g.16xlarge", 512, 43690, 5000),
 ]
 
@@ -59,8 +67,17 @@ def test_formula_evaluation(formula, memory, expected):
 
 @pytest.mark.parametrize(
     "formula",
-    ["GREATEST({log(DBInstanceClassMemory/805306368)*45},1)", "{DBInstanceClassMemory/0}", "{AllocatedStorage/2}",
-     "{DBInstanceClassMemory/12582880", "LEAST(", "", "((((((((((", "1 2", "x" * 1000],
+    [
+        "GREATEST({log(DBInstanceClassMemory/805306368)*45},1)",
+        "{DBInstanceClassMemory/0}",
+        "{AllocatedStorage/2}",
+        "{DBInstanceClassMemory/12582880",
+        "LEAST(",
+        "",
+        "((((((((((",
+        "1 2",
+        "x" * 1000,
+    ],
 )
 def test_formulas_we_do_not_understand_are_unknown(formula):
     assert capacity.evaluate(formula, 2**30) is None
@@ -86,37 +103,115 @@ def test_aurora_mysql_uses_the_documented_defaults_only():
 # --- never raises --------------------------------------------------------------------------------
 def _values(finite: bool) -> st.SearchStrategy[Any]:
     """JSON-ish values with unknown sentinels; `finite` for what protobuf can carry."""
-    scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6),
-                        st.floats(allow_nan=not finite, allow_infinity=not finite), st.text(max_size=12),
-                        st.sampled_from(["04da6b54-80e4-46f7-96ec-b56ff0331ba9", "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-                                         "12", "0", "db.t3.medium", "postgres", "DB_POOL_SIZE"]))
-    return st.recursive(scalars, lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from(["name", "value", "env", "containers", "spec", "template", "metadata",
-                                         "annotations", "replicas", "maxReplicas", "scaleTargetRef", "kind"]),
-                        inner, max_size=4)), max_leaves=25)
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 10**6),
+        st.floats(allow_nan=not finite, allow_infinity=not finite),
+        st.text(max_size=12),
+        st.sampled_from(
+            [
+                "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+                "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+                "12",
+                "0",
+                "db.t3.medium",
+                "postgres",
+                "DB_POOL_SIZE",
+            ]
+        ),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "name",
+                        "value",
+                        "env",
+                        "containers",
+                        "spec",
+                        "template",
+                        "metadata",
+                        "annotations",
+                        "replicas",
+                        "maxReplicas",
+                        "scaleTargetRef",
+                        "kind",
+                    ]
+                ),
+                inner,
+                max_size=4,
+            ),
+        ),
+        max_leaves=25,
+    )
 
 
 _VALUES = _values(finite=False)
 _WIRE_VALUES = _values(finite=True)
-_TYPES = st.sampled_from([conv.K8S_DEPLOYMENT, conv.K8S_STATEFULSET, conv.ECS_SERVICE, conv.ECS_TASK_DEFINITION,
-                          conv.RDS_INSTANCE, conv.RDS_CLUSTER, conv.RDS_CLUSTER_INSTANCE, conv.RDS_PROXY,
-                          conv.RDS_PARAMETER_GROUP, conv.K8S_HPA_TYPES[0], conv.RDS_PROXY_TARGET])
-_KEYS = st.sampled_from(["spec", "metadata", "engine", "instanceClass", "parameters", "parameterGroupName",
-                         "containerDefinitions", "desiredCount", "taskDefinition", "dbProxyName", "clusterIdentifier"])
+_TYPES = st.sampled_from(
+    [
+        conv.K8S_DEPLOYMENT,
+        conv.K8S_STATEFULSET,
+        conv.ECS_SERVICE,
+        conv.ECS_TASK_DEFINITION,
+        conv.RDS_INSTANCE,
+        conv.RDS_CLUSTER,
+        conv.RDS_CLUSTER_INSTANCE,
+        conv.RDS_PROXY,
+        conv.RDS_PARAMETER_GROUP,
+        conv.K8S_HPA_TYPES[0],
+        conv.RDS_PROXY_TARGET,
+    ]
+)
+_KEYS = st.sampled_from(
+    [
+        "spec",
+        "metadata",
+        "engine",
+        "instanceClass",
+        "parameters",
+        "parameterGroupName",
+        "containerDefinitions",
+        "desiredCount",
+        "taskDefinition",
+        "dbProxyName",
+        "clusterIdentifier",
+    ]
+)
 _PROPS = st.dictionaries(_KEYS, _VALUES, max_size=6)
 _WIRE_PROPS = st.dictionaries(_KEYS, _WIRE_VALUES, max_size=6)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(_TYPES, _PROPS), min_size=1, max_size=6), st.dictionaries(
-    st.sampled_from(["reservePercent", "poolEnvNames", "instanceMemoryFactor", "poolAnnotation"]), _VALUES))
+@given(
+    st.lists(st.tuples(_TYPES, _PROPS), min_size=1, max_size=6),
+    st.dictionaries(
+        st.sampled_from(["reservePercent", "poolEnvNames", "instanceMemoryFactor", "poolAnnotation"]), _VALUES
+    ),
+)
 def test_never_raises_on_odd_inputs(resources, config):
     urns = [urn_of(t, f"r{i}") for i, (t, _) in enumerate(resources)]
     views = tuple(
-        ResourceView(t, f"r{i}", urns[i], props, None, None, tuple(urns),
-                     {"spec": tuple(urns), "taskDefinition": tuple(urns), "parameterGroupName": tuple(urns),
-                      "clusterIdentifier": tuple(urns), "dbProxyName": tuple(urns)})
+        ResourceView(
+            t,
+            f"r{i}",
+            urns[i],
+            props,
+            None,
+            None,
+            tuple(urns),
+            {
+                "spec": tuple(urns),
+                "taskDefinition": tuple(urns),
+                "parameterGroupName": tuple(urns),
+                "clusterIdentifier": tuple(urns),
+                "dbProxyName": tuple(urns),
+            },
+        )
         for i, (t, props) in enumerate(resources)
     )
     for finding in policy.check(StackView(views), policy.POLICY.effective_config(config)):
@@ -128,11 +223,25 @@ def test_never_raises_on_odd_inputs(resources, config):
 def test_never_fails_through_the_served_pack(resources):
     """The same odd inputs through protobuf and pulumi-policy's unknown-raising proxies, as served."""
     names = [f"r{i}" for i in range(len(resources))]
-    case = Case("odd", tuple(
-        CaseResource(t, names[i], props, aws_provider(), depends_on=tuple(names),
-                     property_dependencies={"spec": tuple(names), "taskDefinition": tuple(names),
-                                            "parameterGroupName": tuple(names), "dbProxyName": tuple(names)})
-        for i, (t, props) in enumerate(resources)))
+    case = Case(
+        "odd",
+        tuple(
+            CaseResource(
+                t,
+                names[i],
+                props,
+                aws_provider(),
+                depends_on=tuple(names),
+                property_dependencies={
+                    "spec": tuple(names),
+                    "taskDefinition": tuple(names),
+                    "parameterGroupName": tuple(names),
+                    "dbProxyName": tuple(names),
+                },
+            )
+            for i, (t, props) in enumerate(resources)
+        ),
+    )
     outcome = run_case(policy.POLICY, case)
     assert not any("the check itself failed" in m for m in outcome.messages()), outcome.messages()
 
@@ -144,19 +253,48 @@ def fleet(databases: int) -> StackView:
     for i in range(databases):
         db = urn_of(conv.RDS_INSTANCE, f"db{i}")
         views += [
-            ResourceView(conv.RDS_PARAMETER_GROUP, f"pg{i}", urn_of(conv.RDS_PARAMETER_GROUP, f"pg{i}"),
-                         {"name": f"pg{i}", "parameters": [{"name": "max_connections", "value": "200"}]}),
-            ResourceView(conv.RDS_INSTANCE, f"db{i}", db, {"engine": "postgres", "instanceClass": "db.t3.medium",
-                                                           "parameterGroupName": f"pg{i}"}),
-            ResourceView(conv.K8S_DEPLOYMENT, f"app{i}", urn_of(conv.K8S_DEPLOYMENT, f"app{i}"), {
-                "metadata": {"name": f"app{i}", "namespace": "apps"},
-                "spec": {"replicas": 2, "template": {"spec": {"containers": [
-                    {"name": "app", "env": [{"name": "DB_POOL_SIZE", "value": "12"}]}]}}}},
-                None, None, (db,), {"spec": (db,)}),
-            ResourceView(conv.K8S_HPA_TYPES[0], f"hpa{i}", urn_of(conv.K8S_HPA_TYPES[0], f"hpa{i}"), {
-                "metadata": {"namespace": "apps"},
-                "spec": {"maxReplicas": 20 if i % 2 else 10, "scaleTargetRef": {"kind": "Deployment",
-                                                                                "name": f"app{i}"}}}),
+            ResourceView(
+                conv.RDS_PARAMETER_GROUP,
+                f"pg{i}",
+                urn_of(conv.RDS_PARAMETER_GROUP, f"pg{i}"),
+                {"name": f"pg{i}", "parameters": [{"name": "max_connections", "value": "200"}]},
+            ),
+            ResourceView(
+                conv.RDS_INSTANCE,
+                f"db{i}",
+                db,
+                {"engine": "postgres", "instanceClass": "db.t3.medium", "parameterGroupName": f"pg{i}"},
+            ),
+            ResourceView(
+                conv.K8S_DEPLOYMENT,
+                f"app{i}",
+                urn_of(conv.K8S_DEPLOYMENT, f"app{i}"),
+                {
+                    "metadata": {"name": f"app{i}", "namespace": "apps"},
+                    "spec": {
+                        "replicas": 2,
+                        "template": {
+                            "spec": {"containers": [{"name": "app", "env": [{"name": "DB_POOL_SIZE", "value": "12"}]}]}
+                        },
+                    },
+                },
+                None,
+                None,
+                (db,),
+                {"spec": (db,)},
+            ),
+            ResourceView(
+                conv.K8S_HPA_TYPES[0],
+                f"hpa{i}",
+                urn_of(conv.K8S_HPA_TYPES[0], f"hpa{i}"),
+                {
+                    "metadata": {"namespace": "apps"},
+                    "spec": {
+                        "maxReplicas": 20 if i % 2 else 10,
+                        "scaleTargetRef": {"kind": "Deployment", "name": f"app{i}"},
+                    },
+                },
+            ),
             ResourceView(conv.K8S_SERVICE, f"svc{i}", urn_of(conv.K8S_SERVICE, f"svc{i}"), {"spec": {}}),
         ]
     return StackView(tuple(views))

@@ -135,9 +135,7 @@ def test_failures_and_skips_carry_message_file_and_line(sample: RunResult, base:
     assert (advisory.get("message") or "").startswith("[advisory] Bucket 'logs': lifecycleRules")
     unverifiable = suites["bounded-db-pool"].find("./testcase[@name='aws:rds/instance:Instance: orders-db']")
     assert unverifiable is not None
-    assert (unverifiable.findtext("skipped") or "").startswith(
-        "Instance 'orders-db': maxConnections is unknown"
-    )
+    assert (unverifiable.findtext("skipped") or "").startswith("Instance 'orders-db': maxConnections is unknown")
 
 
 def test_synthesized_resources_only_appear_with_findings(sample: RunResult, base: Path) -> None:
@@ -181,9 +179,7 @@ def test_case_names_stay_unique_and_no_finding_is_dropped(sample: RunResult, bas
 
 def test_a_disabled_policy_with_findings_still_reports_them(sample: RunResult, base: Path) -> None:
     sample.findings.append(
-        Finding(
-            "debug-telemetry-expiry", "disabled", "violation", TOPIC_URN, "aws:sns/topic:Topic", "alerts", "m"
-        )
+        Finding("debug-telemetry-expiry", "disabled", "violation", TOPIC_URN, "aws:sns/topic:Topic", "alerts", "m")
     )
     suite = _parse(sample, base).find("./testsuite[@name='debug-telemetry-expiry']")
     assert suite is not None

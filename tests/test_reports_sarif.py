@@ -234,8 +234,7 @@ def test_results_point_at_the_line_that_created_the_resource(sample: RunResult, 
     assert path == base / "infra" / "__main__.py"
     assert _source_line(path, line) == PROGRAM_LINES[12]
     assert (
-        bucket["message"]["text"]
-        == "Bucket 'logs': tags.env 'TODO' is a placeholder; expected dev|prod. Fix: set it"
+        bucket["message"]["text"] == "Bucket 'logs': tags.env 'TODO' is a placeholder; expected dev|prod. Fix: set it"
     )
     logical = bucket["locations"][0]["logicalLocations"]
     assert logical == [{"name": "logs", "fullyQualifiedName": BUCKET_URN, "kind": "resource"}]
@@ -317,9 +316,9 @@ def test_an_unlocated_finding_points_at_the_project_file(sample: RunResult, base
     assert "not known" in location["message"]["text"]
     assert location["logicalLocations"][0]["fullyQualifiedName"] == PROVIDER_URN
     sample.program_dir = ""
-    location = _results(sarif_log(sample, base_dir=str(base)))[
-        ("cost-allocation-tags", PROVIDER_URN, "defaultTags")
-    ]["locations"][0]
+    location = _results(sarif_log(sample, base_dir=str(base)))[("cost-allocation-tags", PROVIDER_URN, "defaultTags")][
+        "locations"
+    ][0]
     assert set(location) == {"logicalLocations"}
 
 

@@ -154,9 +154,7 @@ def test_later_sources_override_earlier_ones():
     ]
     # JAVA_TOOL_OPTIONS < JDK_JAVA_OPTIONS < JAVA_OPTS < command < args, whatever the env order
     assert envelope.jvm_flags(container(env)).max_heap.source == "JAVA_OPTS"
-    flags = envelope.jvm_flags(
-        container(env, command=["java", "-Xmx512m"], args=["-Xmx256m", "-jar", "a.jar"])
-    )
+    flags = envelope.jvm_flags(container(env, command=["java", "-Xmx512m"], args=["-Xmx256m", "-jar", "a.jar"]))
     assert (flags.max_heap.source, flags.max_heap.token) == ("args", "-Xmx256m")
 
 

@@ -76,13 +76,24 @@ class PackProcess:
         self.port: int | None = None
         self.stderr_lines: list[str] = []
         self._stderr_thread: threading.Thread | None = None
+        # start() runs on a worker thread; stop() may come from the main thread (Ctrl-C) at any
+        # moment, even while the process is being spawned, and must never leave it running.
+        self._lock = threading.Lock()
+        self._stopped = False
 
     def start(self) -> int:
         env = dict(os.environ)
         env.update(self.env)
+        with self._lock:
+            if self._stopped:
+                raise PackError(f"policy pack {self.pack.name} was stopped before it started")
+            self.proc = self._spawn(env)
+        return self._await_port()
+
+    def _spawn(self, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
         try:
             # A session of its own: Ctrl-C reaches us, and we stop the pack ourselves.
-            self.proc = subprocess.Popen(
+            return subprocess.Popen(
                 [self.pack.interpreter, "-u", "-m", "pulumi.policy", self.engine_address, str(self.pack.dir)],
                 cwd=self.pack.dir,
                 env=env,
@@ -93,7 +104,9 @@ class PackProcess:
             )
         except OSError as exc:
             raise PackError(f"cannot start the policy pack with {self.pack.interpreter}: {exc.strerror}") from None
-        assert self.proc.stdout is not None and self.proc.stderr is not None
+
+    def _await_port(self) -> int:
+        assert self.proc is not None and self.proc.stdout is not None and self.proc.stderr is not None
         self._stderr_thread = threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True)
         self._stderr_thread.start()
         lines: queue.Queue[bytes] = queue.Queue()
@@ -126,7 +139,9 @@ class PackProcess:
             self.stderr_lines.append(raw.decode("utf-8", errors="replace"))
 
     def stop(self) -> None:
-        proc = self.proc
+        with self._lock:
+            self._stopped = True
+            proc = self.proc
         if proc is None:
             return
         if proc.poll() is None:

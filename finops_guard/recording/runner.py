@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
 from ..errors import ProgramError, ProjectError
@@ -52,6 +54,35 @@ def _pump(stream: IO[bytes], sink: IO[str], keep: list[str]) -> None:
         sink.flush()
 
 
+class _DeferredInterrupt:
+    """Holds back Ctrl-C while the program starts, so a started program is never left unowned.
+
+    An interrupt that lands inside ``Popen`` (after the fork) or before the ``try`` that owns the
+    child would orphan the recorder, which runs in its own session and never sees Ctrl-C itself.
+    """
+
+    def __init__(self) -> None:
+        self._previous: Any = None
+        self._pending = False
+        self._holding = False
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        self._pending = True
+
+    def hold(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._note)
+            self._holding = True
+
+    def release(self) -> None:
+        if not self._holding:
+            return
+        self._holding = False
+        signal.signal(signal.SIGINT, self._previous)
+        if self._pending:
+            raise KeyboardInterrupt
+
+
 def record_program(
     project: Project,
     stack: StackConfig,
@@ -71,6 +102,8 @@ def record_program(
         "config": stack.values,
         "secretKeys": sorted(stack.secret_keys),
     }
+    interrupts = _DeferredInterrupt()
+    interrupts.hold()  # until the program is owned by the try/finally below
     read_fd, write_fd = os.pipe()
     spec["outFd"] = write_fd
     # The project name in the spec's file name makes the recorder findable in a process list.
@@ -104,12 +137,14 @@ def record_program(
         os.close(read_fd)
         os.close(write_fd)
         os.unlink(spec_path)
+        interrupts.release()
         raise ProgramError(f"cannot start the program's interpreter {interpreter[0]}: {exc.strerror}") from None
     tail: list[str] = []
     registrations: list[Registration] = []
     failure: dict[str, Any] | None = None
     done = False
     try:  # from here on, whatever happens (Ctrl-C included), the program is stopped
+        interrupts.release()
         os.close(write_fd)
         pump = threading.Thread(target=_pump, args=(proc.stdout, echo or sys.stderr, tail), daemon=True)
         pump.start()

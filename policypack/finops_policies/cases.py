@@ -31,8 +31,9 @@ class CaseProvider:
         return urn_of(self.type, self.name)
 
 
-def aws_provider(region: str = "us-east-1", default_tags: Mapping[str, str] | None = None,
-                 name: str = "default_7_51_1") -> CaseProvider:
+def aws_provider(
+    region: str = "us-east-1", default_tags: Mapping[str, str] | None = None, name: str = "default_7_51_1"
+) -> CaseProvider:
     """An AWS provider as the engine sends it: every config value a string."""
     import json
 

@@ -49,7 +49,28 @@ OBJECT_LOCK_COMPLIANCE: Final = "COMPLIANCE"
 
 #: CloudWatch Logs accepts only these retention values (days).
 CLOUDWATCH_RETENTION_DAYS: Final = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
 )
 
 # --- annotations and environment variables ----------------------------------------------------

@@ -117,8 +117,10 @@ def check_case(spec: PolicySpec, case: Case) -> list[str]:
             problems.append(f"unexpected violation on '{name}': {message}")
     got_unverifiable = unverifiable_names(case, outcome)
     if set(case.unverifiable) != got_unverifiable:
-        problems.append(f"unverifiable: expected {sorted(case.unverifiable)}, got {sorted(got_unverifiable)}"
-                        f" ({outcome.unverifiable})")
+        problems.append(
+            f"unverifiable: expected {sorted(case.unverifiable)}, got {sorted(got_unverifiable)}"
+            f" ({outcome.unverifiable})"
+        )
     got_waived = {n for n, _ in outcome.waived}
     if set(case.waived) != got_waived:
         problems.append(f"waived: expected {sorted(case.waived)}, got {sorted(got_waived)}")

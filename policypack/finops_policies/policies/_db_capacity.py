@@ -202,9 +202,7 @@ def engine_default(
         return EngineDefault(None, f"no known default max_connections for engine {engine!r}")
     if instance_class.strip().lower() == "db.serverless":
         if serverless_max_acu is None or serverless_max_acu <= 0:
-            return EngineDefault(
-                None, "db.serverless without a known serverlessv2ScalingConfiguration.maxCapacity"
-            )
+            return EngineDefault(None, "db.serverless without a known serverlessv2ScalingConfiguration.maxCapacity")
         gib: float = serverless_max_acu * GIB_PER_ACU
         where = f"for db.serverless at {serverless_max_acu:g} ACU"
     else:

@@ -15,10 +15,28 @@ from typing import Final
 #: pulumi-aws modules none of whose resource types take a `region` input.
 GLOBAL_MODULES: Final = frozenset(
     {
-        "account", "bcmdata", "billing", "budgets", "cloudfront", "costexplorer", "costoptimizationhub",
-        "cur", "globalaccelerator", "iam", "networkmanager", "notifications", "organizations",
-        "pricingplanmanager", "rolesanywhere", "route53domains", "route53recoverycontrol",
-        "route53recoveryreadiness", "savingsplans", "shield", "uxc", "waf",
+        "account",
+        "bcmdata",
+        "billing",
+        "budgets",
+        "cloudfront",
+        "costexplorer",
+        "costoptimizationhub",
+        "cur",
+        "globalaccelerator",
+        "iam",
+        "networkmanager",
+        "notifications",
+        "organizations",
+        "pricingplanmanager",
+        "rolesanywhere",
+        "route53domains",
+        "route53recoverycontrol",
+        "route53recoveryreadiness",
+        "savingsplans",
+        "shield",
+        "uxc",
+        "waf",
     }
 )
 

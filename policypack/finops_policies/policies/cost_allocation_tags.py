@@ -71,12 +71,8 @@ _AWS_CHARS_DOC: Final = "letters, digits, spaces and _ . : / = + - @"
 K8S_NAME_MAX: Final = 63
 K8S_PREFIX_MAX: Final = 253
 _K8S_NAME: Final = re.compile(r"(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
-_K8S_DNS_SUBDOMAIN: Final = re.compile(
-    r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*"
-)
-_K8S_VALUE_DOC: Final = (
-    "at most 63 characters: letters, digits, '-', '_', '.', starting and ending alphanumeric"
-)
+_K8S_DNS_SUBDOMAIN: Final = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
+_K8S_VALUE_DOC: Final = "at most 63 characters: letters, digits, '-', '_', '.', starting and ending alphanumeric"
 
 # --- types --------------------------------------------------------------------------------------
 ECS_DAEMON: Final = "aws:ecs/daemon:Daemon"
@@ -259,9 +255,7 @@ def _key_path(path: str, key: str) -> str:
 
 # --- syntax ----------------------------------------------------------------------------------------
 def _aws_bad_chars(text: str) -> str:
-    bad = dict.fromkeys(
-        c for c in text if c not in _AWS_PUNCTUATION and unicodedata.category(c)[0] not in "LNZ"
-    )
+    bad = dict.fromkeys(c for c in text if c not in _AWS_PUNCTUATION and unicodedata.category(c)[0] not in "LNZ")
     return "".join(bad)
 
 
@@ -351,13 +345,9 @@ def value_problem(key: str, value: object, platform: Platform, conf: Settings) -
 
 def _aws_value_problem(text: str) -> Problem | None:
     if len(text) > AWS_VALUE_MAX:
-        return Problem(
-            f"is {len(text)} characters long", f"at most {AWS_VALUE_MAX} characters (AWS tag value limit)"
-        )
+        return Problem(f"is {len(text)} characters long", f"at most {AWS_VALUE_MAX} characters (AWS tag value limit)")
     if text.lower().startswith(AWS_RESERVED_PREFIX):
-        return Problem(
-            f"is {shown(text)}, with the reserved prefix 'aws:'", "a value not starting with 'aws:'"
-        )
+        return Problem(f"is {shown(text)}, with the reserved prefix 'aws:'", "a value not starting with 'aws:'")
     bad = _aws_bad_chars(text)
     if bad:
         return Problem(
@@ -414,9 +404,7 @@ def _check_keys(resource: ResourceView, source: Source, platform: Platform) -> I
     for key in source.values:
         problem = problem_of(key)
         if problem is not None:
-            yield _finding(
-                resource, _key_path(source.path, key), *problem, f"rename or remove the key {shown(key)}"
-            )
+            yield _finding(resource, _key_path(source.path, key), *problem, f"rename or remove the key {shown(key)}")
 
 
 def _case_hint(key: str, sources: Sequence[Source]) -> str:
@@ -473,9 +461,7 @@ def _verdicts(
             pending.setdefault(found.shadow.path, []).append(key)
             continue
         fix = (
-            f"correct {problem.config_key} in the policy config"
-            if problem.config_key
-            else fix_value(key, found.source)
+            f"correct {problem.config_key} in the policy config" if problem.config_key else fix_value(key, found.source)
         )
         yield _finding(resource, prop, problem.found + found.source.origin, problem.expected, fix)
     for path, keys in pending.items():
@@ -483,8 +469,7 @@ def _verdicts(
             resource,
             path,
             "is unknown until apply",
-            f"it to provide valid cost-allocation {noun}s for {', '.join(keys)} "
-            "(nothing known provides them)",
+            f"it to provide valid cost-allocation {noun}s for {', '.join(keys)} (nothing known provides them)",
             "",
             unverifiable=True,
         )
@@ -505,9 +490,7 @@ def _check_tag_map(resource: ResourceView, conf: Settings) -> Iterator[Finding]:
             sources.append(Source(UNKNOWN, f"provider '{provider.name}' defaultTags", from_provider=True))
         else:
             sources.append(
-                Source(
-                    defaults, "tags", f" (from provider '{provider.name}' defaultTags)", from_provider=True
-                )
+                Source(defaults, "tags", f" (from provider '{provider.name}' defaultTags)", from_provider=True)
             )
     yield from _check_keys(resource, own, "aws")
 
@@ -547,13 +530,9 @@ def _check_tag_list(resource: ResourceView, conf: Settings) -> Iterator[Finding]
     for key in entries:
         problem = _aws_key_problem(key)
         if problem is not None:
-            yield _finding(
-                resource, f"tags[{shown(key)}]", *problem, f"rename or remove the tag {shown(key)}"
-            )
+            yield _finding(resource, f"tags[{shown(key)}]", *problem, f"rename or remove the tag {shown(key)}")
     # Known entries first: an unknown entry can only add a key none of the known ones has.
-    sources = [
-        Source({k: v.get("value") for k, v in entries.items()}, "tags", key_format="tags[{key}].value")
-    ]
+    sources = [Source({k: v.get("value") for k, v in entries.items()}, "tags", key_format="tags[{key}].value")]
     if unknown_entries:
         sources.append(Source(UNKNOWN, "tags"))
 
@@ -618,9 +597,7 @@ def _check_labels(resource: ResourceView, conf: Settings) -> Iterator[Finding]:
         yield from _label_verdicts(resource, pods, conf, pods=True)
 
 
-def _label_verdicts(
-    resource: ResourceView, source: Source, conf: Settings, *, pods: bool
-) -> Iterator[Finding]:
+def _label_verdicts(resource: ResourceView, source: Source, conf: Settings, *, pods: bool) -> Iterator[Finding]:
     kind = resource.type.rsplit(":", 1)[-1]
     why = f" (the {kind}'s own labels are not copied to its pods)" if pods else ""
     where = "the pod template's metadata" if pods else "metadata"
@@ -648,8 +625,7 @@ CONFIG: Final = {
             "items": {"type": "string", "minLength": 1},
             "default": list(conv.REQUIRED_TAG_KEYS),
         },
-        "Tag/label keys every taggable resource must carry (the cost contract's costAllocation.tags); "
-        "case-sensitive.",
+        "Tag/label keys every taggable resource must carry (the cost contract's costAllocation.tags); case-sensitive.",
     ),
     "allowedValues": ConfigKey(
         {
@@ -809,9 +785,7 @@ CASES: Final = (
     ),
     Case(
         "explicit-provider-default-tags-incomplete",
-        one(
-            _BUCKET, "audit-evidence", {}, provider=aws_provider(name="tagged", default_tags=_tags(team=None))
-        ),
+        one(_BUCKET, "audit-evidence", {}, provider=aws_provider(name="tagged", default_tags=_tags(team=None))),
         violations=(Expect("audit-evidence", "tags.team is unset"),),
     ),
     Case("stack-default-tags", one(_BUCKET, "audit-evidence", {}, provider=aws_provider(default_tags=_FULL))),
@@ -974,9 +948,7 @@ CASES: Final = (
         "pattern-mismatch",
         one(_BUCKET, "audit-evidence", {"tags": _tags(team="Payments")}, provider=aws_provider()),
         config={"patterns": {"team": "[a-z][a-z0-9-]*"}},
-        violations=(
-            Expect("audit-evidence", "tags.team is 'Payments', which does not match '[a-z][a-z0-9-]*'"),
-        ),
+        violations=(Expect("audit-evidence", "tags.team is 'Payments', which does not match '[a-z][a-z0-9-]*'"),),
     ),
     Case(
         "pattern-config-invalid",
@@ -1006,17 +978,14 @@ CASES: Final = (
         violations=(
             Expect(
                 "orders",
-                "spec.template.metadata.labels.team is unset (the Deployment's own labels "
-                "are not copied to its pods)",
+                "spec.template.metadata.labels.team is unset (the Deployment's own labels are not copied to its pods)",
             ),
         ),
     ),
     Case(
         "k8s-object-unlabelled",
         one(_DEPLOYMENT, "orders", _deployment({"app": "orders"}, _FULL), provider=_K8S),
-        violations=(
-            Expect("orders", "metadata.labels.team is unset; expected a non-empty cost-allocation label"),
-        ),
+        violations=(Expect("orders", "metadata.labels.team is unset; expected a non-empty cost-allocation label"),),
     ),
     Case(
         "k8s-configmap-labelled",
@@ -1063,9 +1032,7 @@ CASES: Final = (
     Case(
         "k8s-cronjob-job-labels-only",
         one(conv.K8S_CRONJOB, "nightly-report", _cronjob(_FULL, None), provider=_K8S),
-        violations=(
-            Expect("nightly-report", "spec.jobTemplate.spec.template.metadata.labels.team is unset"),
-        ),
+        violations=(Expect("nightly-report", "spec.jobTemplate.spec.template.metadata.labels.team is unset"),),
     ),
     Case(
         "k8s-not-checked",
@@ -1092,9 +1059,7 @@ CASES: Final = (
     Case(
         "asg-default-tags-do-not-apply",
         one(conv.ASG, "workers", _asg([]), provider=aws_provider(default_tags=_FULL)),
-        violations=(
-            Expect("workers", "tags[team] is unset (Auto Scaling groups get no provider default tags)"),
-        ),
+        violations=(Expect("workers", "tags[team] is unset (Auto Scaling groups get no provider default tags)"),),
     ),
     Case(
         "asg-placeholder",
@@ -1133,9 +1098,7 @@ CASES: Final = (
     Case(
         "ecs-no-propagation",
         one(conv.ECS_SERVICE, "orders-svc", {"tags": _tags()}, provider=aws_provider()),
-        violations=(
-            Expect("orders-svc", "propagateTags is unset: tasks start without the cost-allocation tags"),
-        ),
+        violations=(Expect("orders-svc", "propagateTags is unset: tasks start without the cost-allocation tags"),),
     ),
     Case(
         "ecs-propagation-none",
@@ -1195,11 +1158,7 @@ CASES: Final = (
     ),
     Case(
         "default-tags-unknown",
-        (
-            CaseResource(
-                _BUCKET, "audit-evidence", {"tags": {"service": "orders"}}, provider=_UNKNOWN_DEFAULTS
-            ),
-        ),
+        (CaseResource(_BUCKET, "audit-evidence", {"tags": {"service": "orders"}}, provider=_UNKNOWN_DEFAULTS),),
         unverifiable=("audit-evidence",),
     ),
     Case(
@@ -1220,9 +1179,7 @@ CASES: Final = (
             CaseResource(conv.AWS_PROVIDER, "default_7_51_1", {"region": "us-east-1"}),
             CaseResource(conv.KUBERNETES_PROVIDER, "default_4_34_2", {}),
             CaseResource("finops:index:Service", "orders", {"contract": {"service": "orders"}}, custom=False),
-            CaseResource(
-                conv.K8S_HELM_CHART_V4, "kube-prometheus", {"chart": "kube-prometheus-stack"}, custom=False
-            ),
+            CaseResource(conv.K8S_HELM_CHART_V4, "kube-prometheus", {"chart": "kube-prometheus-stack"}, custom=False),
             CaseResource("kubernetes:helm.sh/v3:Chart", "legacy-chart", {}, custom=False),
             CaseResource(conv.K8S_HELM_RELEASE, "ingress", {"chart": "ingress-nginx"}, provider=_K8S),
             CaseResource("kubernetes:yaml/v2:ConfigGroup", "manifests", {}, custom=False),

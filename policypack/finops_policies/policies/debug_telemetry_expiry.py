@@ -112,9 +112,7 @@ def _lambda_signals(resource: ResourceView) -> list[Signal]:
         level = lookup(logging, key)
         if is_unknown(level) or (isinstance(level, str) and level.strip().upper() in LAMBDA_DEBUG_LEVELS):
             signals.append(
-                Signal(
-                    f"loggingConfig.{key}", level, DEBUG_LOGGING, f"set logging_config.{python_name}='INFO'"
-                )
+                Signal(f"loggingConfig.{key}", level, DEBUG_LOGGING, f"set logging_config.{python_name}='INFO'")
             )
     return signals
 
@@ -265,9 +263,7 @@ def _fix(resource: ResourceView, signal: Signal, on: dt.date, max_days: int) -> 
     until = (on + dt.timedelta(days=min(7, max_days))).isoformat()
     entry = f'{{"{conv.DEBUG_UNTIL_KEY}": "{until}"}}'
     if wl.is_kubernetes_workload(resource.type):
-        return (
-            f"add metadata.annotations={entry} to the {resource.type.rsplit(':', 1)[-1]}, or {signal.reset}"
-        )
+        return f"add metadata.annotations={entry} to the {resource.type.rsplit(':', 1)[-1]}, or {signal.reset}"
     return f"add tags={entry}, or {signal.reset}"
 
 
@@ -286,8 +282,7 @@ def check(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Finding
     if expiry.state == "ok":
         return
     expected = (
-        f"a {conv.DEBUG_UNTIL_KEY}: YYYY-MM-DD date at most {max_days} days ahead, or no debug telemetry "
-        "outside dev"
+        f"a {conv.DEBUG_UNTIL_KEY}: YYYY-MM-DD date at most {max_days} days ahead, or no debug telemetry outside dev"
     )
     for s in signals:
         urn, type_, name = resource.urn, resource.type, resource.name
@@ -297,9 +292,7 @@ def check(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Finding
             continue
         setting = f"is {shown(s.value)} ({s.what})"
         if is_unknown(env.name):
-            yield Finding(
-                urn, type_, name, s.property, f"{setting} in {env.text()}", expected, "", unverifiable=True
-            )
+            yield Finding(urn, type_, name, s.property, f"{setting} in {env.text()}", expected, "", unverifiable=True)
         elif expiry.state == "unknown":
             yield Finding(
                 urn,
@@ -431,9 +424,7 @@ def workload(
     container = {"name": "app", "image": "ghcr.io/acme/orders:1.0", "env": env, "resources": _ENVELOPE}
     pod_spec: dict[str, Any] = {"containers": [container]}
     if init_env is not None:
-        pod_spec["initContainers"] = [
-            {"name": "migrate", "image": "ghcr.io/acme/migrate:1.0", "env": init_env}
-        ]
+        pod_spec["initContainers"] = [{"name": "migrate", "image": "ghcr.io/acme/migrate:1.0", "env": init_env}]
     template_metadata: dict[str, Any] = {"labels": template_labels}
     if template_annotations is not None:
         template_metadata["annotations"] = dict(template_annotations)
@@ -480,9 +471,7 @@ def _lambda(
 
 
 def _task(name: str, environment: list[dict[str, str]], tags: Any) -> tuple[CaseResource, ...]:
-    definitions = [
-        {"name": "app", "image": "orders:1", "cpu": 256, "memory": 512, "environment": environment}
-    ]
+    definitions = [{"name": "app", "image": "orders:1", "cpu": 256, "memory": 512, "environment": environment}]
     return one(
         conv.ECS_TASK_DEFINITION,
         name,
@@ -591,16 +580,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "otel-ratio-one-point-zero",
-        workload(
-            "orders-api", _env(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="1.0")
-        ),
+        workload("orders-api", _env(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="1.0")),
         violations=(Expect("orders-api", "OTEL_TRACES_SAMPLER_ARG is '1.0'"),),
     ),
     Case(
         "otel-ratio-tenth",
-        workload(
-            "orders-api", _env(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="0.1")
-        ),
+        workload("orders-api", _env(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="0.1")),
     ),
     Case(
         "otel-argument-without-ratio-sampler",
@@ -656,9 +641,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "expiry-malformed",
         workload("orders-api", _DEBUG, annotations={conv.DEBUG_UNTIL_KEY: "next week"}),
-        violations=(
-            Expect("orders-api", "finops.dev/debug-until 'next week' is not a valid YYYY-MM-DD date"),
-        ),
+        violations=(Expect("orders-api", "finops.dev/debug-until 'next week' is not a valid YYYY-MM-DD date"),),
     ),
     Case(
         "expiry-not-a-calendar-date",
@@ -704,9 +687,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "lambda-system-log-level",
-        _lambda(
-            "orders-fn", logging={"logFormat": "JSON", "systemLogLevel": "DEBUG"}, tags={"Environment": "prd"}
-        ),
+        _lambda("orders-fn", logging={"logFormat": "JSON", "systemLogLevel": "DEBUG"}, tags={"Environment": "prd"}),
         violations=(Expect("orders-fn", "loggingConfig.systemLogLevel is 'DEBUG'"),),
     ),
     Case(
@@ -802,9 +783,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "odd-shapes-never-crash",
         (
-            *one(
-                conv.K8S_DEPLOYMENT, "odd-a", {"spec": {"template": {"spec": {"containers": [{"env": "x"}]}}}}
-            ),
+            *one(conv.K8S_DEPLOYMENT, "odd-a", {"spec": {"template": {"spec": {"containers": [{"env": "x"}]}}}}),
             *one(conv.K8S_DEPLOYMENT, "odd-b", {"metadata": {"labels": ["environment"]}, "spec": 3.0}),
             *workload("odd-c", [None, {"name": 5.0, "value": "debug"}, {"value": "debug"}]),
             *workload("odd-d", _DEBUG, annotations={conv.DEBUG_UNTIL_KEY: 20300101.0}),

@@ -321,9 +321,7 @@ class JvmFlags:
 
     @property
     def any_flag(self) -> bool:
-        return any(
-            (self.max_heap, self.max_ram, self.ram_percent, self.ram_fraction, self.container_support_off)
-        )
+        return any((self.max_heap, self.max_ram, self.ram_percent, self.ram_fraction, self.container_support_off))
 
 
 def _size(match: re.Match[str]) -> Decimal:
@@ -387,23 +385,17 @@ def _heap_fix(c: wl.Container, source: str, max_heap: Decimal, non_heap: Decimal
     )
 
 
-def _check_jvm(
-    resource: ResourceView, c: wl.Container, limit: MemoryLimit, non_heap: Decimal
-) -> Iterator[Finding]:
+def _check_jvm(resource: ResourceView, c: wl.Container, limit: MemoryLimit, non_heap: Decimal) -> Iterator[Finding]:
     flags = jvm_flags(c)
     evidence = flags.has_java_env or flags.any_flag
     relevant_unknown = [u for u in flags.unknown_sources if u[2] or evidence]
-    expected_share = (
-        f"a heap leaving at least {_number_text(non_heap)} % of the memory limit for non-heap memory"
-    )
+    expected_share = f"a heap leaving at least {_number_text(non_heap)} % of the memory limit for non-heap memory"
     deciding = flags.max_heap
     late = [u for u in relevant_unknown if deciding is None or u[0] > deciding.order]
     if late:
         source = late[-1][1]
         overrides = f" and may override {deciding.token}" if deciding else " and may set the heap size"
-        yield _unverifiable(
-            resource, f"{c.label} {source}", f"is unknown until apply{overrides}", expected_share
-        )
+        yield _unverifiable(resource, f"{c.label} {source}", f"is unknown until apply{overrides}", expected_share)
         return
     percent = None
     if flags.ram_percent is not None:
@@ -464,9 +456,7 @@ def _check_jvm(
             " (the heap alone exceeds it)" if left < 0 else ""
         )
     else:
-        found = (
-            f"{setting.token} leaves {_percent_text(left)} % of the {limit.text} limit for non-heap memory"
-        )
+        found = f"{setting.token} leaves {_percent_text(left)} % of the {limit.text} limit for non-heap memory"
     whole_mib = (max_heap / wl.MI).to_integral_value(ROUND_DOWN) * wl.MI
     yield _finding(
         resource,
@@ -647,9 +637,7 @@ _LABELS: Final = {
 _ENVELOPE: Final = {"requests": {"cpu": "500m", "memory": "1280Mi"}, "limits": {"memory": "1536Mi"}}
 
 
-def _container(
-    name: str = "app", resources: Any = _ENVELOPE, env: Any = None, **extra: Any
-) -> dict[str, Any]:
+def _container(name: str = "app", resources: Any = _ENVELOPE, env: Any = None, **extra: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {"name": name, "image": f"ghcr.io/acme/{name}:1.0"}
     if resources is not None:
         spec["resources"] = resources
@@ -747,8 +735,7 @@ def _waiver(expires: str, ticket: str = "FIN-1234", approved_by: str = "platform
 
 
 _UNSET_MESSAGE: Final = (
-    "containers[0] 'app' resources.limits.memory is unset; expected a memory limit (and "
-    "requests.cpu, requests.memory)"
+    "containers[0] 'app' resources.limits.memory is unset; expected a memory limit (and requests.cpu, requests.memory)"
 )
 
 CASES: tuple[Case, ...] = (
@@ -771,16 +758,12 @@ CASES: tuple[Case, ...] = (
             _container(resources={"requests": {"memory": "1280Mi"}, "limits": {"memory": "1536Mi"}}),
         ),
         violations=(
-            Expect(
-                "orders-api", "containers[0] 'app' resources.requests.cpu is unset; expected a CPU request"
-            ),
+            Expect("orders-api", "containers[0] 'app' resources.requests.cpu is unset; expected a CPU request"),
         ),
     ),
     Case(
         "memory-request-defaults-to-limit",
-        deployment(
-            "orders-api", _container(resources={"requests": {"cpu": "250m"}, "limits": {"memory": "1Gi"}})
-        ),
+        deployment("orders-api", _container(resources={"requests": {"cpu": "250m"}, "limits": {"memory": "1Gi"}})),
         note="Kubernetes copies an unset request from the limit",
     ),
     Case(
@@ -794,9 +777,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "second-container-checked",
-        deployment(
-            "orders-api", _container(), _container("envoy", resources={"limits": {"memory": "128Mi"}})
-        ),
+        deployment("orders-api", _container(), _container("envoy", resources={"limits": {"memory": "128Mi"}})),
         violations=(Expect("orders-api", "containers[1] 'envoy' resources.requests.cpu is unset"),),
     ),
     Case(
@@ -831,9 +812,7 @@ CASES: tuple[Case, ...] = (
             "orders-api",
             _container("a", {"requests": {"cpu": 0.5, "memory": "1280Mi"}, "limits": {"memory": "1.5Gi"}}),
             _container("b", {"requests": {"cpu": "1", "memory": "1G"}, "limits": {"memory": "2G"}}),
-            _container(
-                "c", {"requests": {"cpu": "250m", "memory": "1e9"}, "limits": {"memory": 1073741824.0}}
-            ),
+            _container("c", {"requests": {"cpu": "250m", "memory": "1e9"}, "limits": {"memory": 1073741824.0}}),
             _container("d", {"requests": {"cpu": 2.0, "memory": "524288Ki"}, "limits": {"memory": "0.5Gi"}}),
             _container("e", {"requests": {"cpu": "1e-1", "memory": "64M"}, "limits": {"memory": "128e6"}}),
         ),
@@ -842,9 +821,7 @@ CASES: tuple[Case, ...] = (
         "quantity-malformed",
         deployment(
             "orders-api",
-            _container(
-                resources={"requests": {"cpu": "half", "memory": "1280Mi"}, "limits": {"memory": "1.5GB"}}
-            ),
+            _container(resources={"requests": {"cpu": "half", "memory": "1280Mi"}, "limits": {"memory": "1.5GB"}}),
         ),
         violations=(
             Expect("orders-api", "resources.limits.memory is '1.5GB', not a Kubernetes quantity"),
@@ -855,9 +832,7 @@ CASES: tuple[Case, ...] = (
         "quantity-zero",
         deployment(
             "orders-api",
-            _container(
-                resources={"requests": {"cpu": "0", "memory": "1280Mi"}, "limits": {"memory": "1536Mi"}}
-            ),
+            _container(resources={"requests": {"cpu": "0", "memory": "1280Mi"}, "limits": {"memory": "1536Mi"}}),
         ),
         violations=(Expect("orders-api", "resources.requests.cpu is '0'; expected a positive CPU quantity"),),
     ),
@@ -919,8 +894,7 @@ CASES: tuple[Case, ...] = (
         violations=(
             Expect(
                 "orders-api",
-                "JAVA_OPTS -Xmx2g leaves 0 % of the 1536Mi limit for non-heap memory "
-                "(the heap alone exceeds it)",
+                "JAVA_OPTS -Xmx2g leaves 0 % of the 1536Mi limit for non-heap memory (the heap alone exceeds it)",
             ),
         ),
     ),
@@ -967,9 +941,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "max-ram-above-limit",
         deployment("orders-api", _java("-XX:MaxRAM=4g -XX:MaxRAMPercentage=50")),
-        violations=(
-            Expect("orders-api", "-XX:MaxRAM=4g -XX:MaxRAMPercentage=50 leaves 0 % of the 1536Mi limit"),
-        ),
+        violations=(Expect("orders-api", "-XX:MaxRAM=4g -XX:MaxRAMPercentage=50 leaves 0 % of the 1536Mi limit"),),
     ),
     Case(
         "container-support-disabled",
@@ -1008,8 +980,7 @@ CASES: tuple[Case, ...] = (
         violations=(
             Expect(
                 "orders-api",
-                "-Xmx768m leaves 50 % of the 1.5Gi limit for non-heap memory; expected "
-                "at least 60 % (≤ 614Mi heap)",
+                "-Xmx768m leaves 50 % of the 1.5Gi limit for non-heap memory; expected at least 60 % (≤ 614Mi heap)",
             ),
         ),
     ),
@@ -1028,9 +999,7 @@ CASES: tuple[Case, ...] = (
         ),
         unverifiable=("orders-api",),
     ),
-    Case(
-        "java-options-unknown", deployment("orders-api", _java(UNKNOWN_STRING)), unverifiable=("orders-api",)
-    ),
+    Case("java-options-unknown", deployment("orders-api", _java(UNKNOWN_STRING)), unverifiable=("orders-api",)),
     Case(
         "heap-with-unknown-limit",
         deployment("orders-api", _java("-Xmx1g", memory_limit=UNKNOWN_STRING)),
@@ -1094,8 +1063,7 @@ CASES: tuple[Case, ...] = (
         violations=(
             Expect(
                 "orders-task",
-                "containerDefinitions[0] 'app' memory is unset (and the task sets "
-                "none); expected a hard memory limit",
+                "containerDefinitions[0] 'app' memory is unset (and the task sets none); expected a hard memory limit",
             ),
         ),
     ),
@@ -1114,9 +1082,7 @@ CASES: tuple[Case, ...] = (
             ],
         ),
         violations=(
-            Expect(
-                "orders-task", "containerDefinitions[0] 'app' command -Xmx1g leaves 0 % of the 1024Mi limit"
-            ),
+            Expect("orders-task", "containerDefinitions[0] 'app' command -Xmx1g leaves 0 % of the 1024Mi limit"),
         ),
     ),
     Case(
@@ -1196,9 +1162,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "dynamodb-autoscaling-ignored",
-        one(
-            conv.APPAUTOSCALING_TARGET, "table-read", {"serviceNamespace": "dynamodb", "maxCapacity": 4000.0}
-        ),
+        one(conv.APPAUTOSCALING_TARGET, "table-read", {"serviceNamespace": "dynamodb", "maxCapacity": 4000.0}),
     ),
     # -- scope and robustness
     Case(
@@ -1220,9 +1184,7 @@ CASES: tuple[Case, ...] = (
             ),
             *one(conv.K8S_DEPLOYMENT, "odd-c", {"spec": "nonsense"}),
             *_task("odd-d", "{not json"),
-            *deployment(
-                "odd-e", _container(resources=["4Gi"], env={"JAVA_OPTS": "-Xmx9g"}, args=[None, 3.0])
-            ),
+            *deployment("odd-e", _container(resources=["4Gi"], env={"JAVA_OPTS": "-Xmx9g"}, args=[None, 3.0])),
         ),
         violations=(Expect("odd-e", "resources.limits.memory is unset"),),
     ),
