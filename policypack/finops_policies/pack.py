@@ -47,7 +47,7 @@ WAIVER_MARKER = "finops-guardrails/waived"
 _MAX_LISTED = 20
 
 
-class Unverifiable(UnknownValueError):
+class Unverifiable(UnknownValueError):  # noqa: N818 - named for what the report says, like the SDK's own UnknownValueError
     """Raised after all definite findings are reported; the SDK turns it into an advisory."""
 
     def __init__(self, message: str) -> None:
@@ -206,7 +206,7 @@ def _resource_validator(spec: PolicySpec, sink: Sink) -> Callable[[ResourceValid
             findings = spec.check_resource(view, config)
         except UnknownValueError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a policy bug must not fail every preview
+        except Exception as exc:
             raise _internal_error(spec, f"{view.type} '{view.name}'", exc) from exc
         emit(spec, findings, config, report_violation, sink)
 
@@ -223,7 +223,7 @@ def _stack_validator(spec: PolicySpec, sink: Sink) -> Callable[[StackValidationA
             findings = spec.check_stack(stack, config)
         except UnknownValueError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a policy bug must not fail every preview
+        except Exception as exc:
             raise _internal_error(spec, "stack", exc) from exc
         emit(spec, findings, config, report_violation, sink)
 

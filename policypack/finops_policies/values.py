@@ -71,7 +71,7 @@ def _child(container: object, key: str | int) -> object:
                 return container[key] if -len(container) <= key < len(container) else MISSING
             return MISSING
         if isinstance(container, Mapping):
-            return container[key] if key in container else MISSING
+            return container.get(key, MISSING)
     except UnknownValueError:
         return UNKNOWN
     except (KeyError, IndexError, TypeError):
