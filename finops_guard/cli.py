@@ -84,6 +84,8 @@ def _fail(error: GuardError, debug: bool) -> int:
     sys.stderr.write(text + "\n")
     if error.details:
         sys.stderr.write(textwrap.indent(error.details.rstrip(), "    ") + "\n")
+    if debug and error.debug_details:
+        sys.stderr.write(textwrap.indent(error.debug_details.rstrip(), "    ") + "\n")
     if debug:
         traceback.print_exc()
     return error.exit_code

@@ -8,11 +8,13 @@ class GuardError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, details: str = "") -> None:
+    def __init__(self, message: str, *, details: str = "", debug_details: str = "") -> None:
         super().__init__(message)
         self.message = message
         #: extra text shown after the message (e.g. the program's trimmed traceback)
         self.details = details
+        #: extra text shown only with --debug
+        self.debug_details = debug_details
 
 
 class ProjectError(GuardError):

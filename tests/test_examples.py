@@ -165,3 +165,9 @@ def test_a_contract_missing_its_owner_exits_2_and_names_the_field(tmp_path: Path
     result = preview(program)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"{contract}:4: metadata.owner is missing; expected the owning team" in result.stderr
+    # A RunError is a message for the user, as the CLI prints it: no stack trace unless --debug.
+    assert "Traceback" not in result.stderr
+    assert "ServiceCostContract.load" not in result.stderr
+    debug = preview(program, "--debug")
+    assert debug.returncode == 2
+    assert "ServiceCostContract.load" in debug.stderr  # the program's own frame, for whoever debugs it

@@ -655,6 +655,9 @@ def main(spec_path: str) -> int:
         }
         if kind == "config":
             record["key"] = getattr(cause, "key", "")
+        # The SDK's convention: a RunError is a message for the user, printed without a stack
+        # trace (components raise it for a bad contract or an over-drawn connection budget).
+        record["runError"] = isinstance(cause, pulumi.RunError)
         writer.write(record)
         status = 3
     else:

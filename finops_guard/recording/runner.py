@@ -196,6 +196,10 @@ def _raise_failure(failure: dict[str, Any], stack: StackConfig) -> None:
             f"the program requires configuration {key!r}, which is not set. Set it with "
             f"`--config {key}=<value>` (like `pulumi preview -c`) or under `config:` in {file}."
         )
+    if failure.get("runError"):
+        raise ProgramError(
+            f"the program stopped: {failure.get('message', '')}", debug_details=failure.get("traceback", "")
+        )
     raise ProgramError(
         f"the program raised {failure.get('exception', 'an exception')}: {failure.get('message', '')}",
         details=failure.get("traceback", ""),
