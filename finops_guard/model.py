@@ -97,6 +97,8 @@ class RunResult:
     not_applicable: set[tuple[str, str]] = field(default_factory=set)
     #: log lines the pack sent (Log RPC and stderr), secrets redacted
     logs: list[str] = field(default_factory=list)
+    #: what the offline run could not check (e.g. remote components it cannot expand)
+    warnings: list[str] = field(default_factory=list)
     duration_seconds: float = 0.0
     program_dir: str = ""
 

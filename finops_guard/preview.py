@@ -242,6 +242,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
     failure: list[BaseException] = []
     ready = threading.Event()
     state: dict[str, Any] = {}
+    warnings: list[str] = []
 
     with EngineServer() as engine:
         process = PackProcess(pack, engine.address, env, options.pack_start_timeout)
@@ -283,7 +284,12 @@ def run_preview(options: PreviewOptions) -> RunResult:
             worker.start()
             try:
                 registrations = record_program(
-                    project, stack, organization=options.organization, on_registration=pending.put, echo=options.echo
+                    project,
+                    stack,
+                    organization=options.organization,
+                    on_registration=pending.put,
+                    echo=options.echo,
+                    warnings=warnings,
                 )
             finally:
                 pending.put(None)
@@ -316,6 +322,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
         findings=findings,
         not_applicable=analysis.not_applicable,
         logs=log_lines,
+        warnings=[redact(w) for w in warnings],
         duration_seconds=time.monotonic() - started,
         program_dir=str(project.dir),
     )

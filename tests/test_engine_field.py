@@ -208,3 +208,22 @@ def test_what_cannot_be_expanded_offline_is_named_and_the_program_goes_on() -> N
     assert "A kustomization (kubernetes.kustomize.Directory) 'overlay' is rendered" in overlay
     assert "kubernetes:yaml/v2:ConfigFile 'bundle' is a component its provider plugin builds" in bundle
     assert "after" in {r.name for r in recorded}
+
+
+def test_what_was_not_checked_reaches_the_json_and_sarif_reports() -> None:
+    import json
+
+    from finops_guard.reports import render
+
+    echo = io.StringIO()
+    result = run_preview(
+        PreviewOptions(program_dir=PROGRAMS / "field_unrendered", policy_pack=TEST_PACK, config=(), echo=echo)
+    )
+    assert len(result.warnings) == 3
+    report = json.loads(render(result, "json"))
+    assert sorted(report["warnings"]) == sorted(result.warnings)
+    assert any("Helm chart" in w and "'redis'" in w for w in report["warnings"])
+    sarif = json.loads(render(result, "sarif"))
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert {n["level"] for n in notes} == {"warning"}
+    assert sorted(n["message"]["text"] for n in notes) == sorted(result.warnings)

@@ -90,6 +90,7 @@ def record_program(
     organization: str = "organization",
     on_registration: Callable[[Registration], None] | None = None,
     echo: IO[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> list[Registration]:
     """Run the program to the end under the recorder; raise ProgramError/ProjectError on failure."""
     interpreter = program_interpreter(project)
@@ -160,8 +161,11 @@ def record_program(
                 elif kind in ("error", "config"):
                     failure = record
                 elif kind == "notice":
+                    message = str(record.get("message", ""))
+                    if warnings is not None:
+                        warnings.append(message)
                     sink = echo or sys.stderr
-                    sink.write(f"finops-guard: warning: {record.get('message', '')}\n")
+                    sink.write(f"finops-guard: warning: {message}\n")
                     sink.flush()
                 elif kind == "done":
                     done = True

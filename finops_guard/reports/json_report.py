@@ -5,8 +5,9 @@
  "summary": {"mandatory", "advisory", "waived", "unverifiable"},
  "violations": [{"policy", "enforcement", "urn", "type", "name", "property", "message", "waiver",
                  "state", "location": {"file", "line"} | null, "related": [{"file", "line"}]}],
- "passed", "durationSeconds"}
+ "warnings": [str], "passed", "durationSeconds"}
 ```
+`warnings` names what the offline run could not check (remote components, Helm charts).
 Every finding is listed, waived and unverifiable ones too, with its `state`. File paths are
 relative to the working directory when under it, absolute otherwise (as in the text report).
 """
@@ -58,6 +59,7 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
             "unverifiable": summary.unverifiable,
         },
         "violations": violations,
+        "warnings": [scrub(warning) for warning in result.warnings],
         "passed": result.passed,
         "durationSeconds": round(result.duration_seconds, 3),
     }

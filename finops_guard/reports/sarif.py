@@ -181,7 +181,15 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
         # code scanning keeps one analysis per category: one per project and stack
         "automationDetails": {"id": f"{TOOL_NAME}/{result.project}/{result.stack}/"},
         "originalUriBaseIds": {SRCROOT: {"uri": Path(paths.base).as_uri().rstrip("/") + "/"}},
-        "invocations": [{"executionSuccessful": True}],
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                # what the run could not check, shown by viewers beside the results
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": scrub(warning)}} for warning in result.warnings
+                ],
+            }
+        ],
         "results": [
             _result(finding, index[finding.policy], locator, scrub, result.program_dir)
             for finding in ordered_findings(result)
