@@ -83,6 +83,14 @@ class Summary:
     waived: int = 0
     unverifiable: int = 0
 
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "mandatory": self.mandatory,
+            "advisory": self.advisory,
+            "waived": self.waived,
+            "unverifiable": self.unverifiable,
+        }
+
 
 @dataclass
 class RunResult:

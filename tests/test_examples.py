@@ -171,3 +171,42 @@ def test_a_contract_missing_its_owner_exits_2_and_names_the_field(tmp_path: Path
     debug = preview(program, "--debug")
     assert debug.returncode == 2
     assert "ServiceCostContract.load" in debug.stderr  # the program's own frame, for whoever debugs it
+
+
+def test_the_sarif_of_the_violations_example_is_valid_and_points_at_program_lines(
+    violations: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    from test_reports_sarif import assert_valid_sarif, resolve
+
+    log = json.loads(violations["sarif"].stdout)
+    assert_valid_sarif(log)
+    run = log["runs"][0]
+    program = VIOLATIONS / "__main__.py"
+    source = program.read_text().splitlines()
+
+    def line_of(text: str) -> int:
+        return next(i for i, line in enumerate(source, 1) if text in line)
+
+    def located(policy: str, name: str) -> dict[str, Any]:
+        return next(
+            r
+            for r in run["results"]
+            if r["ruleId"] == policy and r["locations"][0]["logicalLocations"][0]["name"] == name
+        )
+
+    # (policy, resource, text on the line that begins the creating call, offset from that line)
+    for policy, name, created_by, offset in [
+        ("cost-allocation-tags", "untagged-queue", 'aws.sqs.Queue("untagged-queue"', 0),
+        ("no-infinite-retention", "forever-logs", 'aws.cloudwatch.LogGroup("forever-logs"', 0),
+        ("cross-region-review", "orders-eu", '    "orders-eu",', -1),  # a call spanning lines: its first line
+    ]:
+        path, line = resolve(run, located(policy, name)["locations"][0]["physicalLocation"])
+        assert (path.resolve(), line) == (program.resolve(), line_of(created_by) + offset), (policy, name)
+
+    # A log group created inside a component: the user's call, and the component's own line.
+    nested = located("no-infinite-retention", "legacy-audit-trail")
+    path, line = resolve(run, nested["locations"][0]["physicalLocation"])
+    assert (path.resolve(), line) == (program.resolve(), line_of('LegacyAuditTrail("legacy-audit")'))
+    (related,) = nested["relatedLocations"]
+    path, line = resolve(run, related["physicalLocation"])
+    assert (path.resolve(), line) == (program.resolve(), line_of("self.log_group = aws.cloudwatch.LogGroup("))

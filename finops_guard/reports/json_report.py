@@ -30,7 +30,6 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
     """The report as plain data (what `render(result, "json")` serialises)."""
     paths = PathStyle.from_base(base_dir)
     scrub = Scrubber(secret_values(result))
-    summary = result.summary
     violations = [
         {
             "policy": finding.policy,
@@ -52,12 +51,7 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
         "project": result.project,
         "policyPack": {"name": result.pack_name, "version": result.pack_version},
         "resources": len(result.resources),
-        "summary": {
-            "mandatory": summary.mandatory,
-            "advisory": summary.advisory,
-            "waived": summary.waived,
-            "unverifiable": summary.unverifiable,
-        },
+        "summary": result.summary.as_dict(),
         "violations": violations,
         "warnings": [scrub(warning) for warning in result.warnings],
         "passed": result.passed,

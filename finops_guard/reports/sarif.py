@@ -167,7 +167,6 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
     policies = policy_table(result)
     names = sorted(policies)
     index = {name: position for position, name in enumerate(names)}
-    summary = result.summary
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -198,12 +197,7 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
             "project": result.project,
             "stack": result.stack,
             "resources": len(result.resources),
-            "summary": {
-                "mandatory": summary.mandatory,
-                "advisory": summary.advisory,
-                "waived": summary.waived,
-                "unverifiable": summary.unverifiable,
-            },
+            "summary": result.summary.as_dict(),
             "durationSeconds": round(result.duration_seconds, 3),
         },
     }
