@@ -562,8 +562,9 @@ def test_generated_inputs_reach_every_policy(spec: Any) -> None:
         strategy,
         finds_something,
         settings=settings(
-            max_examples=500,
+            max_examples=3000,
             database=None,
+            derandomize=True,  # the same examples every run: a proof that cannot flake
             deadline=None,
             phases=[Phase.generate],
             suppress_health_check=list(HealthCheck),

@@ -267,11 +267,13 @@ class _DecodeOnce:
     """Stands in for `json_format` inside `pulumi_policy.policy`: equal messages decoded once per call.
 
     The SDK's servicer decodes a request's properties, and its provider's, once per *policy*
-    (`deserialize_properties(json_format.MessageToDict(...))` in its loop over policies): with
-    four stack policies, `AnalyzeStack` decoded every resource eight times. Inside one call, a
-    message equal to one already decoded now reuses that decoding; the SDK still builds fresh
-    deserialized objects and proxies from it for each policy (it only reads the decoded dict),
-    so no policy sees another's objects. Outside a call (Configure, ...) nothing is shared.
+    (`unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(...)))` in its loop
+    over policies): with four stack policies, `AnalyzeStack` decoded every resource eight times.
+    Inside one call, a message equal to one already decoded reuses that decoding, and
+    `deserialize_properties` and `unknown_checking_proxy` (see `shared`) reuse their result for
+    the same decoded object, so every policy reads the same read-only proxy. Policies of this
+    pack only read properties (through `values.lookup`). Outside a call (Configure, ...) nothing
+    is shared.
     """
 
     def __init__(self, real: Any) -> None:
@@ -281,8 +283,12 @@ class _DecodeOnce:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
+    def _memo(self) -> dict[Any, Any] | None:
+        memo: dict[Any, Any] | None = getattr(self._local, "memo", None)
+        return memo
+
     def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - json_format's name
-        memo: dict[tuple[str, bytes], Any] | None = getattr(self._local, "memo", None)
+        memo = self._memo()
         if memo is None or args or kwargs:
             return self._real.MessageToDict(message, *args, **kwargs)
         key = (message.DESCRIPTOR.full_name, message.SerializeToString())
@@ -290,6 +296,23 @@ class _DecodeOnce:
         if decoded is None:
             decoded = memo[key] = self._real.MessageToDict(message)
         return decoded
+
+    def shared(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """`function` answering once per call for the same first argument (by identity)."""
+
+        def once(value: Any, *args: Any) -> Any:
+            memo = self._memo()
+            if memo is None:
+                return function(value, *args)
+            key = (function, id(value), args)
+            hit = memo.get(key)
+            if hit is None:
+                # the argument is kept alive beside the result, so its id is not reused in the call
+                hit = memo[key] = (function(value, *args), value)
+            return hit[0]
+
+        once.__wrapped__ = function  # type: ignore[attr-defined]
+        return once
 
     @contextmanager
     def per_call(self) -> Iterator[None]:
@@ -303,8 +326,9 @@ class _DecodeOnce:
 def servicer_class() -> type | None:
     """pulumi-policy's servicer, made to scale: what `serve()` runs.
 
-    - each distinct message of a call is decoded once (`_DecodeOnce`, installed as
-      `pulumi_policy.policy.json_format`; it passes through outside a call);
+    - each distinct message of a call is decoded once, and deserialized and proxied once
+      (`_DecodeOnce`, installed as `pulumi_policy.policy.json_format` and around its
+      `deserialize_properties` and `unknown_checking_proxy`; it passes through outside a call);
     - the cycle collector pauses during `AnalyzeStack`: the call builds every resource anew for
       each stack policy, which made full collections rescan a growing heap (10,000 -> 100,000
       resources took 12x the time). A stack is a DAG, so its objects are freed by reference
@@ -321,6 +345,10 @@ def servicer_class() -> type | None:
         return None
     shim = real if isinstance(real, _DecodeOnce) else _DecodeOnce(real)
     sdk.json_format = shim  # type: ignore[attr-defined]  # not re-exported: we replace its import
+    for name in ("deserialize_properties", "unknown_checking_proxy"):
+        function = getattr(sdk, name, None)
+        if callable(function) and not hasattr(function, "__wrapped__"):
+            setattr(sdk, name, shim.shared(function))
 
     class Servicer(base):  # type: ignore[misc, valid-type]
         def Analyze(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method names

@@ -16,6 +16,13 @@ from typing import Any, Final
 
 from pulumi_policy.proxy import UnknownValueError
 
+try:  # the SDK's read-only proxies; reading through them costs a check per access
+    from pulumi_policy.proxy import _DictProxy, _ListProxy
+
+    _PROXY_TYPES: frozenset[type] = frozenset({_DictProxy, _ListProxy})
+except ImportError:  # pragma: no cover - another pulumi-policy layout: the generic path still works
+    _PROXY_TYPES = frozenset()
+
 # The engine's wire sentinels for unknown values (pulumi_policy/proxy.py); test cases use them
 # verbatim so that a case looks exactly like an `Analyze` request.
 UNKNOWN_STRING: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -64,7 +71,17 @@ def is_absent(value: object) -> bool:
     return value is MISSING or value is None
 
 
+def _unwrap(value: object) -> object:
+    """The SDK proxy's own dict or list (its children stay proxies), read without the per-access
+    unknown check: `lookup` and `plain` map the unknown sentinels themselves. The proxies hand out
+    their target for the key "__target" (pulumi_policy/proxy.py)."""
+    if type(value) in _PROXY_TYPES:
+        return value["__target"]  # type: ignore[index]
+    return value
+
+
 def _child(container: object, key: str | int) -> object:
+    container = _unwrap(container)
     try:
         if isinstance(key, int):
             if isinstance(container, Sequence) and not isinstance(container, str | bytes):
@@ -99,6 +116,11 @@ def plain(value: object, _depth: int = 0) -> Any:
         return UNKNOWN if value in _UNKNOWN_SENTINELS else value
     if _depth > 64:  # a pathological nesting is treated as unknowable rather than recursed
         return UNKNOWN
+    value = _unwrap(value)
+    if type(value) is dict:
+        return {str(key): plain(item, _depth + 1) for key, item in value.items()}
+    if type(value) is list:
+        return [plain(item, _depth + 1) for item in value]
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         try:
