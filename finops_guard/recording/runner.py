@@ -78,7 +78,8 @@ class _DeferredInterrupt:
         if not self._holding:
             return
         self._holding = False
-        signal.signal(signal.SIGINT, self._previous)
+        # None: the previous handler was not installed from Python; Python's own is the fallback.
+        signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.default_int_handler)
         if self._pending:
             raise KeyboardInterrupt
 
@@ -103,8 +104,6 @@ def record_program(
         "config": stack.values,
         "secretKeys": sorted(stack.secret_keys),
     }
-    interrupts = _DeferredInterrupt()
-    interrupts.hold()  # until the program is owned by the try/finally below
     read_fd, write_fd = os.pipe()
     spec["outFd"] = write_fd
     # The project name in the spec's file name makes the recorder findable in a process list.
@@ -122,6 +121,8 @@ def record_program(
         }
     )
     env.pop("PULUMI_CONFIG", None)
+    interrupts = _DeferredInterrupt()
+    interrupts.hold()  # from Popen until the program is owned by the try/finally below
     try:
         proc = subprocess.Popen(
             [*interpreter, str(RECORDER), spec_path],
@@ -134,12 +135,14 @@ def record_program(
             # Its own session: Ctrl-C reaches only us, and we stop the program cleanly.
             start_new_session=True,
         )
-    except OSError as exc:
+    except BaseException as exc:  # whatever stops Popen, the files go and Ctrl-C works again
         os.close(read_fd)
         os.close(write_fd)
         os.unlink(spec_path)
         interrupts.release()
-        raise ProgramError(f"cannot start the program's interpreter {interpreter[0]}: {exc.strerror}") from None
+        if isinstance(exc, OSError):
+            raise ProgramError(f"cannot start the program's interpreter {interpreter[0]}: {exc.strerror}") from None
+        raise
     tail: list[str] = []
     registrations: list[Registration] = []
     failure: dict[str, Any] | None = None
