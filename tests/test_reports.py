@@ -239,16 +239,6 @@ def build_sample(base: Path) -> RunResult:
     )
 
 
-@pytest.fixture
-def base(tmp_path: Path) -> Path:
-    return tmp_path / "repo"
-
-
-@pytest.fixture
-def sample(base: Path) -> RunResult:
-    return build_sample(base)
-
-
 def clean(result: RunResult) -> RunResult:
     """The sample with only its advisory, unverifiable and waived findings (nothing blocks)."""
     result.findings = [f for f in result.findings if not f.blocking]

@@ -12,22 +12,11 @@ from test_reports import (
     POLICIES,
     SUMMARY,
     TOPIC_URN,
-    build_sample,
     clean,
 )
 
 from finops_guard.model import Finding, RunResult
 from finops_guard.reports import render
-
-
-@pytest.fixture
-def base(tmp_path: Path) -> Path:
-    return tmp_path / "repo"
-
-
-@pytest.fixture
-def sample(base: Path) -> RunResult:
-    return build_sample(base)
 
 
 def _parse(result: RunResult, base: Path) -> ET.Element:

@@ -30,7 +30,6 @@ from test_reports import (
     PROVIDER_URN,
     QUEUE_URN,
     WAIVER,
-    build_sample,
     clean,
 )
 
@@ -99,16 +98,6 @@ def resolve(run: dict[str, Any], physical: dict[str, Any]) -> tuple[Path, int]:
 
 def _source_line(path: Path, line: int) -> str:
     return path.read_text(encoding="utf-8").splitlines()[line - 1]
-
-
-@pytest.fixture
-def base(tmp_path: Path) -> Path:
-    return tmp_path / "repo"
-
-
-@pytest.fixture
-def sample(base: Path) -> RunResult:
-    return build_sample(base)
 
 
 def _results(log: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]]:
