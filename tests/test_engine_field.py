@@ -10,14 +10,13 @@ import asyncio
 import io
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
-from enginetools import PROGRAMS, TEST_PACK, record
+from enginetools import PROGRAMS, TEST_PACK, make_venv, record, venv_purelib
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from pulumi.runtime import mocks as sdk_mocks
 
@@ -91,20 +90,10 @@ def test_stack_transforms_are_kept_when_the_sdk_monitor_has_no_place_for_them(mo
 # --- a program without a declared virtualenv (aws-py-eks, aws-py-webserver) ---------------------
 
 
-def _venv(path: Path) -> Path:
-    """A virtualenv that sees this interpreter's packages (the SDK), made without pip: fast."""
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(path)],
-        check=True,
-        capture_output=True,
-    )
-    return path / "bin" / "python"
-
-
 def test_an_activated_virtualenv_runs_a_program_that_declares_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    python = _venv(tmp_path / "activated")
+    python = make_venv(tmp_path / "activated")
     monkeypatch.delenv("FINOPS_GUARD_PYTHON", raising=False)
     monkeypatch.delenv("PULUMI_PYTHON_CMD", raising=False)
     monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "activated"))
@@ -141,14 +130,8 @@ def test_interpreter_choice_follows_the_cli(tmp_path: Path, monkeypatch: pytest.
 def test_program_traceback_leaves_out_the_virtualenv_in_the_program_directory(tmp_path: Path) -> None:
     program = tmp_path / "program"
     shutil.copytree(PROGRAMS / "field_venv_frames", program)
-    python = _venv(program / "venv")
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    Path(purelib, "fieldlib.py").write_text(
+    python = make_venv(program / "venv")
+    (venv_purelib(python) / "fieldlib.py").write_text(
         "def settings_for(environment):\n    raise LookupError(f'no settings for {environment}')\n"
     )
     with pytest.raises(ProgramError) as info:
