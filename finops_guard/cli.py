@@ -45,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--stack", "-s", help="stack name (default: the only Pulumi.<stack>.yaml, else dev)")
     preview.add_argument(
-        "--policy-pack", type=Path, metavar="DIR", help="policy pack directory (default: this project's policypack/)"
+        "--policy-pack",
+        type=Path,
+        metavar="DIR",
+        help="policy pack directory (default: the pack shipped with finops-guardrails; see `finops-guard pack-dir`)",
     )
     preview.add_argument(
         "--policy-pack-config", type=Path, metavar="FILE", help="JSON policy config in the CLI's format"
@@ -70,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     sub.add_parser("policies", help="list the policies of the pack")
+    sub.add_parser(
+        "pack-dir",
+        help="print the directory of the policy pack shipped with finops-guardrails",
+        description="Print the directory of the policy pack shipped with finops-guardrails, for the Pulumi CLI: "
+        'pulumi preview --policy-pack "$(finops-guard pack-dir)", pulumi policy publish "$(finops-guard pack-dir)".',
+    )
     explain = sub.add_parser("explain", help="show why a policy exists, how to fix it, its config and examples")
     explain.add_argument("name", metavar="NAME", help="policy name, e.g. no-infinite-retention")
     return parser
@@ -138,6 +147,13 @@ def _policies() -> int:
     return EXIT_OK
 
 
+def _pack_dir() -> int:
+    from .bundled_pack import bundled_pack_dir
+
+    sys.stdout.write(f"{bundled_pack_dir()}\n")
+    return EXIT_OK
+
+
 def _explain(name: str) -> int:
     from .docs import explain
 
@@ -157,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _preview(args)
         if args.command == "policies":
             return _policies()
+        if args.command == "pack-dir":
+            return _pack_dir()
         return _explain(args.name)
     except GuardError as error:
         return _fail(error, debug)

@@ -651,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         default=None,
         metavar="DIR",
-        help="policy pack directory (default: this project's policypack/)",
+        help="policy pack directory (default: the pack shipped with finops-guardrails)",
     )
     parser.add_argument(
         "--stack-share", type=float, default=0.05, help="share of requests that are AnalyzeStack calls (default: 0.05)"

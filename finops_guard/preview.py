@@ -21,6 +21,7 @@ from .analyzer.engine_server import EngineServer, LogEntry
 from .analyzer.pack_process import PackInfo, PackProcess, load_pack, pack_environment
 from .analyzer.policy_config import EffectiveConfig, merge, read_config_file
 from .analyzer.session import LEVEL_NAMES, AnalyzerSession
+from .bundled_pack import bundled_pack_dir
 from .errors import GuardError
 from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation
 from .project import choose_stack, load_project, load_stack_config
@@ -30,7 +31,6 @@ STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 WAIVER_MARKER = "finops-guardrails/waived"
 REDACTED = "[secret]"
-DEFAULT_PACK = Path(__file__).resolve().parent.parent / "policypack"
 _PROPERTY = re.compile(r"^\S+ '[^']*': ([A-Za-z_][\w.\[\]'\-/]*) ")
 
 
@@ -55,7 +55,8 @@ class _Collected:
 
 
 def default_pack_dir() -> Path:
-    return DEFAULT_PACK
+    """The pack `--policy-pack` defaults to: the one shipped with finops-guardrails."""
+    return bundled_pack_dir()
 
 
 def _secret_strings(value: Any, out: set[str], inside: bool = False) -> None:

@@ -89,7 +89,7 @@ def load_project(program_dir: Path) -> Project:
     if runtime != "python":
         raise ProjectError(
             f"{doc.where('runtime')}: runtime {runtime!r} is not supported offline; finops-guard runs Python programs. "
-            "Run other languages with `pulumi preview --policy-pack policypack`."
+            'Run other languages with `pulumi preview --policy-pack "$(finops-guard pack-dir)"`.'
         )
     main = _main(doc, program_dir)
     virtualenv = options.get("virtualenv")

@@ -166,6 +166,23 @@ def test_pack_missing_or_without_manifest(tmp_path):
     assert_clean_error(cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(tmp_path)), "no PulumiPolicy.yaml")
 
 
+def test_pack_dir_prints_the_checkouts_pack(tmp_path):
+    # From a source checkout (or an editable install) the pack is policypack/; tests/test_wheel.py
+    # covers an installed wheel.
+    result = cli("pack-dir", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{ROOT / 'policypack'}\n"
+
+
+def test_a_missing_bundled_pack_is_a_clean_error(tmp_path, monkeypatch):
+    from finops_guard import bundled_pack
+
+    monkeypatch.setattr(bundled_pack, "_checkout_pack", lambda: tmp_path / "policypack")
+    monkeypatch.setattr(bundled_pack, "PACK_PACKAGE", "finops_no_such_pack")
+    with pytest.raises(bundled_pack.PackError, match="Reinstall finops-guardrails, or pass --policy-pack DIR"):
+        bundled_pack.bundled_pack_dir()
+
+
 def test_pack_that_never_prints_its_port_is_stopped(tmp_path):
     pack = tmp_path / "silent-pack"
     pack.mkdir()
