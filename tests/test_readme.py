@@ -21,10 +21,22 @@ def test_readme_starts_with_setup_and_test_commands():
     assert "pytest" in tests
 
 
+def development_lint_command() -> str:
+    development = README.split("## Development", 1)[1]
+    (line,) = [line for line in re.findall(r"```bash\n(.+?)\n```", development, re.S)[0].splitlines() if "ruff" in line]
+    return line.split("  #", 1)[0].strip()
+
+
 def test_ci_runs_the_readme_commands_verbatim():
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     setup, tests = readme_commands()
-    assert ci.index(setup) < ci.index(tests)
+    assert ci.index(setup) < ci.index(development_lint_command()) < ci.index(tests)
+
+
+def test_setup_installs_the_pinned_versions():
+    setup, _ = readme_commands()
+    assert "-c constraints.txt" in setup
+    assert (ROOT / "constraints.txt").is_file()
 
 
 def test_policy_tables_are_fresh():
