@@ -12,6 +12,8 @@
    Targets: our pack <= 1.5x the empty pack; `AnalyzeStack` linear (10x resources <= 11x time).
 2. `finops-guard preview` of a generated program (`synthetic.program`) against a bare run of the
    same program under the SDK's plain mocks (`bare_run.py`), both as subprocesses. Target <= 1.5x.
+3. Each stack policy's `check()` alone, in process, on the same synthetic stacks
+   (`stack_policies.py`): seconds per policy and size. Target: linear (10x resources <= 11x time).
 
 Wall times are the best of `--repeat` runs (a single run from 50,000 resources); the pack's CPU
 time is shown beside them, being less sensitive to other load. Peak memory: the pack process's
@@ -43,7 +45,8 @@ ROOT = HERE.parent
 if str(HERE) not in sys.path:  # `python benchmarks/run.py` from anywhere
     sys.path.insert(0, str(HERE))
 
-import synthetic  # noqa: E402 - after the path fix above
+import stack_policies  # noqa: E402 - after the path fix above
+import synthetic  # noqa: E402
 
 from finops_guard.analyzer.engine_server import EngineServer  # noqa: E402
 from finops_guard.analyzer.pack_process import PackProcess, load_pack, pack_environment  # noqa: E402
@@ -347,13 +350,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--skip-pack", action="store_true", help="skip the gRPC benchmark")
     parser.add_argument("--skip-preview", action="store_true", help="skip the preview benchmark")
+    parser.add_argument("--skip-policies", action="store_true", help="skip the in-process stack policy benchmark")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([1_000] if args.quick else [1_000, 10_000, 100_000] if args.full else [1_000, 10_000])
     program_size = args.program_size or (500 if args.quick else 3_000)
     repeat = args.repeat or (1 if args.quick else 3)
     say: Callable[[str], None] = lambda line: print(line, flush=True)  # noqa: E731 - a local alias
-    figures: dict[str, Any] = {"machine": machine(), "loadBefore": _load(), "pack": [], "preview": None}
+    figures: dict[str, Any] = {
+        "machine": machine(),
+        "loadBefore": _load(),
+        "pack": [],
+        "preview": None,
+        "stackPolicies": [],
+    }
     say(f"machine: {figures['machine']}")
     say(f"load average before: {figures['loadBefore']}")
     ok = True
@@ -434,6 +444,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             "preview": vars(guarded) | {"output": ""},
             "ratio": ratio,
         }
+    if not args.skip_policies:
+        say("")
+        say(f"== each stack policy's check() alone, in process (best of {repeat}; of 1 from {LARGE:,} resources)")
+        say(f"{'resources':>10}  {'policy':<24}{'seconds':>9}{'µs/res':>11}{'findings':>10}")
+        by_policy: dict[str, list[stack_policies.PolicyTime]] = {}
+        for n in sizes:
+            view = stack_policies.stack_view(*synthetic.stack(n))
+            for measured in stack_policies.measure(view, repeat if n < LARGE else 1):
+                by_policy.setdefault(measured.policy, []).append(measured)
+                figures["stackPolicies"].append(vars(measured))
+                say(
+                    f"{n:>10,}  {measured.policy:<24}{measured.seconds:>9.3f}"
+                    f"{1e6 * measured.seconds / n:>11.3f}{measured.findings:>10,}"
+                )
+        for name, series in by_policy.items():
+            for small, large in itertools.pairwise(series):
+                growth = (large.seconds / small.seconds) / (large.resources / small.resources) * 10
+                ok &= growth <= LINEAR_TARGET
+                say(
+                    f"{name} {small.resources:,} -> {large.resources:,}: {small.seconds:.3f} s -> "
+                    f"{large.seconds:.3f} s ({growth:.1f}x per 10x; target <= {LINEAR_TARGET}x): "
+                    f"{verdict(growth <= LINEAR_TARGET)}"
+                )
+
     figures["loadAfter"] = _load()
     say("")
     say(f"load average after: {figures['loadAfter']}")

@@ -73,3 +73,18 @@ def test_generated_program_does_the_same_work_under_both_runs(tmp_path):
     assert preview.returncode in (0, 1), preview.stderr
     # The preview also sees the root stack and the default AWS and Kubernetes providers.
     assert json.loads(report.read_text())["resources"] == created + 3
+
+
+def test_stack_policy_benchmark_measures_every_stack_policy_on_the_whole_stack():
+    import stack_policies
+    from finops_policies.registry import all_policies
+
+    registrations, providers = synthetic.stack(500)
+    view = stack_policies.stack_view(registrations, providers)
+    assert [r.urn for r in view.resources] == [r.urn for r in registrations]
+    attached = {r.urn: r.provider.urn for r in view.resources if r.provider is not None}
+    assert attached == {urn: p.urn for urn, p in providers.items()}
+    measured = stack_policies.measure(view, repeat=1)
+    assert [m.policy for m in measured] == [s.name for s in all_policies() if s.scope == "stack"]
+    assert {m.resources for m in measured} == {500}
+    assert sum(m.findings for m in measured) > 0  # the fleet crosses regions and keeps logs too long

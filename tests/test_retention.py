@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -367,19 +366,11 @@ def test_property_reads_grow_linearly_with_the_stack(spec: PolicySpec, monkeypat
     counts = []
     for n in (2_000, 8_000):
         reads["n"] = 0
-        list(spec.check(_big_stack(n), spec.effective_config({})))
+        found = list(spec.check(_big_stack(n), spec.effective_config({})))
+        assert found  # the stack has log groups that never expire or exceed 'logs'
         counts.append(reads["n"])
+    # the time a 100,000-resource stack takes is in benchmarks/run.py
     assert counts[1] <= 4.2 * counts[0], counts
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
-def test_a_hundred_thousand_resources_take_seconds(spec: PolicySpec) -> None:
-    stack = _big_stack(100_000)
-    started = time.perf_counter()
-    result = list(spec.check(stack, spec.effective_config({})))
-    elapsed = time.perf_counter() - started
-    assert result  # the stack has log groups that never expire or exceed 'logs'
-    assert elapsed < 60, f"{spec.name} took {elapsed:.1f}s on 100,000 resources"
 
 
 # --- never raise ------------------------------------------------------------------------------
