@@ -6,6 +6,7 @@ import json
 import site
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from finops_guard.model import Registration
@@ -17,6 +18,10 @@ ROOT = TESTS.parent
 PROGRAMS = TESTS / "programs"
 TEST_PACK = TESTS / "packs" / "testpack"
 PROTOCOL_PACK = TESTS / "packs" / "protocol_pack"
+#: The AWS SDK installed here: its version names the default provider (any release in range).
+AWS_VERSION = version("pulumi-aws")
+#: The default AWS provider the engine synthesizes, named as the CLI names it.
+AWS_DEFAULT_PROVIDER = "default_" + AWS_VERSION.replace(".", "_")
 
 
 def record(program: str | Path, overrides: tuple[str, ...] = ()) -> dict[str, Registration]:

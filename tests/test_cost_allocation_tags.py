@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from enginetools import AWS_DEFAULT_PROVIDER
 from finops_policies import conventions as conv
 from finops_policies.cases import Case, CaseProvider, CaseResource, aws_provider, k8s_provider
 from finops_policies.harness import run_case
@@ -294,7 +295,7 @@ def _messages(report: dict[str, Any], name: str) -> list[str]:
 
 def test_engine_stack_default_tags_reach_the_policy(engine_report):
     assert _messages(engine_report, "stack-tagged") == [
-        "Bucket 'stack-tagged': tags.environment is 'TBD', a placeholder (from provider 'default_7_51_1' "
+        f"Bucket 'stack-tagged': tags.environment is 'TBD', a placeholder (from provider '{AWS_DEFAULT_PROVIDER}' "
         "defaultTags); expected a real cost-allocation value (TODO, TBD, unknown and the like are "
         'placeholders). Fix: set a valid "environment" in the provider\'s defaultTags (aws:defaultTags), or '
         'override it with tags={"environment": ...}'

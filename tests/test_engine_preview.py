@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from enginetools import PROGRAMS, PROTOCOL_PACK, TEST_PACK, write_json
+from enginetools import AWS_DEFAULT_PROVIDER, PROGRAMS, PROTOCOL_PACK, TEST_PACK, write_json
 
 from finops_guard.errors import PackError, PolicyConfigError
 from finops_guard.preview import PreviewOptions, run_preview
@@ -53,7 +53,7 @@ def test_protocol_order_and_pack_environment(tmp_path, monkeypatch):
     assert next(c for c in calls if c["call"] == "Configure")["config"] == {"p": {"limit": 5}}
     # custom resources are analyzed with their provider
     logs_call = next(c for c in calls if c["call"] == "Analyze" and c["urn"].endswith("::logs"))
-    assert logs_call["provider"].endswith("pulumi:providers:aws::default_7_51_1")
+    assert logs_call["provider"].endswith(f"pulumi:providers:aws::{AWS_DEFAULT_PROVIDER}")
 
 
 def test_every_registration_reaches_analyze_with_its_provider(echoed):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from enginetools import PROGRAMS, record
+from enginetools import AWS_DEFAULT_PROVIDER, AWS_VERSION, PROGRAMS, record
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET_KEY = "4dabf18193072939515e22adb298388d"
@@ -28,16 +28,16 @@ def test_component_children_carry_the_component_type(basic):
 
 
 def test_default_provider_synthesized_from_stack_config(basic):
-    provider = basic["default_7_51_1"]
-    assert provider.urn == "urn:pulumi:dev::basic::pulumi:providers:aws::default_7_51_1"
+    provider = basic[AWS_DEFAULT_PROVIDER]
+    assert provider.urn == f"urn:pulumi:dev::basic::pulumi:providers:aws::{AWS_DEFAULT_PROVIDER}"
     assert provider.synthesized
     # config values reach providers as strings; objects as JSON strings
     assert provider.inputs["region"] == "us-west-2"
     assert json.loads(provider.inputs["defaultTags"]) == {"tags": {"team": "platform"}}
-    assert provider.inputs["version"] == "7.51.1"
+    assert provider.inputs["version"] == AWS_VERSION
     assert basic["logs"].provider.startswith(provider.urn + "::")
     names = list(basic)
-    assert names.index("default_7_51_1") < names.index("logs")
+    assert names.index(AWS_DEFAULT_PROVIDER) < names.index("logs")
 
 
 def test_explicit_provider_is_referenced(basic):
@@ -88,7 +88,7 @@ def test_source_lines_point_at_the_program(basic):
     child = basic["store-data"].source
     assert child.file == main and "aws.s3.Bucket(" in lines[child.line - 1]
     assert lines[basic["store"].source.line - 1].startswith("storage = Storage(")
-    assert basic["default_7_51_1"].source is None
+    assert basic[AWS_DEFAULT_PROVIDER].source is None
 
 
 def test_main_may_name_a_file():
