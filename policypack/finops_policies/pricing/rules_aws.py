@@ -398,6 +398,8 @@ def s3_bucket(p: Pricing) -> None:
     note = ""
     if declared is None:
         declared, note = _class_share(p, "storage")
+    # Lifecycle rules may move objects to colder classes; Standard is then an upper bound.
+    note = "; ".join(n for n in (note, "priced as S3 Standard") if n) if declared else note
     p.usage_line("Storage (Standard)", "s3", "storage/STANDARD", declared, note=note)
     p.usage_line("PUT, COPY, POST, LIST requests", "s3", "requests/put", p.declared("putRequests"), scale=1e-3)
 
