@@ -34,19 +34,38 @@ def component(report: dict, resource: str, name: str) -> dict:
 
 
 def test_json_report_has_the_documented_shape(small_report: dict) -> None:
-    assert {"currency", "priceCatalog", "totalMonthlyCost", "totalMonthlyCostHigh", "unallocatedMonthlyCost",
-            "services", "resources", "unpriced"} <= set(small_report)
+    assert {
+        "currency",
+        "priceCatalog",
+        "totalMonthlyCost",
+        "totalMonthlyCostHigh",
+        "unallocatedMonthlyCost",
+        "services",
+        "resources",
+        "unpriced",
+    } <= set(small_report)
     assert small_report["priceCatalog"] == CATALOG.info.as_report()
     service = next(s for s in small_report["services"] if s["service"] == "payments")
     assert {"service", "team", "monthlyCost", "monthlyCostHigh", "byCategory", "budget", "unitCosts"} <= set(service)
     for resource in small_report["resources"]:
-        assert {"urn", "type", "name", "service", "category", "monthlyCost", "monthlyCostHigh", "costComponents"} <= set(resource)
+        assert {
+            "urn",
+            "type",
+            "name",
+            "service",
+            "category",
+            "monthlyCost",
+            "monthlyCostHigh",
+            "costComponents",
+        } <= set(resource)
         for line in resource["costComponents"]:
             assert line["quantitySource"] in {"input", "contract", "usage-file", "default", "unknown"}
 
 
 def test_figures_are_catalog_rates_times_the_program_quantities(small_report: dict) -> None:
-    assert component(small_report, "nat", "NAT gateway")["monthlyCost"] == pytest.approx(rate("vpc", "nat-gateway/hours") * HOURS)
+    assert component(small_report, "nat", "NAT gateway")["monthlyCost"] == pytest.approx(
+        rate("vpc", "nat-gateway/hours") * HOURS
+    )
     processed = component(small_report, "nat", "Data processed")
     assert processed["monthlyCost"] == pytest.approx(60 * rate("vpc", "nat-gateway/data-processed"))
     assert processed["quantitySource"] == "usage-file"
@@ -57,8 +76,13 @@ def test_figures_are_catalog_rates_times_the_program_quantities(small_report: di
         0.5 * 3 * HOURS * rate("fargate", "vcpu-hours/linux-x86"), abs=1e-3
     )
     web = next(r for r in small_report["resources"] if r["name"] == "web")
-    per_pod = (0.25 * rate("kubernetes", "default/cpu-hours", None) + 0.5 * rate("kubernetes", "default/ram-gb-hours", None)) * HOURS
-    assert (web["monthlyCost"], web["monthlyCostHigh"]) == (pytest.approx(2 * per_pod, abs=0.01), pytest.approx(6 * per_pod, abs=0.01))
+    per_pod = (
+        0.25 * rate("kubernetes", "default/cpu-hours", None) + 0.5 * rate("kubernetes", "default/ram-gb-hours", None)
+    ) * HOURS
+    assert (web["monthlyCost"], web["monthlyCostHigh"]) == (
+        pytest.approx(2 * per_pod, abs=0.01),
+        pytest.approx(6 * per_pod, abs=0.01),
+    )
     total = sum(r["monthlyCost"] for r in small_report["resources"])
     assert small_report["totalMonthlyCost"] == pytest.approx(total, abs=0.05)
 

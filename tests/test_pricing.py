@@ -23,9 +23,14 @@ CATALOG = PriceCatalog.shipped()
 HOURS = 730
 TAGS = {"service": "svc", "team": "team-a", "domain": "d", "environment": "prod"}
 PROVIDER = ProviderView(
-    "pulumi:providers:aws", "default_7_0_0", "urn:provider", {"region": "us-east-1", "defaultTags": json.dumps({"tags": TAGS})}
+    "pulumi:providers:aws",
+    "default_7_0_0",
+    "urn:provider",
+    {"region": "us-east-1", "defaultTags": json.dumps({"tags": TAGS})},
 )
-EU = ProviderView("pulumi:providers:aws", "eu", "urn:eu", {"region": "eu-west-1", "defaultTags": json.dumps({"tags": TAGS})})
+EU = ProviderView(
+    "pulumi:providers:aws", "eu", "urn:eu", {"region": "eu-west-1", "defaultTags": json.dumps({"tags": TAGS})}
+)
 
 
 def rate(service: str, key: str, region: str | None = "us-east-1") -> float:
@@ -34,7 +39,9 @@ def rate(service: str, key: str, region: str | None = "us-east-1") -> float:
     return row.usd
 
 
-def aws(type_: str, name: str, props: dict[str, Any] | None = None, provider: ProviderView = PROVIDER, **kw: Any) -> ResourceView:
+def aws(
+    type_: str, name: str, props: dict[str, Any] | None = None, provider: ProviderView = PROVIDER, **kw: Any
+) -> ResourceView:
     return ResourceView(type_, name, f"urn:pulumi:dev::p::{type_}::{name}", props or {}, provider, **kw)
 
 
@@ -102,12 +109,20 @@ def test_always_on_resources_are_rate_times_730_hours() -> None:
     estimate = price(
         aws("aws:ec2/natGateway:NatGateway", "nat"),
         aws("aws:eks/cluster:Cluster", "eks"),
-        aws("aws:ec2/instance:Instance", "vm", {"instanceType": "m6i.large", "rootBlockDevice": {"volumeSize": 30, "volumeType": "gp3"}}),
+        aws(
+            "aws:ec2/instance:Instance",
+            "vm",
+            {"instanceType": "m6i.large", "rootBlockDevice": {"volumeSize": 30, "volumeType": "gp3"}},
+        ),
     )
     assert lines(estimate, "nat")["NAT gateway"].monthly_cost == pytest.approx(rate("vpc", "nat-gateway/hours") * HOURS)
-    assert lines(estimate, "eks")["EKS cluster (standard support)"].monthly_cost == pytest.approx(rate("eks", "cluster/hours") * HOURS)
+    assert lines(estimate, "eks")["EKS cluster (standard support)"].monthly_cost == pytest.approx(
+        rate("eks", "cluster/hours") * HOURS
+    )
     vm = lines(estimate, "vm")
-    assert vm["Instance usage (Linux/UNIX, on-demand, m6i.large)"].monthly_cost == pytest.approx(rate("ec2", "instance/m6i.large") * HOURS)
+    assert vm["Instance usage (Linux/UNIX, on-demand, m6i.large)"].monthly_cost == pytest.approx(
+        rate("ec2", "instance/m6i.large") * HOURS
+    )
     assert vm["Root volume (gp3)"].monthly_cost == pytest.approx(30 * rate("ebs", "storage/gp3"))
     assert estimate.total == pytest.approx(sum(r.monthly_cost for r in estimate.resources))
 
@@ -118,12 +133,25 @@ def test_gp3_charges_only_iops_and_throughput_above_the_baseline() -> None:
     assert got["Storage (gp3)"].monthly_cost == pytest.approx(100 * rate("ebs", "storage/gp3"))
     assert got["Provisioned IOPS (above 3,000)"].monthly_quantity == 1000
     assert got["Provisioned IOPS (above 3,000)"].monthly_cost == pytest.approx(1000 * rate("ebs", "iops/gp3"))
-    assert got["Provisioned throughput (above 125 MiB/s)"].monthly_cost == pytest.approx(125 * rate("ebs", "throughput/gp3"))
+    assert got["Provisioned throughput (above 125 MiB/s)"].monthly_cost == pytest.approx(
+        125 * rate("ebs", "throughput/gp3")
+    )
 
 
 def test_rds_multi_az_and_storage() -> None:
-    estimate = price(aws("aws:rds/instance:Instance", "db", {"engine": "postgres", "instanceClass": "db.r6g.large",
-                                                          "multiAz": True, "allocatedStorage": 50, "storageType": "gp3"}))
+    estimate = price(
+        aws(
+            "aws:rds/instance:Instance",
+            "db",
+            {
+                "engine": "postgres",
+                "instanceClass": "db.r6g.large",
+                "multiAz": True,
+                "allocatedStorage": 50,
+                "storageType": "gp3",
+            },
+        )
+    )
     got = lines(estimate, "db")
     instance = got["Database instance (on-demand, Multi-AZ, db.r6g.large)"]
     assert instance.monthly_cost == pytest.approx(rate("rds", "instance/postgres/db.r6g.large/multi-az") * HOURS)
@@ -145,10 +173,15 @@ def test_usage_lines_take_declared_quantities_and_say_where_from() -> None:
     assert (processed.monthly_quantity, processed.quantity_source) == (60, "usage-file")
     assert processed.monthly_cost == pytest.approx(60 * rate("vpc", "nat-gateway/data-processed"))
     ingested = lines(estimate, "logs")["Data ingested"]
-    assert (ingested.monthly_cost, ingested.quantity_source) == (pytest.approx(40 * rate("cloudwatch", "logs/ingested")), "contract")
+    assert (ingested.monthly_cost, ingested.quantity_source) == (
+        pytest.approx(40 * rate("cloudwatch", "logs/ingested")),
+        "contract",
+    )
     stored = lines(estimate, "logs")["Storage"]
     assert stored.monthly_quantity == pytest.approx(40 * 30 / (730 / 24))
-    assert lines(estimate, "audit")["Storage (Standard)"].monthly_cost == pytest.approx(500 * rate("s3", "storage/STANDARD"))
+    assert lines(estimate, "audit")["Storage (Standard)"].monthly_cost == pytest.approx(
+        500 * rate("s3", "storage/STANDARD")
+    )
 
 
 def test_no_declared_usage_is_zero_and_says_so() -> None:
@@ -161,7 +194,10 @@ def test_no_declared_usage_is_zero_and_says_so() -> None:
 
 def test_a_class_shared_by_two_log_groups_is_split_evenly() -> None:
     usage = {"services": {"svc": {"logs": {"traces": 30}}}}
-    groups = [aws("aws:cloudwatch/logGroup:LogGroup", n, {"retentionInDays": 7, "tags": {"retention-class": "traces"}}) for n in ("a", "b")]
+    groups = [
+        aws("aws:cloudwatch/logGroup:LogGroup", n, {"retentionInDays": 7, "tags": {"retention-class": "traces"}})
+        for n in ("a", "b")
+    ]
     estimate = price(*groups, usage=usage)
     for name in ("a", "b"):
         line = lines(estimate, name)["Data ingested"]
@@ -171,8 +207,11 @@ def test_a_class_shared_by_two_log_groups_is_split_evenly() -> None:
 def test_autoscaled_deployment_is_a_range_from_min_to_max_replicas() -> None:
     container = {"name": "c", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}
     deployment = k8s("kubernetes:apps/v1:Deployment", "web", {"template": {"spec": {"containers": [container]}}})
-    hpa = k8s("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web",
-              {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "minReplicas": 2, "maxReplicas": 8})
+    hpa = k8s(
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        "web",
+        {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "minReplicas": 2, "maxReplicas": 8},
+    )
     estimate = price(deployment, hpa)
     cpu_rate = rate("kubernetes", "default/cpu-hours", None)
     ram_rate = rate("kubernetes", "default/ram-gb-hours", None)
@@ -180,29 +219,49 @@ def test_autoscaled_deployment_is_a_range_from_min_to_max_replicas() -> None:
     assert web.monthly_cost == pytest.approx(2 * (0.5 * cpu_rate + 1 * ram_rate) * HOURS)
     assert web.monthly_cost_high == pytest.approx(8 * (0.5 * cpu_rate + 1 * ram_rate) * HOURS)
     assert estimate.total_high > estimate.total
-    assert ("urn:pulumi:dev::p::kubernetes:autoscaling/v2:HorizontalPodAutoscaler::web" in {f[0] for f in estimate.free})
+    assert "urn:pulumi:dev::p::kubernetes:autoscaling/v2:HorizontalPodAutoscaler::web" in {f[0] for f in estimate.free}
 
 
 def test_node_type_in_the_stack_sets_the_kubernetes_rates() -> None:
     container = {"name": "c", "resources": {"requests": {"cpu": "1", "memory": "2Gi"}}}
-    deployment = k8s("kubernetes:apps/v1:Deployment", "web", {"replicas": 3, "template": {"spec": {"containers": [container]}}})
-    nodes = aws("aws:eks/nodeGroup:NodeGroup", "nodes", {"instanceTypes": ["m6i.large"], "scalingConfig": {"minSize": 2, "maxSize": 4, "desiredSize": 2}})
+    deployment = k8s(
+        "kubernetes:apps/v1:Deployment", "web", {"replicas": 3, "template": {"spec": {"containers": [container]}}}
+    )
+    nodes = aws(
+        "aws:eks/nodeGroup:NodeGroup",
+        "nodes",
+        {"instanceTypes": ["m6i.large"], "scalingConfig": {"minSize": 2, "maxSize": 4, "desiredSize": 2}},
+    )
     estimate = price(deployment, nodes)
     node_price = rate("ec2", "instance/m6i.large")
-    cpu_default, ram_default = rate("kubernetes", "default/cpu-hours", None), rate("kubernetes", "default/ram-gb-hours", None)
+    cpu_default, ram_default = (
+        rate("kubernetes", "default/cpu-hours", None),
+        rate("kubernetes", "default/ram-gb-hours", None),
+    )
     scale = node_price / (2 * cpu_default + 8 * ram_default)  # m6i.large: 2 vCPU, 8 GiB (EC2 DescribeInstanceTypes)
     web = next(r for r in estimate.resources if r.name == "web")
     assert web.monthly_cost == pytest.approx(3 * (1 * cpu_default + 2 * ram_default) * scale * HOURS)
     group = lines(estimate, "nodes")["Nodes (Linux/UNIX, on-demand, m6i.large)"]
-    assert (group.monthly_cost, group.monthly_cost_high) == (pytest.approx(2 * node_price * HOURS), pytest.approx(4 * node_price * HOURS))
+    assert (group.monthly_cost, group.monthly_cost_high) == (
+        pytest.approx(2 * node_price * HOURS),
+        pytest.approx(4 * node_price * HOURS),
+    )
 
 
 def test_fargate_service_prices_task_size_times_tasks() -> None:
     task = aws("aws:ecs/taskDefinition:TaskDefinition", "task", {"cpu": "1024", "memory": "2048"})
-    service = aws("aws:ecs/service:Service", "api", {"launchType": "FARGATE", "desiredCount": 2},
-                  property_dependencies={"taskDefinition": (task.urn,)})
-    target = aws("aws:appautoscaling/target:Target", "scale", {"minCapacity": 2, "maxCapacity": 5},
-                 property_dependencies={"resourceId": (service.urn,)})
+    service = aws(
+        "aws:ecs/service:Service",
+        "api",
+        {"launchType": "FARGATE", "desiredCount": 2},
+        property_dependencies={"taskDefinition": (task.urn,)},
+    )
+    target = aws(
+        "aws:appautoscaling/target:Target",
+        "scale",
+        {"minCapacity": 2, "maxCapacity": 5},
+        property_dependencies={"resourceId": (service.urn,)},
+    )
     got = lines(price(task, service, target), "api")
     vcpu = got["Per vCPU per hour"]
     assert vcpu.monthly_cost == pytest.approx(1 * 2 * HOURS * rate("fargate", "vcpu-hours/linux-x86"))
@@ -250,7 +309,9 @@ def test_types_without_a_rule_are_unpriced_not_free() -> None:
 
 def test_unallocated_cost_and_share() -> None:
     bare = ProviderView("pulumi:providers:aws", "bare", "urn:bare", {"region": "us-east-1"})
-    estimate = price(aws("aws:eks/cluster:Cluster", "tagged"), aws("aws:eks/cluster:Cluster", "untagged", provider=bare))
+    estimate = price(
+        aws("aws:eks/cluster:Cluster", "tagged"), aws("aws:eks/cluster:Cluster", "untagged", provider=bare)
+    )
     report = estimate_dict(estimate)
     each = rate("eks", "cluster/hours") * HOURS
     assert report["unallocatedMonthlyCost"] == pytest.approx(each, abs=0.01)
@@ -260,18 +321,28 @@ def test_unallocated_cost_and_share() -> None:
 
 def test_discount_and_custom_rates_override_list_prices() -> None:
     overridden = CATALOG.with_overrides(PriceOverrides(10, {"eks/cluster/hours": 0.05}))
-    estimate = price(aws("aws:eks/cluster:Cluster", "eks"), aws("aws:ec2/natGateway:NatGateway", "nat"), catalog=overridden)
+    estimate = price(
+        aws("aws:eks/cluster:Cluster", "eks"), aws("aws:ec2/natGateway:NatGateway", "nat"), catalog=overridden
+    )
     assert lines(estimate, "eks")["EKS cluster (standard support)"].monthly_cost == pytest.approx(0.05 * HOURS)
-    assert lines(estimate, "nat")["NAT gateway"].monthly_cost == pytest.approx(0.9 * rate("vpc", "nat-gateway/hours") * HOURS)
+    assert lines(estimate, "nat")["NAT gateway"].monthly_cost == pytest.approx(
+        0.9 * rate("vpc", "nat-gateway/hours") * HOURS
+    )
     assert estimate_dict(estimate)["priceOverrides"] == {"discountPercent": 10, "rates": {"eks/cluster/hours": 0.05}}
 
 
 def test_declared_traffic_is_priced_per_service() -> None:
-    usage = {"services": {"svc": {"natGbPerMonth": 100, "interRegionGbPerMonth": {"eu-west-1": 25}, "interAzGbPerMonth": 10}}}
+    usage = {
+        "services": {"svc": {"natGbPerMonth": 100, "interRegionGbPerMonth": {"eu-west-1": 25}, "interAzGbPerMonth": 10}}
+    }
     estimate = price(aws("aws:eks/cluster:Cluster", "eks"), usage=usage)
     traffic = lines(estimate, "svc-declared-traffic")
-    assert traffic["NAT gateway data processed"].monthly_cost == pytest.approx(100 * rate("vpc", "nat-gateway/data-processed"))
-    assert traffic["Inter-region data transfer to eu-west-1"].monthly_cost == pytest.approx(25 * rate("data-transfer", "inter-region"))
+    assert traffic["NAT gateway data processed"].monthly_cost == pytest.approx(
+        100 * rate("vpc", "nat-gateway/data-processed")
+    )
+    assert traffic["Inter-region data transfer to eu-west-1"].monthly_cost == pytest.approx(
+        25 * rate("data-transfer", "inter-region")
+    )
     assert traffic["Inter-AZ data transfer"].monthly_cost == pytest.approx(10 * rate("data-transfer", "inter-az"))
 
 
