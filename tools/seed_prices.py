@@ -525,8 +525,8 @@ def opencost_rows() -> list[dict[str, Any]]:
 
 def dump(catalog: dict[str, Any]) -> str:
     """One row per line: diffs of a refresh show one changed price per changed line."""
-    rows = catalog.pop("rows")
-    head = json.dumps(catalog, indent=1, sort_keys=False)[:-2]
+    rows = catalog["rows"]
+    head = json.dumps({k: v for k, v in catalog.items() if k != "rows"}, indent=1, sort_keys=False)[:-2]
     lines = ",\n  ".join(json.dumps(row, separators=(", ", ": ")) for row in rows)
     return f'{head},\n "rows": [\n  {lines}\n ]\n}}\n'
 
