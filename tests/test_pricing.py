@@ -102,6 +102,7 @@ def test_every_region_has_database_cache_and_transfer_rows(region: str) -> None:
     assert CATALOG.find("elasticache", "node/redis/cache.r6g.large", region)
     assert CATALOG.find("data-transfer", "internet-out", region)
     assert CATALOG.find("data-transfer", "inter-az", region)
+    assert CATALOG.find("ec2", "instance/m6g.large", region)
 
 
 # --- rules ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 HOURS = 730
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1")
@@ -55,6 +55,15 @@ SOURCES: dict[str, dict[str, str]] = {
         "date": "2024-08-09",
         "what": "daily extract of Infracost's AWS Price List dump; RDS MySQL/PostgreSQL instance "
         "(Single-AZ, Multi-AZ) and ElastiCache node on-demand prices",
+    },
+    "skypilot-catalog": {
+        "repository": "skypilot-org/skypilot-catalog",
+        "path": "catalogs/v7/aws/vms.csv",
+        "commit": "001367d22a0033fac286a8c71aeac7109e431bcb",
+        "date": "2026-12-01",
+        "what": "read on 2026-12-01 from the stored copy at this commit (the commit's own date was not available); "
+        "SkyPilot's AWS catalog: on-demand Linux price per instance type, region and zone (column Price), "
+        "read for the rows below; its us-east-1 prices of the same rows match Karpenter's (SKYPILOT_CHECKS)",
     },
     "opencost-defaults": {
         "repository": "opencost/opencost",
@@ -387,6 +396,25 @@ TRANSFER_ROWS: list[tuple[str, str, Any, str]] = [
     ),
 ]
 
+#: Rows of skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv, as printed there
+#: (InstanceType,...,Price,SpotPrice,Region,AvailabilityZone); every zone of a region shows the same Price.
+SKYPILOT_ROWS: Final = """
+m6g.large,,,2.0,8.0,,0.077,0.028300,us-west-2,usw2-az1
+m6g.large,,,2.0,8.0,,0.086,0.039700,eu-west-1,euw1-az1
+m6g.large,,,2.0,8.0,,0.092,0.034400,eu-central-1,euc1-az1
+m6g.2xlarge,,,8.0,32.0,,0.308,0.116300,us-west-2,usw2-az1
+m6g.2xlarge,,,8.0,32.0,,0.344,0.159500,eu-west-1,euw1-az1
+m6g.2xlarge,,,8.0,32.0,,0.368,0.130400,eu-central-1,euc1-az1
+m6g.4xlarge,,,16.0,64.0,,0.616,0.209200,us-west-2,usw2-az1
+m6g.4xlarge,,,16.0,64.0,,0.688,0.302400,eu-west-1,euw1-az1
+m6g.4xlarge,,,16.0,64.0,,0.736,0.234600,eu-central-1,euc1-az1
+m6g.8xlarge,,,32.0,128.0,,1.232,0.393000,us-west-2,usw2-az1
+m6g.8xlarge,,,32.0,128.0,,1.376,0.677300,eu-west-1,euw1-az1
+m6g.8xlarge,,,32.0,128.0,,1.472,0.525200,eu-central-1,euc1-az1
+"""
+#: The same file's us-east-1 prices for these types, which must equal Karpenter's.
+SKYPILOT_CHECKS: Final = {"m6g.large": 0.077, "m6g.2xlarge": 0.308, "m6g.4xlarge": 0.616, "m6g.8xlarge": 1.232}
+
 #: Infracost golden figures the coroot extract must reproduce before its RDS/ElastiCache rows are used.
 CROSS_CHECKS: list[tuple[str, str, str, str, float]] = [
     ("managed_db", "mysql", "db.t3.large", "single_az", 99.28),
@@ -424,6 +452,29 @@ def karpenter_rows(path: Path) -> list[dict[str, Any]]:
                 "karpenter-ec2",
                 "2026-07-20",
                 "Linux/UNIX, shared tenancy, on-demand",
+            )
+        )
+    return rows
+
+
+def skypilot_rows(karpenter: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    known = {row["key"]: row["usd"] for row in karpenter}
+    for kind, usd in SKYPILOT_CHECKS.items():
+        if known.get(f"instance/{kind}") != usd:
+            raise SystemExit(f"cross-check failed: skypilot {kind} {usd} != karpenter {known.get(f'instance/{kind}')}")
+    rows = []
+    for line in SKYPILOT_ROWS.strip().splitlines():
+        fields = line.split(",")
+        rows.append(
+            _row(
+                "ec2",
+                f"instance/{fields[0]}",
+                fields[8],
+                "hour",
+                float(fields[6]),
+                "skypilot-catalog",
+                "2026-12-01",
+                "Linux/UNIX, on-demand",
             )
         )
     return rows
@@ -541,7 +592,8 @@ def main() -> None:
     parser.add_argument("--version", default="2026.12.1")
     parser.add_argument("--date", default="2026-12-01")
     args = parser.parse_args()
-    rows = karpenter_rows(args.karpenter) + coroot_rows(args.coroot) + golden_rows() + opencost_rows()
+    karpenter = karpenter_rows(args.karpenter)
+    rows = karpenter + skypilot_rows(karpenter) + coroot_rows(args.coroot) + golden_rows() + opencost_rows()
     rows.sort(key=lambda r: (r["service"], r["region"], r["key"]))
     catalog = {
         "catalog": {
