@@ -43,6 +43,7 @@ from .project import Project, StackConfig, choose_stack, load_project, load_stac
 from .recording.runner import record_program
 
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+REDACTED = "[secret]"
 CONTRACTS_KEY = "finops:contracts"
 DISCOUNT_KEY = "finops:discountPercent"
 OVERRIDES_KEY = "finops:priceOverrides"
@@ -87,6 +88,41 @@ def plain_inputs(value: Any) -> Any:
     if isinstance(value, list):
         return [plain_inputs(v) for v in value]
     return value
+
+
+def secret_values(registrations: Iterable[Registration]) -> list[str]:
+    """Plain values of every secret input (longest first), to keep them out of every report."""
+    found: set[str] = set()
+
+    def walk(value: Any, inside: bool) -> None:
+        if isinstance(value, dict):
+            secret = SECRET_SIG_KEY in value and "value" in value
+            for item in value.values():
+                walk(item, inside or secret)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, inside)
+        elif inside and isinstance(value, str | int | float) and not isinstance(value, bool) and len(str(value)) >= 4:
+            found.add(str(value))
+
+    for registration in registrations:
+        walk(registration.inputs, False)
+    return sorted(found, key=len, reverse=True)
+
+
+def scrubbed(document: Any, secrets: Sequence[str]) -> Any:
+    """`document` with every secret value inside its strings replaced by `[secret]`."""
+    if not secrets:
+        return document
+    if isinstance(document, dict):
+        return {scrubbed(k, secrets): scrubbed(v, secrets) for k, v in document.items()}
+    if isinstance(document, list):
+        return [scrubbed(v, secrets) for v in document]
+    if isinstance(document, str):
+        for secret in secrets:
+            if secret in document:
+                document = document.replace(secret, REDACTED)
+    return document
 
 
 def stack_view(registrations: Sequence[Registration]) -> StackView:
@@ -241,7 +277,9 @@ def estimate_program(
     report = estimate_dict(estimate, budgets=facts.budgets, unit_volumes=volumes, extra=extra)
     if baseline is not None:
         report["diff"] = diff_reports(baseline, report)
-    return estimate, report
+    # Pricing reads secret inputs in the clear (a secret tag may name a service); reports never show them.
+    secrets = secret_values(registrations) + sorted(stack.secret_values, key=len, reverse=True)
+    return estimate, scrubbed(report, secrets)
 
 
 def run_cost(options: CostOptions) -> CostResult:

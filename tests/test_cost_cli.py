@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,20 @@ def test_preview_ends_with_one_cost_line_per_service() -> None:
     assert lines[-1].startswith("PASSED")
     report = json.loads(cli("preview", str(ROOT / "examples" / "reference-service"), "--format", "json").stdout)
     assert report["cost"]["services"][0]["service"] == "case-decision-service"
+
+
+def test_secret_inputs_never_reach_a_cost_report(tmp_path: Path) -> None:
+    """The violations example tags a table with a secret service name; give it every other key, so
+    the secret becomes a service in the estimate, and look for it in every format."""
+    program = tmp_path / "violations"
+    shutil.copytree(ROOT / "examples" / "violations", program)
+    main = program / "__main__.py"
+    main.write_text(
+        main.read_text().replace(
+            '"domain": "order-management", "environment": "prod"}', '"domain": "x", "environment": "prod", "team": "t"}'
+        )
+    )
+    for fmt in ("text", "json", "markdown", "html"):
+        done = cli("cost", str(program), "--format", fmt)
+        assert done.returncode == 0, done.stderr
+        assert "SECRET-TAG" not in done.stdout and "[secret]" in done.stdout, fmt
