@@ -20,6 +20,7 @@ from .errors import GuardError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "json", "sarif", "junit")
+COST_FORMATS = ("text", "json", "markdown", "html")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,6 +72,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long the pack may take to start (default: 60)",
     )
     preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    cost = sub.add_parser(
+        "cost",
+        help="run a Pulumi program offline and estimate its monthly cost",
+        description="Run the Pulumi Python program in PROGRAM_DIR under the SDK's mocks, as preview does, and price "
+        "what it would create with the pack's price catalog and declared usage (cost contracts, --usage). "
+        "List prices, 730 hours a month; autoscaled workloads are ranges from min to max replicas.",
+    )
+    cost.add_argument(
+        "program_dir", nargs="?", default=".", metavar="PROGRAM_DIR", help="directory holding Pulumi.yaml (default: .)"
+    )
+    cost.add_argument("--stack", "-s", help="stack name (default: the only Pulumi.<stack>.yaml, else dev)")
+    cost.add_argument(
+        "--config", "-c", action="append", default=[], metavar="KEY=VALUE", help="stack config value (repeatable)"
+    )
+    cost.add_argument("--usage", type=Path, metavar="FILE", help="usage file: declared monthly quantities (YAML)")
+    cost.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="a previous `finops-guard cost --format json` report to diff"
+    )
+    cost.add_argument("--format", "-f", choices=COST_FORMATS, default="text", help="report format (default: text)")
+    cost.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
+    cost.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     sub.add_parser("policies", help="list the policies of the pack")
     sub.add_parser(
@@ -140,6 +163,47 @@ def _preview(args: argparse.Namespace) -> int:
     return EXIT_OK if result.passed else EXIT_VIOLATIONS
 
 
+def _check_output(output: Path | None) -> None:
+    if output is None:
+        return
+    parent = output.resolve().parent
+    if not parent.is_dir():
+        raise GuardError(f"--output {output}: directory {parent} does not exist.")
+    if not os.access(parent, os.W_OK):
+        raise GuardError(f"--output {output}: directory {parent} is not writable.")
+
+
+def _cost(args: argparse.Namespace) -> int:
+    from .costing import CostOptions, run_cost
+    from .reports import write_atomic
+    from .reports.cost import render_cost, span
+
+    _check_output(args.output)
+    for flag, path in (("--usage", args.usage), ("--baseline", args.baseline)):
+        if path is not None and not path.is_file():
+            raise GuardError(f"{flag} {path}: no such file.")
+    result = run_cost(
+        CostOptions(
+            program_dir=Path(args.program_dir),
+            stack=args.stack,
+            config=args.config,
+            usage_file=args.usage,
+            baseline=args.baseline,
+        )
+    )
+    text = render_cost(result.report, args.format)
+    if args.output is not None:
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            raise GuardError(f"--output {args.output}: cannot write the report ({exc.strerror or exc}).") from None
+        total = span(result.report["totalMonthlyCost"], result.report["totalMonthlyCostHigh"])
+        sys.stderr.write(f"estimate: {total} per month; {len(result.report['unpriced'])} unpriced → {args.output}\n")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _policies() -> int:
     from .docs import policy_table
 
@@ -171,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "preview":
             return _preview(args)
+        if args.command == "cost":
+            return _cost(args)
         if args.command == "policies":
             return _policies()
         if args.command == "pack-dir":

@@ -109,6 +109,8 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     duration_seconds: float = 0.0
     program_dir: str = ""
+    #: the cost estimate's per-service summary (`finops_guard.costing.service_summary`), if priced
+    cost: dict[str, Any] | None = None
 
     @property
     def summary(self) -> Summary:

@@ -24,7 +24,7 @@ from .analyzer.session import LEVEL_NAMES, AnalyzerSession
 from .bundled_pack import bundled_pack_dir
 from .errors import GuardError
 from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation
-from .project import choose_stack, load_project, load_stack_config
+from .project import Project, StackConfig, choose_stack, load_project, load_stack_config
 from .recording.runner import record_program
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -313,6 +313,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
             if session is not None:
                 session.close()
             process.stop()
+    cost = _cost_summary(registrations, project, stack, warnings)
     return RunResult(
         project=project.name,
         stack=stack.name,
@@ -326,7 +327,25 @@ def run_preview(options: PreviewOptions) -> RunResult:
         warnings=[redact(w) for w in warnings],
         duration_seconds=time.monotonic() - started,
         program_dir=str(project.dir),
+        cost=cost,
     )
+
+
+def _cost_summary(
+    registrations: list[Registration], project: Project, stack: StackConfig, warnings: list[str]
+) -> dict[str, Any] | None:
+    """The per-service cost summary; a pricing problem becomes a warning, never a failed preview."""
+    from .costing import estimate_program, service_summary
+
+    try:
+        _, report = estimate_program(registrations, project, stack)
+    except GuardError as error:
+        warnings.append(f"cost estimate skipped: {error.message}")
+        return None
+    except Exception as error:  # noqa: BLE001 - the estimate is an extra; the policy verdict stands without it
+        warnings.append(f"cost estimate skipped: the pricing failed ({type(error).__name__}: {error})")
+        return None
+    return service_summary(report)
 
 
 def _struct_dict(struct: Any) -> dict[str, Any]:

@@ -22,8 +22,11 @@ policy pack reads too, so a contract that loads is one the pack accepts.
 
 Beyond the seed's fields a few optional ones say what the seed leaves implicit (all have defaults):
 `runtimeEnvelope.{memoryLimitPerReplica, cpuLimitPerReplica, jvmMaxHeapPercent}`,
-`telemetry.{debugRetentionDays, errorTraceRetentionDays, snapshotRetentionDays}` and
-`kubernetes.namespace`.
+`telemetry.{debugRetentionDays, errorTraceRetentionDays, snapshotRetentionDays}`,
+`kubernetes.namespace`, `unitEconomics.expectedMonthlyVolume` (units per month, for cost per unit)
+and `usage` (what the service expects to use per month: log GB per retention class, stored GB,
+requests, NAT / internet / inter-AZ / inter-region GB, per-resource quantities), which the cost
+estimate prices instead of inventing quantities.
 """
 
 from __future__ import annotations
@@ -150,6 +153,8 @@ def _as_text(value: object) -> object:
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False, description="a number at or above 0")]
+PositiveAmount = Annotated[float, Field(gt=0, allow_inf_nan=False, description="a positive number")]
 TagKey = Annotated[str, AfterValidator(_label_key)]
 TagValue = Annotated[str, AfterValidator(_label_value)]
 DnsLabel = Annotated[str, AfterValidator(_dns_label)]
@@ -194,6 +199,21 @@ class CostAllocation(_Model):
 class UnitEconomics(_Model):
     primary_unit: NonEmpty = Field(description="the business unit of work costs are divided by")
     secondary_units: list[NonEmpty] = Field(default_factory=list)
+    # Extension: how many of each unit a month brings, so the estimate can give cost per unit.
+    expected_monthly_volume: dict[NonEmpty, PositiveAmount] = Field(
+        default_factory=dict, description="a map of unit name to its expected monthly count (a positive number)"
+    )
+
+    @model_validator(mode="after")
+    def _volumes_name_units(self) -> UnitEconomics:
+        known = {self.primary_unit, *self.secondary_units}
+        unknown = sorted(set(self.expected_monthly_volume) - known)
+        if unknown:
+            raise _problem(
+                f"volumes only for the declared units ({', '.join(sorted(known))})",
+                found="has expectedMonthlyVolume for " + ", ".join(repr(u) for u in unknown),
+            )
+        return self
 
 
 class Budgets(_Model):
@@ -292,6 +312,68 @@ class Telemetry(_Model):
     snapshot_retention_days: int = _days("snapshots", "read-model snapshot retention", default=30)
 
 
+def _retention_class_key(value: str) -> str:
+    if value not in conv.RETENTION_CLASSES and value != "default":
+        raise _problem(f"a retention class: {', '.join(conv.RETENTION_CLASSES)} (or 'default' for unclassed)")
+    return value
+
+
+def _region_key(value: str) -> str:
+    if not _REGION.match(value):
+        raise _problem("an AWS region code such as 'eu-west-1'")
+    return value
+
+
+_REGION: Final = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
+RetentionClassKey = Annotated[str, AfterValidator(_retention_class_key)]
+RegionKey = Annotated[str, AfterValidator(_region_key)]
+
+
+class ResourceUsage(_Model):
+    """Monthly quantities of one resource (by Pulumi name, URN or glob); each key applies to the
+    resource types that bill by it."""
+
+    ingested_gb: Amount | None = Field(default=None, description="GB ingested per month (log group)")
+    stored_gb: Amount | None = Field(default=None, description="GB stored (log group)")
+    storage_gb: Amount | None = Field(default=None, description="GB stored (bucket, table, Aurora cluster)")
+    put_requests: Amount | None = Field(default=None, description="PUT/COPY/POST/LIST requests per month (bucket)")
+    requests: Amount | None = Field(default=None, description="requests per month (function, queue, topic)")
+    duration_ms: Amount | None = Field(default=None, description="average duration per request in ms (function)")
+    data_processed_gb: Amount | None = Field(default=None, description="GB processed per month (NAT, classic LB)")
+    lcu: Amount | None = Field(default=None, description="average load balancer capacity units")
+    read_request_units: Amount | None = Field(default=None, description="read request units per month (table)")
+    write_request_units: Amount | None = Field(default=None, description="write request units per month (table)")
+    io_requests: Amount | None = Field(default=None, description="I/O requests per month (Aurora cluster)")
+
+
+RequestKind = Literal["lambda", "sqs", "sns", "dynamodbReads", "dynamodbWrites"]
+
+
+class Usage(_Model):
+    """What the service expects to use per month, for the cost estimate (never invented when absent)."""
+
+    logs: dict[RetentionClassKey, Amount] = Field(
+        default_factory=dict, description="GB ingested per month per retention class (debug, logs, traces, ...)"
+    )
+    storage_gb: dict[RetentionClassKey, Amount] = Field(
+        default_factory=dict, description="GB stored in the service's buckets per retention class"
+    )
+    requests_per_month: dict[RequestKind, Amount] = Field(
+        default_factory=dict, description="requests per month by kind: lambda, sqs, sns, dynamodbReads, dynamodbWrites"
+    )
+    nat_gb_per_month: Amount | None = Field(default=None, description="GB per month through NAT gateways (>= 0)")
+    internet_egress_gb_per_month: Amount | None = Field(default=None, description="GB per month to the internet (>= 0)")
+    inter_az_gb_per_month: Amount | None = Field(default=None, description="GB per month between zones (>= 0)")
+    inter_region_gb_per_month: dict[RegionKey, Amount] = Field(
+        default_factory=dict, description="GB per month sent to each other region (a dependency's region)"
+    )
+    resources: dict[NonEmpty, ResourceUsage] = Field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The declared quantities in the contract's own spelling (camelCase), unset ones left out."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
 class Review(_Model):
     cadence: NonEmpty = Field(description="how often the contract is reviewed, e.g. 'quarterly'")
     required_when: list[NonEmpty] = Field(default_factory=list)
@@ -312,6 +394,7 @@ class Spec(_Model):
     telemetry: Telemetry
     review: Review
     kubernetes: KubernetesPlacement = Field(default_factory=KubernetesPlacement)
+    usage: Usage = Field(default_factory=Usage)
 
 
 class ServiceCostContract(_Model):
@@ -344,6 +427,11 @@ class ServiceCostContract(_Model):
         expiry there). The tag, not `spec.environment`, because the tag is what the pack reads."""
         return self.spec.cost_allocation.tags.get(conv.ENVIRONMENT_KEY, "").lower() in conv.DEV_ENVIRONMENTS
 
+    @property
+    def usage(self) -> Usage:
+        """The service's declared monthly usage (`spec.usage`)."""
+        return self.spec.usage
+
     @classmethod
     def load(cls, path: str | Path) -> ServiceCostContract:
         """Read and validate a contract file; `ContractError` names the file on any problem."""
@@ -372,7 +460,9 @@ class ServiceCostContract(_Model):
 _Path = tuple[str | int, ...]
 
 
-def _read_yaml(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
+def _read_yaml(
+    text: str, source: str, expected: str = "a mapping with apiVersion, kind, metadata, spec"
+) -> tuple[Any, dict[_Path, int]]:
     """The document and the 1-based line of every mapping key / list item in it."""
     loader = yaml.SafeLoader(text)
     try:
@@ -399,7 +489,7 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
         loader.dispose()
     if not isinstance(data, Mapping):
         found = f"the document is a {type(data).__name__}"
-        raise ContractError(source, [ContractProblem("", found, "a mapping with apiVersion, kind, metadata, spec", 1)])
+        raise ContractError(source, [ContractProblem("", found, expected, 1)])
     return data, lines
 
 
@@ -496,3 +586,42 @@ def _describe(model: type[BaseModel], error: Any, data: Any, lines: Mapping[_Pat
 def load_contract(path: str | Path) -> ServiceCostContract:
     """Shorthand for `ServiceCostContract.load(path)`."""
     return ServiceCostContract.load(path)
+
+
+# --- usage files: declared usage for programs without a contract ----------------------------------
+class UsageFile(_Model):
+    """A usage file (`finops-guard cost --usage FILE`): declared usage for programs without a
+    contract, or to add to or override contracts' usage::
+
+        services:                       # per service (the `service` tag), as a contract's spec.usage
+          orders: {logs: {logs: 40}, natGbPerMonth: 100}
+        resources:                      # per resource: Pulumi name, URN or glob
+          orders-table: {readRequestUnits: 5000000, writeRequestUnits: 1000000, storageGb: 20}
+        unitVolumes:                    # per service: expected monthly count of each business unit
+          orders: {order: 120000}
+    """
+
+    version: Literal[1] = Field(default=1, description="1 (the format version)")
+    services: dict[DnsLabel, Usage] = Field(default_factory=dict)
+    resources: dict[NonEmpty, ResourceUsage] = Field(default_factory=dict)
+    unit_volumes: dict[DnsLabel, dict[NonEmpty, PositiveAmount]] = Field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+def load_usage_file(path: str | Path) -> UsageFile:
+    """Read and validate a usage file; `ContractError` names the file, line and field on any problem."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ContractError(
+            source, [ContractProblem("", "the file cannot be read", f"a readable UTF-8 file ({reason})")]
+        ) from None
+    data, lines = _read_yaml(text, source, expected="a usage file: a mapping with services, resources, unitVolumes")
+    try:
+        return UsageFile.model_validate(data)
+    except ValidationError as error:
+        raise ContractError(source, [_describe(UsageFile, err, data, lines) for err in error.errors()]) from None

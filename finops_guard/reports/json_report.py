@@ -5,8 +5,11 @@
  "summary": {"mandatory", "advisory", "waived", "unverifiable"},
  "violations": [{"policy", "enforcement", "urn", "type", "name", "property", "message", "waiver",
                  "state", "location": {"file", "line"} | null, "related": [{"file", "line"}]}],
- "warnings": [str], "passed", "durationSeconds"}
+ "warnings": [str], "passed", "durationSeconds", "cost"?}
 ```
+`cost` (present when the stack could be priced) is the estimate's summary per service:
+`{"currency", "priceCatalog", "totalMonthlyCost", "totalMonthlyCostHigh", "unallocatedMonthlyCost",
+"unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}]}`.
 `warnings` names what the offline run could not check (remote components, Helm charts).
 Every finding is listed, waived and unverifiable ones too, with its `state`. File paths are
 relative to the working directory when under it, absolute otherwise (as in the text report).
@@ -46,7 +49,7 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
         }
         for finding in ordered_findings(result)
     ]
-    return {
+    report = {
         "stack": result.stack,
         "project": result.project,
         "policyPack": {"name": result.pack_name, "version": result.pack_version},
@@ -57,6 +60,9 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
         "passed": result.passed,
         "durationSeconds": round(result.duration_seconds, 3),
     }
+    if result.cost is not None:
+        report["cost"] = result.cost
+    return report
 
 
 def render_json(result: RunResult, *, base_dir: str | None = None) -> str:

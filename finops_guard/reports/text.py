@@ -126,6 +126,13 @@ def render_text(result: RunResult, *, color: bool = False, base_dir: str | None 
             described.add(finding.policy)
             lines.extend(_finding_lines(finding, description, paths, scrub, paint))
     lines.append("")
+    if result.cost is not None:
+        from .cost import preview_cost_lines
+
+        cost_lines = preview_cost_lines(result.cost)
+        if cost_lines:
+            lines.extend(sanitize(line) for line in cost_lines)
+            lines.append("")
     lines.append(summary_line(result))
     verdict = verdict_line(result)
     lines.append(paint("fail" if result.summary.mandatory else "pass", verdict))

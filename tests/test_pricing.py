@@ -1,0 +1,356 @@
+"""The pack's pricing functions: every figure is recomputed here from the catalog's own rates and
+the quantities the test sets, plus spot checks of published us-east-1 prices."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from finops_policies.pricing import (
+    EstimateOptions,
+    PriceCatalog,
+    PriceOverrides,
+    UsageBook,
+    estimate_dict,
+    estimate_stack,
+    free_reason,
+)
+from finops_policies.resources import ProviderView, ResourceView, StackView
+from finops_policies.values import UNKNOWN_STRING
+
+CATALOG = PriceCatalog.shipped()
+HOURS = 730
+TAGS = {"service": "svc", "team": "team-a", "domain": "d", "environment": "prod"}
+PROVIDER = ProviderView(
+    "pulumi:providers:aws",
+    "default_7_0_0",
+    "urn:provider",
+    {"region": "us-east-1", "defaultTags": json.dumps({"tags": TAGS})},
+)
+EU = ProviderView(
+    "pulumi:providers:aws", "eu", "urn:eu", {"region": "eu-west-1", "defaultTags": json.dumps({"tags": TAGS})}
+)
+
+
+def rate(service: str, key: str, region: str | None = "us-east-1") -> float:
+    row = CATALOG.find(service, key, region)
+    assert row is not None, f"catalog lacks {service}/{key} in {region}"
+    return row.usd
+
+
+def aws(
+    type_: str, name: str, props: dict[str, Any] | None = None, provider: ProviderView = PROVIDER, **kw: Any
+) -> ResourceView:
+    return ResourceView(type_, name, f"urn:pulumi:dev::p::{type_}::{name}", props or {}, provider, **kw)
+
+
+def k8s(type_: str, name: str, spec: dict[str, Any], labels: dict[str, str] | None = None) -> ResourceView:
+    props = {"metadata": {"name": name, "labels": labels if labels is not None else TAGS}, "spec": spec}
+    return ResourceView(type_, name, f"urn:pulumi:dev::p::{type_}::{name}", props)
+
+
+def price(*resources: ResourceView, usage: dict[str, Any] | None = None, catalog: PriceCatalog = CATALOG):
+    return estimate_stack(
+        StackView(tuple(resources)),
+        catalog=catalog,
+        usage=UsageBook.from_dict(usage or {}),
+        options=EstimateOptions(default_region="us-east-1"),
+    )
+
+
+def lines(estimate: Any, name: str) -> dict[str, Any]:
+    resource = next(r for r in estimate.resources if r.name == name)
+    return {line.name: line for line in resource.lines}
+
+
+# --- published us-east-1 prices ------------------------------------------------------------------
+# Each is the price AWS publishes for us-east-1 (on-demand, Linux), as the catalog's sources quote it:
+# NAT gateway / EKS / CloudWatch Logs / S3 / Fargate: Infracost golden files; m6i.large: Karpenter.
+@pytest.mark.parametrize(
+    ("service", "key", "usd", "monthly"),
+    [
+        ("vpc", "nat-gateway/hours", 0.045, 32.85),  # AWS VPC pricing: $0.045 per NAT gateway hour
+        ("eks", "cluster/hours", 0.10, 73.00),  # Amazon EKS pricing: $0.10 per cluster per hour
+        ("ec2", "instance/m6i.large", 0.096, 70.08),  # EC2 on-demand pricing: m6i.large $0.096/h
+        ("ebs", "storage/gp3", 0.08, None),  # EBS pricing: gp3 $0.08/GB-month
+        ("cloudwatch", "logs/ingested", 0.50, None),  # CloudWatch pricing: $0.50 per GB ingested
+        ("cloudwatch", "logs/stored", 0.03, None),  # CloudWatch pricing: $0.03 per GB-month stored
+        ("s3", "storage/STANDARD", 0.023, None),  # S3 pricing: Standard first 50 TB $0.023/GB-month
+        ("fargate", "vcpu-hours/linux-x86", 0.04048, None),  # Fargate pricing: $0.04048 per vCPU-hour
+        ("fargate", "gb-hours/linux-x86", 0.004445, None),  # Fargate pricing: $0.004445 per GB-hour
+    ],
+)
+def test_published_us_east_1_prices(service: str, key: str, usd: float, monthly: float | None) -> None:
+    row = CATALOG.find(service, key, "us-east-1")
+    assert row is not None and row.usd == usd
+    assert CATALOG.describe_source(row.source)  # every row names its source
+    if monthly is not None:
+        assert round(row.usd * HOURS, 2) == monthly
+
+
+def test_catalog_rows_name_a_known_source_and_date() -> None:
+    for row in CATALOG.rows():
+        assert row.source in CATALOG.sources, row
+        assert row.effective_date, row
+    assert len(CATALOG.info.sha256) == 64 and CATALOG.info.version
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"])
+def test_every_region_has_database_cache_and_transfer_rows(region: str) -> None:
+    assert CATALOG.find("rds", "instance/postgres/db.r6g.large/single-az", region)
+    assert CATALOG.find("elasticache", "node/redis/cache.r6g.large", region)
+    assert CATALOG.find("data-transfer", "internet-out", region)
+    assert CATALOG.find("data-transfer", "inter-az", region)
+    assert CATALOG.find("ec2", "instance/m6g.large", region)
+
+
+# --- rules ---------------------------------------------------------------------------------------
+def test_always_on_resources_are_rate_times_730_hours() -> None:
+    estimate = price(
+        aws("aws:ec2/natGateway:NatGateway", "nat"),
+        aws("aws:eks/cluster:Cluster", "eks"),
+        aws(
+            "aws:ec2/instance:Instance",
+            "vm",
+            {"instanceType": "m6i.large", "rootBlockDevice": {"volumeSize": 30, "volumeType": "gp3"}},
+        ),
+    )
+    assert lines(estimate, "nat")["NAT gateway"].monthly_cost == pytest.approx(rate("vpc", "nat-gateway/hours") * HOURS)
+    assert lines(estimate, "eks")["EKS cluster (standard support)"].monthly_cost == pytest.approx(
+        rate("eks", "cluster/hours") * HOURS
+    )
+    vm = lines(estimate, "vm")
+    assert vm["Instance usage (Linux/UNIX, on-demand, m6i.large)"].monthly_cost == pytest.approx(
+        rate("ec2", "instance/m6i.large") * HOURS
+    )
+    assert vm["Root volume (gp3)"].monthly_cost == pytest.approx(30 * rate("ebs", "storage/gp3"))
+    assert estimate.total == pytest.approx(sum(r.monthly_cost for r in estimate.resources))
+
+
+def test_gp3_charges_only_iops_and_throughput_above_the_baseline() -> None:
+    estimate = price(aws("aws:ebs/volume:Volume", "v", {"type": "gp3", "size": 100, "iops": 4000, "throughput": 250}))
+    got = lines(estimate, "v")
+    assert got["Storage (gp3)"].monthly_cost == pytest.approx(100 * rate("ebs", "storage/gp3"))
+    assert got["Provisioned IOPS (above 3,000)"].monthly_quantity == 1000
+    assert got["Provisioned IOPS (above 3,000)"].monthly_cost == pytest.approx(1000 * rate("ebs", "iops/gp3"))
+    assert got["Provisioned throughput (above 125 MiB/s)"].monthly_cost == pytest.approx(
+        125 * rate("ebs", "throughput/gp3")
+    )
+
+
+def test_rds_multi_az_and_storage() -> None:
+    estimate = price(
+        aws(
+            "aws:rds/instance:Instance",
+            "db",
+            {
+                "engine": "postgres",
+                "instanceClass": "db.r6g.large",
+                "multiAz": True,
+                "allocatedStorage": 50,
+                "storageType": "gp3",
+            },
+        )
+    )
+    got = lines(estimate, "db")
+    instance = got["Database instance (on-demand, Multi-AZ, db.r6g.large)"]
+    assert instance.monthly_cost == pytest.approx(rate("rds", "instance/postgres/db.r6g.large/multi-az") * HOURS)
+    assert got["Storage (gp3)"].monthly_cost == pytest.approx(50 * rate("rds", "storage/gp3/multi-az"))
+
+
+def test_usage_lines_take_declared_quantities_and_say_where_from() -> None:
+    usage = {
+        "services": {"svc": {"logs": {"logs": 40}, "storageGb": {"audit": 500}, "source": "contract"}},
+        "resources": {"nat": {"dataProcessedGb": 60}},
+    }
+    estimate = price(
+        aws("aws:ec2/natGateway:NatGateway", "nat"),
+        aws("aws:cloudwatch/logGroup:LogGroup", "logs", {"retentionInDays": 30, "tags": {"retention-class": "logs"}}),
+        aws("aws:s3/bucket:Bucket", "audit", {"tags": {"retention-class": "audit"}}),
+        usage=usage,
+    )
+    processed = lines(estimate, "nat")["Data processed"]
+    assert (processed.monthly_quantity, processed.quantity_source) == (60, "usage-file")
+    assert processed.monthly_cost == pytest.approx(60 * rate("vpc", "nat-gateway/data-processed"))
+    ingested = lines(estimate, "logs")["Data ingested"]
+    assert (ingested.monthly_cost, ingested.quantity_source) == (
+        pytest.approx(40 * rate("cloudwatch", "logs/ingested")),
+        "contract",
+    )
+    stored = lines(estimate, "logs")["Storage"]
+    assert stored.monthly_quantity == pytest.approx(40 * 30 / (730 / 24))
+    assert lines(estimate, "audit")["Storage (Standard)"].monthly_cost == pytest.approx(
+        500 * rate("s3", "storage/STANDARD")
+    )
+
+
+def test_no_declared_usage_is_zero_and_says_so() -> None:
+    estimate = price(aws("aws:sqs/queue:Queue", "q"), aws("aws:ec2/natGateway:NatGateway", "nat"))
+    requests = lines(estimate, "q")["Requests"]
+    assert (requests.monthly_quantity, requests.monthly_cost, requests.quantity_source) == (0.0, 0.0, "default")
+    assert requests.note == "no usage declared"
+    assert lines(estimate, "nat")["Data processed"].note == "no usage declared"
+
+
+def test_a_class_shared_by_two_log_groups_is_split_evenly() -> None:
+    usage = {"services": {"svc": {"logs": {"traces": 30}}}}
+    groups = [
+        aws("aws:cloudwatch/logGroup:LogGroup", n, {"retentionInDays": 7, "tags": {"retention-class": "traces"}})
+        for n in ("a", "b")
+    ]
+    estimate = price(*groups, usage=usage)
+    for name in ("a", "b"):
+        line = lines(estimate, name)["Data ingested"]
+        assert line.monthly_quantity == 15 and "1/2 of 30 GB" in line.note
+
+
+def test_autoscaled_deployment_is_a_range_from_min_to_max_replicas() -> None:
+    container = {"name": "c", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}
+    deployment = k8s("kubernetes:apps/v1:Deployment", "web", {"template": {"spec": {"containers": [container]}}})
+    hpa = k8s(
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        "web",
+        {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "minReplicas": 2, "maxReplicas": 8},
+    )
+    estimate = price(deployment, hpa)
+    cpu_rate = rate("kubernetes", "default/cpu-hours", None)
+    ram_rate = rate("kubernetes", "default/ram-gb-hours", None)
+    web = next(r for r in estimate.resources if r.name == "web")
+    assert web.monthly_cost == pytest.approx(2 * (0.5 * cpu_rate + 1 * ram_rate) * HOURS)
+    assert web.monthly_cost_high == pytest.approx(8 * (0.5 * cpu_rate + 1 * ram_rate) * HOURS)
+    assert estimate.total_high > estimate.total
+    assert "urn:pulumi:dev::p::kubernetes:autoscaling/v2:HorizontalPodAutoscaler::web" in {f[0] for f in estimate.free}
+
+
+def test_node_type_in_the_stack_sets_the_kubernetes_rates() -> None:
+    container = {"name": "c", "resources": {"requests": {"cpu": "1", "memory": "2Gi"}}}
+    deployment = k8s(
+        "kubernetes:apps/v1:Deployment", "web", {"replicas": 3, "template": {"spec": {"containers": [container]}}}
+    )
+    nodes = aws(
+        "aws:eks/nodeGroup:NodeGroup",
+        "nodes",
+        {"instanceTypes": ["m6i.large"], "scalingConfig": {"minSize": 2, "maxSize": 4, "desiredSize": 2}},
+    )
+    estimate = price(deployment, nodes)
+    node_price = rate("ec2", "instance/m6i.large")
+    cpu_default, ram_default = (
+        rate("kubernetes", "default/cpu-hours", None),
+        rate("kubernetes", "default/ram-gb-hours", None),
+    )
+    scale = node_price / (2 * cpu_default + 8 * ram_default)  # m6i.large: 2 vCPU, 8 GiB (EC2 DescribeInstanceTypes)
+    web = next(r for r in estimate.resources if r.name == "web")
+    assert web.monthly_cost == pytest.approx(3 * (1 * cpu_default + 2 * ram_default) * scale * HOURS)
+    group = lines(estimate, "nodes")["Nodes (Linux/UNIX, on-demand, m6i.large)"]
+    assert (group.monthly_cost, group.monthly_cost_high) == (
+        pytest.approx(2 * node_price * HOURS),
+        pytest.approx(4 * node_price * HOURS),
+    )
+
+
+def test_fargate_service_prices_task_size_times_tasks() -> None:
+    task = aws("aws:ecs/taskDefinition:TaskDefinition", "task", {"cpu": "1024", "memory": "2048"})
+    service = aws(
+        "aws:ecs/service:Service",
+        "api",
+        {"launchType": "FARGATE", "desiredCount": 2},
+        property_dependencies={"taskDefinition": (task.urn,)},
+    )
+    target = aws(
+        "aws:appautoscaling/target:Target",
+        "scale",
+        {"minCapacity": 2, "maxCapacity": 5},
+        property_dependencies={"resourceId": (service.urn,)},
+    )
+    got = lines(price(task, service, target), "api")
+    vcpu = got["Per vCPU per hour"]
+    assert vcpu.monthly_cost == pytest.approx(1 * 2 * HOURS * rate("fargate", "vcpu-hours/linux-x86"))
+    assert vcpu.monthly_cost_high == pytest.approx(1 * 5 * HOURS * rate("fargate", "vcpu-hours/linux-x86"))
+    assert got["Per GB per hour"].monthly_cost == pytest.approx(2 * 2 * HOURS * rate("fargate", "gb-hours/linux-x86"))
+
+
+def test_lambda_duration_from_declared_requests_and_duration() -> None:
+    usage = {"resources": {"fn": {"requests": 3_000_000, "durationMs": 200}}}
+    got = lines(price(aws("aws:lambda/function:Function", "fn", {"memorySize": 512}), usage=usage), "fn")
+    gb_seconds = 3_000_000 * 0.2 * 0.5
+    assert got["Requests"].monthly_cost == pytest.approx(3 * rate("lambda", "requests"))
+    assert got["Duration (x86_64)"].monthly_cost == pytest.approx(gb_seconds * rate("lambda", "duration/x86_64"))
+
+
+def test_missing_row_is_unpriced_with_the_row_region_and_catalog_version() -> None:
+    estimate = price(aws("aws:ec2/natGateway:NatGateway", "nat", provider=EU))
+    reasons = [u.reason for u in estimate.unpriced if u.name == "nat"]
+    assert any(
+        f"no catalog row for vpc/nat-gateway/hours in eu-west-1 (catalog {CATALOG.info.version})" in r
+        and "tools/refresh_prices.py" in r
+        for r in reasons
+    )
+
+
+def test_unknown_values_are_unknown_not_zero() -> None:
+    estimate = price(aws("aws:ec2/instance:Instance", "vm", {"instanceType": UNKNOWN_STRING}))
+    vm = next(r for r in estimate.resources if r.name == "vm")
+    assert vm.lines[0].quantity_source == "unknown" and vm.lines[0].monthly_cost is None
+    assert any("instanceType is unknown until apply" in u.reason for u in estimate.unpriced)
+
+
+def test_free_types_are_neither_priced_nor_unpriced() -> None:
+    estimate = price(aws("aws:iam/role:Role", "role"), aws("aws:ec2/securityGroup:SecurityGroup", "sg"))
+    assert not estimate.resources and not estimate.unpriced and len(estimate.free) == 2
+    assert "no additional charge" in (free_reason("aws:iam/role:Role") or "")
+
+
+def test_types_without_a_rule_are_unpriced_not_free() -> None:
+    estimate = price(aws("aws:kinesis/stream:Stream", "stream"))
+    assert [u.reason for u in estimate.unpriced] == [
+        f"unpriced: no pricing rule for aws:kinesis/stream:Stream (catalog {CATALOG.info.version})"
+    ]
+
+
+def test_unallocated_cost_and_share() -> None:
+    bare = ProviderView("pulumi:providers:aws", "bare", "urn:bare", {"region": "us-east-1"})
+    estimate = price(
+        aws("aws:eks/cluster:Cluster", "tagged"), aws("aws:eks/cluster:Cluster", "untagged", provider=bare)
+    )
+    report = estimate_dict(estimate)
+    each = rate("eks", "cluster/hours") * HOURS
+    assert report["unallocatedMonthlyCost"] == pytest.approx(each, abs=0.01)
+    assert report["unallocatedShare"] == pytest.approx(0.5)
+    assert {s["service"] for s in report["services"]} == {"svc", "(unallocated)"}
+
+
+def test_discount_and_custom_rates_override_list_prices() -> None:
+    overridden = CATALOG.with_overrides(PriceOverrides(10, {"eks/cluster/hours": 0.05}))
+    estimate = price(
+        aws("aws:eks/cluster:Cluster", "eks"), aws("aws:ec2/natGateway:NatGateway", "nat"), catalog=overridden
+    )
+    assert lines(estimate, "eks")["EKS cluster (standard support)"].monthly_cost == pytest.approx(0.05 * HOURS)
+    assert lines(estimate, "nat")["NAT gateway"].monthly_cost == pytest.approx(
+        0.9 * rate("vpc", "nat-gateway/hours") * HOURS
+    )
+    assert estimate_dict(estimate)["priceOverrides"] == {"discountPercent": 10, "rates": {"eks/cluster/hours": 0.05}}
+
+
+def test_declared_traffic_is_priced_per_service() -> None:
+    usage = {
+        "services": {"svc": {"natGbPerMonth": 100, "interRegionGbPerMonth": {"eu-west-1": 25}, "interAzGbPerMonth": 10}}
+    }
+    estimate = price(aws("aws:eks/cluster:Cluster", "eks"), usage=usage)
+    traffic = lines(estimate, "svc-declared-traffic")
+    assert traffic["NAT gateway data processed"].monthly_cost == pytest.approx(
+        100 * rate("vpc", "nat-gateway/data-processed")
+    )
+    assert traffic["Inter-region data transfer to eu-west-1"].monthly_cost == pytest.approx(
+        25 * rate("data-transfer", "inter-region")
+    )
+    assert traffic["Inter-AZ data transfer"].monthly_cost == pytest.approx(10 * rate("data-transfer", "inter-az"))
+
+
+def test_tiered_prices_charge_each_tier_and_flag_quantities_beyond_the_catalog() -> None:
+    row = CATALOG.find("data-transfer", "internet-out", "us-east-1")
+    assert row is not None and row.tiered
+    cost, beyond = row.cost(20_000)
+    assert cost == pytest.approx(10240 * row.tiers[0].usd + (20_000 - 10240) * row.tiers[1].usd) and beyond == 0
+    s3 = CATALOG.find("s3", "storage/STANDARD", "us-east-1")
+    assert s3 is not None and s3.cost(60_000)[1] == pytest.approx(60_000 - 51_200)
