@@ -439,6 +439,9 @@ class PreviewMocks(_mocks.Mocks):
             key = (args.typ, args.name)
             known = region if isinstance(region, str) and region else self._ambient_region()
             self._provider_regions[key] = known if key not in self._provider_regions else None
+        # A custom resource about to be created: the engine's preview state is the provider's preview
+        # of it, the inputs plus unknown computed outputs, or the inputs themselves for providers
+        # without previews (pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go, Create).
         return "", dict(args.inputs)
 
     def _ambient_region(self) -> str | None:
