@@ -4,11 +4,12 @@ A field trial for the offline engine: point it at a checkout of public example p
 pulumi/examples) and an interpreter that has the programs' packages installed (pulumi-aws,
 pulumi-awsx, pulumi-random, ...). Each program is copied to a temporary directory (the source is
 never touched), given a `dev` stack with `aws:region`, pointed at that interpreter (its
-`runtime.options` replaced in the copy), and previewed with `finops-guard preview`. A program that
-stops because it requires configuration is given a placeholder value for the key and retried, as a
-user would set one with `--config` (a file of that name exists in the copy, for keys naming a file);
-`KNOWN_CONFIG` holds the values some programs need in a particular form. Exit 2 from anything else
-is an engine or program failure: its cause is the error line.
+`runtime.options` dropped in the copy, `FINOPS_GUARD_PYTHON` set), and previewed with
+`finops-guard preview`. A program that stops because it requires configuration is given a
+placeholder value for the key and retried, as a user would set one with `--config` (a file of that
+name exists in the copy, for keys naming a file); `KNOWN_CONFIG` holds the values some programs
+need in a particular form. Exit 2 from anything else is an engine or program failure: its cause is
+the error line.
 
 Nothing is downloaded: the programs and the interpreter's packages must already be there.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -75,13 +77,14 @@ def find_programs(root: Path, globs: list[str]) -> list[Path]:
     return found
 
 
-def prepare(program: Path, into: Path, python: Path, region: str) -> Path:
-    """A copy of the program that runs in `python`'s virtualenv, with a `dev` stack in `region`."""
+def prepare(program: Path, into: Path, region: str) -> Path:
+    """A copy of the program with a `dev` stack in `region`, for whichever interpreter is chosen."""
     copy = into / program.name
     shutil.copytree(program, copy, ignore=shutil.ignore_patterns("venv", ".venv", "node_modules", "__pycache__"))
     project_file = copy / "Pulumi.yaml"
     project = yaml.safe_load(project_file.read_text(encoding="utf-8"))
-    project["runtime"] = {"name": "python", "options": {"virtualenv": str(python.parent.parent)}}
+    # No virtualenv or toolchain of its own: FINOPS_GUARD_PYTHON (set by `preview`) picks the interpreter.
+    project["runtime"] = "python"
     project_file.write_text(yaml.safe_dump(project, sort_keys=False), encoding="utf-8")
     stack_file = copy / "Pulumi.dev.yaml"
     stack = yaml.safe_load(stack_file.read_text(encoding="utf-8")) if stack_file.exists() else None
@@ -95,7 +98,7 @@ def prepare(program: Path, into: Path, python: Path, region: str) -> Path:
     return copy
 
 
-def preview(copy: Path, name: str, timeout: float) -> Outcome:
+def preview(copy: Path, name: str, python: Path, timeout: float) -> Outcome:
     """`finops-guard preview` of the copy, retried with a placeholder for each missing config key."""
     known = KNOWN_CONFIG.get(name, {})
     supplied: list[str] = []
@@ -108,7 +111,8 @@ def preview(copy: Path, name: str, timeout: float) -> Outcome:
         for key in supplied:
             command += ["--config", f"{key}={PLACEHOLDER}"]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+            env = {**os.environ, "FINOPS_GUARD_PYTHON": str(python), "NO_COLOR": "1"}
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=env)
         except subprocess.TimeoutExpired:
             return Outcome(name, -1, cause=f"timed out after {timeout:.0f} s", config=supplied)
         missing = _MISSING_CONFIG.search(done.stderr)
@@ -148,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             name = str(program.relative_to(args.examples))
             into = Path(scratch) / name.replace("/", "__")
             into.mkdir(parents=True)
-            outcome = preview(prepare(program, into, args.python, args.region), name, args.timeout)
+            outcome = preview(prepare(program, into, args.region), name, args.python, args.timeout)
             outcomes.append(outcome)
             resources = "-" if outcome.resources is None else str(outcome.resources)
             config = f" (config: {', '.join(outcome.config)})" if outcome.config else ""
