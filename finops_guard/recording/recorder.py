@@ -11,16 +11,23 @@ JSON object per line from the output file:
 
 What it repairs, compared with plain mocks (see DESIGN.md, engine pitfalls): real URNs for
 top-level resources; default providers synthesized from stack config; resource transforms run in
-the engine's order; outputs a real preview would not know stay unknown; invokes answered from
-stack config or with placeholders shaped like the invoke's result type.
+the engine's order; outputs a real preview would not know stay unknown (a custom resource's
+outputs are its inputs, as the provider's preview answers; a remote component's, and the results
+of component methods, are all unknown, since no plugin constructs them); invokes answered from
+stack config (region, partition, the region's availability zones from `aws_zones.json`) or shaped
+and typed by the invoke's result type, the arguments coerced to it and the rest invented (lists of
+three, strings unknown to the pack).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections.abc
 import contextlib
+import functools
 import importlib
 import inspect
+import itertools
 import json
 import os
 import re
@@ -29,6 +36,7 @@ import sys
 import sysconfig
 import threading
 import traceback
+import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +48,7 @@ import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as _mocks
 from pulumi.runtime import rpc, settings
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel (also its UnknownID)
@@ -170,34 +178,60 @@ def _result_type(token: str) -> type | None:
     return None
 
 
+#: Invented lists have this many elements, so ordinary indexing (`ids[0]`, `names[2]`) works.
+INVENTED_LIST_LENGTH = 3
+_serial = itertools.count(1)
+
+
+def _placeholder() -> str:
+    """An invented string: unknown to the pack, and distinct, so names built from it do not collide."""
+    return f"{PLACEHOLDER}-{next(_serial)}"
+
+
+def _is_sequence(origin: Any) -> bool:
+    return origin in (list, tuple, collections.abc.Sequence)
+
+
+def _is_mapping(origin: Any) -> bool:
+    return origin in (dict, collections.abc.Mapping)
+
+
+def _non_null_arms(annotation: Any) -> list[Any] | None:
+    """The arms of `Optional[X]` / `X | Y` without None; None when the annotation is no union."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [arm for arm in typing.get_args(annotation) if arm is not type(None)]
+    return None
+
+
 def _shape(annotation: Any, depth: int = 0) -> Any:
+    """An invented value of the annotated type: placeholder strings, neutral numbers, lists of three."""
     if depth > 4:
         return None
+    arms = _non_null_arms(annotation)
+    if arms is not None:
+        return _shape(arms[0], depth) if arms else None
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
-    if origin is typing.Union:
-        real = [a for a in args if a is not type(None)]
-        return _shape(real[0], depth) if real else None
-    if annotation is str or getattr(annotation, "__name__", "") == "str":
-        return f"{PLACEHOLDER}"
+    if annotation is str:
+        return _placeholder()
     if annotation is bool:
         return False
     if annotation in (int, float):
         return 0
-    if origin in (list, tuple, typing.Sequence) or str(origin).endswith("Sequence'>"):
-        return [_shape(args[0], depth + 1)] if args else []
-    if origin in (dict, typing.Mapping) or str(origin).endswith("Mapping'>"):
+    if _is_sequence(origin):
+        return [_shape(args[0], depth + 1) for _ in range(INVENTED_LIST_LENGTH)] if args else []
+    if _is_mapping(origin):
         return {}
-    if (inspect.isclass(annotation) and hasattr(annotation, "_translate_property")) or _is_output_type(annotation):
+    if _is_output_type(annotation):
         return _shape_output_type(annotation, depth + 1)
     return None
 
 
 def _is_output_type(klass: Any) -> bool:
-    return (inspect.isclass(klass) and hasattr(klass, "_pulumi_output_type")) or (
-        inspect.isclass(klass)
-        and getattr(klass, "__module__", "").startswith("pulumi_")
-        and "outputs" in getattr(klass, "__module__", "")
+    return inspect.isclass(klass) and (
+        hasattr(klass, "_pulumi_output_type")
+        or hasattr(klass, "_translate_property")
+        or (getattr(klass, "__module__", "").startswith("pulumi_") and "outputs" in getattr(klass, "__module__", ""))
     )
 
 
@@ -223,6 +257,138 @@ def _getters(klass: type) -> dict[str, Any]:
 
 def _shape_output_type(klass: type, depth: int) -> dict[str, Any]:
     return {wire: _shape(ann, depth) for wire, ann in _getters(klass).items() if ann is not None}
+
+
+class _MismatchError(Exception):
+    """A value that cannot stand for the annotated type."""
+
+
+#: What the provider (Terraform's strconv.ParseBool) reads as a bool from a string argument.
+_BOOL_WORDS = {"1": True, "t": True, "true": True, "0": False, "f": False, "false": False}
+
+
+def _coerce_scalar(value: Any, annotation: Any) -> Any:
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+            return _BOOL_WORDS[value.strip().lower()]
+        raise _MismatchError
+    if isinstance(value, bool):  # a bool is an int to Python, never to the provider
+        if annotation is str:
+            return "true" if value else "false"
+        raise _MismatchError
+    try:
+        if annotation is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise _MismatchError
+            return int(value.strip() if isinstance(value, str) else value)
+        if annotation is float:
+            return float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise _MismatchError from None
+    if isinstance(value, (str, int, float)):  # str
+        return str(value)
+    raise _MismatchError
+
+
+def _coerce(value: Any, annotation: Any, depth: int = 0) -> Any:
+    """An argument's value as the invoke's result type declares it (the provider returns typed values).
+
+    Raises `_MismatchError` when the value cannot be read as that type; the caller then invents one.
+    """
+    if value is None or depth > 6:
+        return value
+    arms = _non_null_arms(annotation)
+    if arms is not None:
+        for arm in arms:
+            with contextlib.suppress(_MismatchError):
+                return _coerce(value, arm, depth)
+        raise _MismatchError
+    if annotation in (bool, int, float, str):
+        return _coerce_scalar(value, annotation)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if _is_sequence(origin):
+        if not isinstance(value, list):
+            raise _MismatchError
+        return [_coerce(item, args[0], depth + 1) for item in value] if args else value
+    if _is_mapping(origin):
+        if not isinstance(value, dict):
+            raise _MismatchError
+        return {k: _coerce(v, args[1], depth + 1) for k, v in value.items()} if len(args) == 2 else value
+    if _is_output_type(annotation):
+        if not isinstance(value, dict):
+            raise _MismatchError
+        return _overlay(_shape_output_type(annotation, depth + 1), _getters(annotation), value, depth + 1)
+    return value  # Any, or a type we do not model: as given
+
+
+def _overlay(shaped: dict[str, Any], getters: dict[str, Any], given: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """Invented values replaced by what the arguments say, typed as the result declares them.
+
+    A data source's arguments are also its attributes (the provider returns them as given, typed).
+    """
+    for key, value in given.items():
+        annotation = getters.get(key)
+        if key in shaped and value is not None and annotation is not None:
+            with contextlib.suppress(_MismatchError):
+                shaped[key] = _coerce(value, annotation, depth)
+    return shaped
+
+
+def typed_result(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    """An invoke's result shaped by its result type: the arguments typed, the rest invented."""
+    klass = _result_type(token)
+    if klass is None:
+        return {}
+    return _overlay(_shape_output_type(klass, 0), _getters(klass), args)
+
+
+# --- availability zones ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _zone_table() -> dict[str, Any]:
+    with open(Path(__file__).with_name("aws_zones.json"), encoding="utf-8") as fh:
+        regions: dict[str, Any] = json.load(fh)["regions"]
+    return regions
+
+
+def _strings(value: Any) -> set[str]:
+    return {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
+
+
+def availability_zones(result: dict[str, Any], args: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """`aws.get_availability_zones()` for `region`, from the shipped table (`aws_zones.json`).
+
+    Where the table knows the Region's uniform mapping, names and AZ IDs are answered (less the
+    excluded ones); where AWS maps them per account, or the Region is unknown, they are invented
+    (unknown to the pack), as many as the Region has, else three.
+    """
+    entry = _zone_table().get(region or "")
+    excluded_names, excluded_ids = _strings(args.get("excludeNames")), _strings(args.get("excludeZoneIds"))
+    if entry is not None and entry["mapping"] == "uniform":
+        zones = [(n, i) for n, i in entry["zones"] if n not in excluded_names and i not in excluded_ids]
+        names, zone_ids = [n for n, _ in zones], [i for _, i in zones]
+    else:
+        count = entry["count"] if entry is not None else INVENTED_LIST_LENGTH
+        count = max(1, count - len(excluded_names) - len(excluded_ids)) if entry is not None else count
+        names = [_placeholder() for _ in range(count)]
+        zone_ids = [_placeholder() for _ in range(count)]
+    known_region = region or None
+    result.update(
+        {
+            "names": names,
+            "zoneIds": zone_ids,
+            # An Availability Zone's group is its Region (Local Zones, which have their own, are not listed).
+            "groupNames": [known_region or _placeholder()] if names else [],
+            "id": known_region or _placeholder(),
+        }
+    )
+    if "region" in result:
+        result["region"] = known_region or _placeholder()
+    return result
 
 
 # --- the mocks -----------------------------------------------------------------------------------
@@ -264,12 +430,39 @@ class PreviewMocks(_mocks.Mocks):
     def __init__(self, config: dict[str, str], notice: Callable[[str], None] = lambda message: None) -> None:
         self.config = config
         self.notice = notice
+        # (provider type, name) -> its region; None where two providers share the key
+        self._provider_regions: dict[tuple[str, str], str | None] = {}
 
     def new_resource(self, args: _mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ == "pulumi:providers:aws":
+            region = args.inputs.get("region")
+            key = (args.typ, args.name)
+            known = region if isinstance(region, str) and region else self._ambient_region()
+            self._provider_regions[key] = known if key not in self._provider_regions else None
+        # A custom resource about to be created: the engine's preview state is the provider's preview
+        # of it, the inputs plus unknown computed outputs, or the inputs themselves for providers
+        # without previews (pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go, Create).
         return "", dict(args.inputs)
 
+    def _ambient_region(self) -> str | None:
+        return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+    def region_of(self, args: _mocks.MockCallArgs) -> str | None:
+        """The region an AWS invoke asks: its `region` argument, its provider's, else the stack's."""
+        asked = args.args.get("region")
+        if isinstance(asked, str) and asked:
+            return asked
+        if args.provider:
+            # A provider reference is `<urn>::<id>`; the URN ends in `<qualified type>::<name>`.
+            parts = args.provider.split("::")
+            if len(parts) >= 3:
+                key = (parts[-3].split("$")[-1], parts[-2])
+                if key in self._provider_regions:
+                    return self._provider_regions[key]
+        # Explicit providers do not read stack config; default providers (and invokes without one) do.
+        return self.config.get("aws:region") or self._ambient_region()
+
     def call(self, args: _mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
-        region = self.config.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         token = args.token
         if token == "kubernetes:yaml:decode":
             # The provider only parses the text (no cluster involved), so we can do it too.
@@ -281,8 +474,9 @@ class PreviewMocks(_mocks.Mocks):
                 "the resources it would create were not checked. `pulumi preview --policy-pack` checks them."
             )
             return {"result": []}
+        region = self.region_of(args) if token.startswith("aws:") else None
         if token == "aws:index/getRegion:getRegion" and region:
-            asked = args.args.get("name") or args.args.get("region") or region
+            asked = args.args.get("name") or region
             return {
                 "name": asked,
                 "id": asked,
@@ -303,13 +497,12 @@ class PreviewMocks(_mocks.Mocks):
                 "dnsSuffix": suffix,
                 "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
             }
-        klass = _result_type(token)
-        shaped = _shape_output_type(klass, 0) if klass is not None else {}
-        # Echo the arguments back: many results repeat their inputs (filters, names, ids).
-        for key, value in args.args.items():
-            if key in shaped and value is not None:
-                shaped[key] = value
-        return shaped
+        result = typed_result(token, args.args)
+        if region and isinstance(result.get("region"), str) and PLACEHOLDER in result["region"]:
+            result["region"] = region  # pulumi-aws answers every invoke with the region it asked
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return availability_zones(result, args.args, region)
+        return result
 
 
 class RecordingMonitor(_mocks.MockMonitor):
@@ -470,6 +663,11 @@ class RecordingMonitor(_mocks.MockMonitor):
         self.count += 1
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        if _is_remote(request):
+            # Nothing constructs a remote component offline, so a preview knows none of its outputs:
+            # all unknown, never its inputs echoed (an input and an output may share a name and not a type).
+            self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, "", {})
+            return resource_pb2.RegisterResourceResponse(urn=urn, id="")
         outputs = rpc.deserialize_properties(_dict_to_struct(inputs), keep_unknowns=True)
         _id, state = self.mocks.new_resource(
             _mocks.MockResourceArgs(
@@ -485,6 +683,15 @@ class RecordingMonitor(_mocks.MockMonitor):
         self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, "", state)
         # An empty id is unknown in preview, as for a resource about to be created.
         return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=obj)
+
+    def Call(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """A resource method (`cluster.get_kubeconfig()`): its provider plugin runs it, so offline it is unknown."""
+        return provider_pb2.CallResponse(**{"return": _dict_to_struct({"result": UNKNOWN})})
+
+
+def _is_remote(request: Any) -> bool:
+    """A component its provider plugin constructs (multi-language components such as awsx's)."""
+    return "remote" in request.DESCRIPTOR.fields_by_name and bool(request.remote)
 
 
 def _dict_to_struct(data: dict[str, Any]) -> Any:
