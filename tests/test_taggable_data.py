@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from finops_policies.policies.cost_allocation_tags import taggable_types
+from finops_policies.taggable import taggable_types
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "policypack" / "finops_policies" / "data" / "aws_taggable.json"

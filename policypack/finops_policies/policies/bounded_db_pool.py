@@ -22,8 +22,10 @@ from typing import Any, Literal
 
 from finops_policies import conventions as conv
 from finops_policies.cases import Case, CaseResource, Expect, aws_provider, k8s_provider
+from finops_policies.connection_budget import connection_budget
 from finops_policies.findings import Finding
 from finops_policies.policies import _db_capacity as capacity
+from finops_policies.policies import _workloads as wl
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import (
@@ -111,20 +113,25 @@ def _pool_from_env(containers: Any, names: Sequence[str], where: str, env_key: s
 
 
 def _annotation(r: ResourceView, key: str) -> Any:
+    """`key` of the workload's annotations, else of its pod template's."""
     value = r.get("metadata", "annotations", key)
     if value is MISSING:
-        value = r.get("spec", "template", "metadata", "annotations", key)
+        template = wl.template_metadata(r, "annotations")
+        value = lookup(template[1], key) if template is not None else MISSING
     return value
 
 
 def _k8s_pool(r: ResourceView, names: Sequence[str], annotation: str) -> Count:
     declared = _annotation(r, annotation)
-    if is_unknown(r.get("spec", "template")) and is_absent(r.get("metadata", "annotations", annotation)):
-        return Count("unknown", source="spec.template is unknown until apply")
+    if is_unknown(wl.pod_template(r)) and is_absent(r.get("metadata", "annotations", annotation)):
+        return Count("unknown", source=f"{wl.dotted(wl.template_path(r.type) or ())} is unknown until apply")
     if not is_absent(declared):
         return _positive_int(declared, f"annotation {annotation}")
-    containers = r.get("spec", "template", "spec", "containers")
-    return _pool_from_env(containers, names, "spec.template.spec.containers", "env")
+    spec = wl.pod_spec(r)
+    if spec is None:
+        return Count("missing")
+    path, pod_spec = spec
+    return _pool_from_env(lookup(pod_spec, "containers"), names, f"{path}.containers", "env")
 
 
 def _ecs_pool(task_definition: ResourceView | None, names: Sequence[str]) -> Count:
@@ -638,7 +645,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
                 unverifiable=True,
             )
             continue
-        allowed = math.floor(limit.value * (100 - reserve) / 100)
+        allowed = connection_budget(limit.value, reserve)
         total = sum(w.replicas.value * w.pool.value for w in counted)
         if total <= allowed:
             continue

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from finops_policies import conventions as conv
-from finops_policies.approvals import today
 from finops_policies.cases import Case, CaseProvider, CaseResource, Expect, aws_provider, k8s_provider, one
+from finops_policies.clock import today
+from finops_policies.debug_window import (
+    debug_window_state,
+    is_debug_level,
+    is_dev_environment,
+    is_full_sampling,
+    parse_debug_until,
+    suggested_debug_until,
+)
 from finops_policies.findings import Finding
 from finops_policies.resources import ResourceView
 from finops_policies.spec import ConfigKey, PolicySpec
@@ -48,7 +55,6 @@ RATIO_SAMPLERS: Final = frozenset({"traceidratio", "parentbased_traceidratio"})
 OTEL_SAMPLER_ARG: Final = conv.TRACE_SAMPLING_ENV_NAMES[0]
 #: Lambda's own log levels that are debug telemetry (application: TRACE..FATAL; system: DEBUG..WARN).
 LAMBDA_DEBUG_LEVELS: Final = frozenset({"TRACE", "DEBUG"})
-_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DEBUG_LOGGING: Final = "debug logging"
 FULL_SAMPLING: Final = "100 % trace sampling"
 
@@ -62,15 +68,6 @@ class Signal:
     what: str
     #: how to turn it off, for the fix
     reset: str
-
-
-def is_debug_level(value: str) -> bool:
-    """`debug`, `TRACE`, `all`, or a directive list with one of them (`info,orders=debug`, RUST_LOG)."""
-    for directive in value.split(","):
-        level = directive.rsplit("=", 1)[-1].strip().lower()
-        if level in conv.DEBUG_LOG_LEVELS:
-            return True
-    return False
 
 
 def env_signals(prefix: str, env: wl.Env) -> list[Signal]:
@@ -91,7 +88,7 @@ def env_signals(prefix: str, env: wl.Env) -> list[Signal]:
         if name.upper() == OTEL_SAMPLER_ARG and not ratio_sampler:
             continue  # only the ratio samplers read it as a ratio (an unknown sampler is reported)
         number = as_number(value)
-        if is_unknown(value) or (number is not None and number >= 1):
+        if is_unknown(value) or (number is not None and is_full_sampling(number)):
             signals.append(Signal(where + name, value, FULL_SAMPLING, f"set {name}=0.1"))
     if env.opaque:
         signals.append(Signal(where.strip(), UNKNOWN, DEBUG_LOGGING, "set the log level to info"))
@@ -187,7 +184,7 @@ def _dev_environments(config: Mapping[str, Any]) -> frozenset[str]:
     names = config.get(DEV_ENVS_KEY)
     if not isinstance(names, list):
         return conv.DEV_ENVIRONMENTS
-    return frozenset(n.strip().lower() for n in names if isinstance(n, str))
+    return frozenset(n.strip() for n in names if isinstance(n, str))
 
 
 @dataclass(frozen=True)
@@ -226,18 +223,10 @@ def expiry_of(resource: ResourceView, on: dt.date, max_days: int) -> Expiry:
 
 
 def _judge_expiry(value: Any, where: str, on: dt.date, max_days: int) -> Expiry:
-    if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
+    until = parse_debug_until(value)
+    if until is None:
         return Expiry("malformed", value, where)
-    try:
-        until = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return Expiry("malformed", value, where)
-    ahead = (until - on).days
-    if ahead < 0:
-        return Expiry("expired", value, where, ahead)
-    if ahead > max_days:
-        return Expiry("too-far", value, where, ahead)
-    return Expiry("ok", value, where, ahead)
+    return Expiry(debug_window_state(until, on, max_days), value, where, (until - on).days)
 
 
 def _expiry_text(expiry: Expiry) -> str:
@@ -260,7 +249,7 @@ def _max_days(config: Mapping[str, Any]) -> int:
 
 
 def _fix(resource: ResourceView, signal: Signal, on: dt.date, max_days: int) -> str:
-    until = (on + dt.timedelta(days=min(7, max_days))).isoformat()
+    until = suggested_debug_until(on, max_days).isoformat()
     entry = f'{{"{conv.DEBUG_UNTIL_KEY}": "{until}"}}'
     if wl.is_kubernetes_workload(resource.type):
         return f"add metadata.annotations={entry} to the {resource.type.rsplit(':', 1)[-1]}, or {signal.reset}"
@@ -274,7 +263,7 @@ def check(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Finding
     if not signals:
         return
     env = environment_of(resource, config)
-    if isinstance(env.name, str) and env.name.lower() in _dev_environments(config):
+    if isinstance(env.name, str) and is_dev_environment(env.name, _dev_environments(config)):
         return
     on = today()
     max_days = _max_days(config)

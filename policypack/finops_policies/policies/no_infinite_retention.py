@@ -32,7 +32,12 @@ from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import UNKNOWN, UNKNOWN_NUMBER, UNKNOWN_OBJECT, UNKNOWN_STRING
 
-from . import _retention as rt
+from ._retention.classes import declared_class, expected_for, suggested_days
+from ._retention.kafka import is_strimzi_topic, kafka_topic_kept, msk_configuration_kept
+from ._retention.kept import Kept
+from ._retention.self_hosted import telemetry_of
+from ._retention.stack_index import RetentionIndex
+from ._retention.stores import backup_plan_kept, log_group_kept
 
 NAME = "no-infinite-retention"
 
@@ -42,7 +47,7 @@ def _finding(r: ResourceView, prop: str, found: str, expected: str, fix: str, *,
 
 
 def _class_of(r: ResourceView) -> tuple[str | None, conv.RetentionBounds | None]:
-    declared = rt.declared_class(r)
+    declared = declared_class(r)
     if declared is None or not declared.known:
         return None, None
     return declared.name, conv.RETENTION_CLASSES.get(declared.name)
@@ -50,14 +55,14 @@ def _class_of(r: ResourceView) -> tuple[str | None, conv.RetentionBounds | None]
 
 def _finite(class_name: str | None, bounds: conv.RetentionBounds | None) -> str:
     if class_name is None or bounds is None:
-        return f"a finite retention (e.g. {rt.DEFAULT_SUGGESTED_DAYS} days)"
+        return f"a finite retention (e.g. {conv.DEFAULT_UNCLASSED_RETENTION_DAYS} days)"
     if bounds.max_days is None:
-        return "a finite retention of " + rt.expected_for(class_name, bounds)
-    return rt.expected_for(class_name, bounds)
+        return "a finite retention of " + expected_for(class_name, bounds)
+    return expected_for(class_name, bounds)
 
 
 def _kept_findings(
-    r: ResourceView, kept: rt.Kept, expected: str, fix_days: float, bounds: conv.RetentionBounds | None = None
+    r: ResourceView, kept: Kept, expected: str, fix_days: float, bounds: conv.RetentionBounds | None = None
 ) -> Iterator[Finding]:
     if kept.days is not None:
         return
@@ -69,12 +74,12 @@ def _kept_findings(
 
 def _judge_log_group(r: ResourceView) -> Iterator[Finding]:
     class_name, bounds = _class_of(r)
-    kept = rt.log_group_kept(r)
-    yield from _kept_findings(r, kept, _finite(class_name, bounds), rt.suggested_days(class_name, bounds), bounds)
+    kept = log_group_kept(r)
+    yield from _kept_findings(r, kept, _finite(class_name, bounds), suggested_days(class_name, bounds), bounds)
 
 
-def _judge_bucket(r: ResourceView, index: rt.RetentionIndex, classes: frozenset[str]) -> Iterator[Finding]:
-    declared = rt.declared_class(r)
+def _judge_bucket(r: ResourceView, index: RetentionIndex, classes: frozenset[str]) -> Iterator[Finding]:
+    declared = declared_class(r)
     if declared is None or (declared.known and declared.name not in classes):
         return
     retention = index.bucket(r)
@@ -93,7 +98,7 @@ def _judge_bucket(r: ResourceView, index: rt.RetentionIndex, classes: frozenset[
         )
         return
     bounds = conv.RETENTION_CLASSES.get(declared.name)
-    days = round(rt.suggested_days(declared.name, bounds))
+    days = round(suggested_days(declared.name, bounds))
     versioned = retention.versioned is not False
     noncurrent_fix = " and noncurrent_version_expiration.noncurrent_days" if versioned else ""
     fix = (
@@ -102,7 +107,7 @@ def _judge_bucket(r: ResourceView, index: rt.RetentionIndex, classes: frozenset[
     )
     expected = (
         "an enabled lifecycle rule covering the whole bucket that expires objects: "
-        + rt.expected_for(declared.name, bounds)
+        + expected_for(declared.name, bounds)
         if bounds is not None
         else "an enabled lifecycle rule covering the whole bucket that expires objects"
     )
@@ -150,7 +155,7 @@ def _judge_bucket(r: ResourceView, index: rt.RetentionIndex, classes: frozenset[
         )
 
 
-def _judge_ecr(r: ResourceView, index: rt.RetentionIndex) -> Iterator[Finding]:
+def _judge_ecr(r: ResourceView, index: RetentionIndex) -> Iterator[Finding]:
     verdict, reason = index.ecr(r)
     if verdict is True:
         return
@@ -174,18 +179,18 @@ def _judge_ecr(r: ResourceView, index: rt.RetentionIndex) -> Iterator[Finding]:
 
 
 def _judge_backup_plan(r: ResourceView) -> Iterator[Finding]:
-    for kept in rt.backup_plan_kept(r):
+    for kept in backup_plan_kept(r):
         yield from _kept_findings(r, kept, "a deleteAfter (days) on every rule and copy action", 35)
 
 
 def _judge_kafka(r: ResourceView) -> Iterator[Finding]:
-    kept_list = rt.msk_configuration_kept(r) if r.type == conv.MSK_CONFIGURATION else rt.kafka_topic_kept(r)
+    kept_list = msk_configuration_kept(r) if r.type == conv.MSK_CONFIGURATION else kafka_topic_kept(r)
     for kept in kept_list:
         yield from _kept_findings(r, kept, "a positive retention (or none, to inherit the broker's)", 7)
 
 
-def _judge_telemetry(r: ResourceView, index: rt.RetentionIndex, implicit_ok: bool) -> Iterator[Finding]:
-    for setting in rt.telemetry_of(r, index):
+def _judge_telemetry(r: ResourceView, index: RetentionIndex, implicit_ok: bool) -> Iterator[Finding]:
+    for setting in telemetry_of(r, index):
         if setting.state == "set" or (setting.state == "unset" and implicit_ok):
             continue
         if setting.system == "Loki":
@@ -200,7 +205,7 @@ _KAFKA_TYPES = frozenset({conv.MSK_TOPIC, conv.KAFKA_TOPIC, conv.MSK_CONFIGURATI
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
-    index = rt.RetentionIndex.build(stack)
+    index = RetentionIndex.build(stack)
     raw_classes = config.get("bucketClasses")
     classes = (
         frozenset(c.strip().lower() for c in raw_classes if isinstance(c, str))
@@ -219,7 +224,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
             yield from _judge_ecr(r, index)
         elif r.type == conv.BACKUP_PLAN:
             yield from _judge_backup_plan(r)
-        elif r.type in _KAFKA_TYPES or rt.is_strimzi_topic(r.type):
+        elif r.type in _KAFKA_TYPES or is_strimzi_topic(r.type):
             yield from _judge_kafka(r)
         elif r.is_kubernetes:
             yield from _judge_telemetry(r, index, implicit_ok)
@@ -936,7 +941,7 @@ CASES = (
         "loki-container-config-from-configmap",
         (
             _res(
-                rt.K8S_CONFIGMAP,
+                conv.K8S_CONFIGMAP,
                 "loki-config",
                 {"metadata": {"name": "loki-config"}, "data": {"loki.yaml": _LOKI_CONFIG_ON}},
             ),
@@ -958,7 +963,7 @@ CASES = (
         "loki-container-config-without-retention",
         (
             _res(
-                rt.K8S_CONFIGMAP,
+                conv.K8S_CONFIGMAP,
                 "loki-config",
                 {"metadata": {"name": "loki-config"}, "data": {"loki.yaml": _LOKI_CONFIG_OFF}},
             ),

@@ -35,7 +35,13 @@ from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import UNKNOWN, UNKNOWN_NUMBER, UNKNOWN_OBJECT, UNKNOWN_STRING, shown
 
-from . import _retention as rt
+from ._retention.buckets import BucketRetention, Lock
+from ._retention.classes import class_bounds, declared_class, expected_for, suggested_days
+from ._retention.kafka import is_strimzi_topic, kafka_topic_kept
+from ._retention.kept import Kept, fmt
+from ._retention.self_hosted import Telemetry, telemetry_of
+from ._retention.stack_index import RetentionIndex
+from ._retention.stores import KINESIS_STREAM, SQS_QUEUE, backup_plan_kept, log_group_kept, simple_kept
 
 NAME = "retention-tier"
 _EPSILON = 1e-9
@@ -45,38 +51,38 @@ def _finding(r: ResourceView, prop: str, found: str, expected: str, fix: str, *,
     return Finding(r.urn, r.type, r.name, prop, found, expected, "" if unverifiable else fix, unverifiable)
 
 
-def _from_telemetry(setting: rt.Telemetry) -> rt.Kept | None:
+def _from_telemetry(setting: Telemetry) -> Kept | None:
     """A telemetry setting as a retention to compare; None when it says nothing about time."""
     if setting.state in ("unknown", "hidden"):
-        return rt.Kept(setting.property, setting.found, None, unknown=True)
+        return Kept(setting.property, setting.found, None, unknown=True)
     if setting.state == "forever":
-        return rt.Kept(setting.property, setting.found, None, fix_text=setting.fix)
+        return Kept(setting.property, setting.found, None, fix_text=setting.fix)
     if setting.state == "set" and setting.days is not None:
-        return rt.Kept(setting.property, setting.found, setting.days, setter=setting.property, duration=True)
+        return Kept(setting.property, setting.found, setting.days, setter=setting.property, duration=True)
     if setting.state == "set" and not setting.property.lower().endswith("size"):
-        return rt.Kept(setting.property, f"{setting.found} (not a duration)", None, unknown=True)
+        return Kept(setting.property, f"{setting.found} (not a duration)", None, unknown=True)
     # unset: the chart/operator default applies (no-infinite-retention asks for it to be explicit);
     # a size-only limit says nothing about time
     return None
 
 
-def _measures(r: ResourceView, index: rt.RetentionIndex) -> list[rt.Kept]:
+def _measures(r: ResourceView, index: RetentionIndex) -> list[Kept]:
     """How long `r` keeps data, one entry per governing property; [] when this policy cannot tell."""
     if r.type == conv.LOG_GROUP:
-        return [rt.log_group_kept(r)]
+        return [log_group_kept(r)]
     if r.type == conv.BACKUP_PLAN:
-        return rt.backup_plan_kept(r)
-    if rt.is_strimzi_topic(r.type) or r.type in (conv.MSK_TOPIC, conv.KAFKA_TOPIC):
-        return rt.kafka_topic_kept(r)
+        return backup_plan_kept(r)
+    if is_strimzi_topic(r.type) or r.type in (conv.MSK_TOPIC, conv.KAFKA_TOPIC):
+        return kafka_topic_kept(r)
     if r.is_kubernetes:
-        converted = (_from_telemetry(s) for s in rt.telemetry_of(r, index))
+        converted = (_from_telemetry(s) for s in telemetry_of(r, index))
         return [k for k in converted if k is not None]
-    return rt.simple_kept(r)
+    return simple_kept(r)
 
 
-def _compare(r: ResourceView, kept: rt.Kept, name: str, bounds: conv.RetentionBounds) -> Iterator[Finding]:
-    expected = rt.expected_for(name, bounds)
-    fix = kept.fix(rt.suggested_days(name, bounds), bounds)
+def _compare(r: ResourceView, kept: Kept, name: str, bounds: conv.RetentionBounds) -> Iterator[Finding]:
+    expected = expected_for(name, bounds)
+    fix = kept.fix(suggested_days(name, bounds), bounds)
     if kept.days is None:
         if kept.unknown:
             yield _finding(r, kept.property, kept.found, expected, "", unverifiable=True)
@@ -89,18 +95,18 @@ def _compare(r: ResourceView, kept: rt.Kept, name: str, bounds: conv.RetentionBo
         yield _finding(r, kept.property, kept.found, expected, fix)
 
 
-def _current_text(retention: rt.BucketRetention) -> str:
+def _current_text(retention: BucketRetention) -> str:
     days = retention.current_days or 0.0
     if retention.current_date is not None and retention.current_days is not None:
-        return f"deletes everything on {shown(retention.current_date)} ({rt.fmt(days)} days from today)"
-    return f"is {rt.fmt(days)} days"
+        return f"deletes everything on {shown(retention.current_date)} ({fmt(days)} days from today)"
+    return f"is {fmt(days)} days"
 
 
 def _bucket_time(
-    r: ResourceView, retention: rt.BucketRetention, name: str, bounds: conv.RetentionBounds
+    r: ResourceView, retention: BucketRetention, name: str, bounds: conv.RetentionBounds
 ) -> Iterator[Finding]:
-    expected = rt.expected_for(name, bounds)
-    target = round(rt.suggested_days(name, bounds))
+    expected = expected_for(name, bounds)
+    target = round(suggested_days(name, bounds))
     versioned = retention.versioned
     fix = (
         f"set expiration.days={target} on an Enabled rule without a filter in the bucket's "
@@ -139,7 +145,7 @@ def _bucket_time(
 
 
 def _noncurrent(
-    r: ResourceView, retention: rt.BucketRetention, current: float, max_days: int, expected: str
+    r: ResourceView, retention: BucketRetention, current: float, max_days: int, expected: str
 ) -> Iterator[Finding]:
     prop = "lifecycle noncurrentVersionExpiration"
     noncurrent = retention.noncurrent_days
@@ -161,8 +167,8 @@ def _noncurrent(
     if total <= max_days + _EPSILON:
         return
     found = (
-        f"keeps noncurrent versions {rt.fmt(total)} days in all "
-        f"({rt.fmt(current)} until expiration + {rt.fmt(noncurrent)})"
+        f"keeps noncurrent versions {fmt(total)} days in all "
+        f"({fmt(current)} until expiration + {fmt(noncurrent)})"
     )
     if retention.versioned is UNKNOWN:
         yield _finding(
@@ -184,7 +190,7 @@ def _noncurrent(
         )
 
 
-def _bucket_lock(r: ResourceView, retention: rt.BucketRetention, name: str, min_days: int | None) -> Iterator[Finding]:
+def _bucket_lock(r: ResourceView, retention: BucketRetention, name: str, min_days: int | None) -> Iterator[Finding]:
     at_least = f" for at least {min_days} days" if min_days is not None else ""
     years = f" ({min_days // 365} years)" if min_days is not None and min_days % 365 == 0 else ""
     expected = f"immutable storage for class '{name}': S3 Object Lock in COMPLIANCE mode{at_least}{years}"
@@ -206,7 +212,7 @@ def _bucket_lock(r: ResourceView, retention: rt.BucketRetention, name: str, min_
         )
     locks = retention.locks
 
-    def long_enough(lock: rt.Lock) -> bool:
+    def long_enough(lock: Lock) -> bool:
         return isinstance(lock.days, float) and (min_days is None or lock.days >= min_days - _EPSILON)
 
     compliant = [k for k in locks if isinstance(k.mode, str) and k.mode.upper() == conv.OBJECT_LOCK_COMPLIANCE]
@@ -219,7 +225,7 @@ def _bucket_lock(r: ResourceView, retention: rt.BucketRetention, name: str, min_
         yield _finding(r, prop, "is missing (no default retention protects new objects)", expected, fix_lock)
     elif compliant:
         days = compliant[0].days
-        found = f"is {rt.fmt(days)} days in COMPLIANCE mode" if isinstance(days, float) else "has no days or years"
+        found = f"is {fmt(days)} days in COMPLIANCE mode" if isinstance(days, float) else "has no days or years"
         yield _finding(r, prop, found, expected, fix_lock)
     else:
         mode = locks[0].mode
@@ -232,9 +238,9 @@ def _bucket_lock(r: ResourceView, retention: rt.BucketRetention, name: str, min_
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
-    classes = rt.class_bounds(config)
+    classes = class_bounds(config)
     allowed = ", ".join(sorted(classes))
-    index = rt.RetentionIndex.build(stack)
+    index = RetentionIndex.build(stack)
     for r in stack.resources:
         if r.is_plumbing:
             continue
@@ -242,7 +248,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
         measures = [] if is_bucket else _measures(r, index)
         measured = is_bucket or bool(measures)
         # default tags reach every resource of a provider: only judge them where retention is measured
-        declared = rt.declared_class(r, with_provider_defaults=measured)
+        declared = declared_class(r, with_provider_defaults=measured)
         if declared is None:
             continue
         if not declared.known:
@@ -710,13 +716,13 @@ CASES = (
     Case(
         "dlq-queue-within-bound",
         (
-            _res(rt.SQS_QUEUE, "orders-dlq", {"messageRetentionSeconds": 1209600, "tags": _tags("dlq")}),
-            _res(rt.SQS_QUEUE, "payments-dlq", {"tags": _tags("dlq")}),
+            _res(SQS_QUEUE, "orders-dlq", {"messageRetentionSeconds": 1209600, "tags": _tags("dlq")}),
+            _res(SQS_QUEUE, "payments-dlq", {"tags": _tags("dlq")}),
         ),
     ),
     Case(
         "debug-queue-over-bound",
-        (_res(rt.SQS_QUEUE, "debug-events", {"messageRetentionSeconds": "1209600", "tags": _tags("debug")}),),
+        (_res(SQS_QUEUE, "debug-events", {"messageRetentionSeconds": "1209600", "tags": _tags("debug")}),),
         violations=(
             Expect(
                 "debug-events",
@@ -728,8 +734,8 @@ CASES = (
     Case(
         "traces-stream-hours",
         (
-            _res(rt.KINESIS_STREAM, "spans", {"retentionPeriod": 168, "tags": _tags("traces")}),
-            _res(rt.KINESIS_STREAM, "spans-archive", {"retentionPeriod": 2160, "tags": _tags("traces")}),
+            _res(KINESIS_STREAM, "spans", {"retentionPeriod": 168, "tags": _tags("traces")}),
+            _res(KINESIS_STREAM, "spans-archive", {"retentionPeriod": 2160, "tags": _tags("traces")}),
         ),
         violations=(Expect("spans-archive", "retentionPeriod is 2160 hours (90 days); expected 1..30 days"),),
     ),

@@ -19,9 +19,10 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any, Final
 
 from finops_policies import conventions as conv
-from finops_policies.approvals import today
 from finops_policies.cases import Case, CaseResource, Expect, k8s_provider, one
+from finops_policies.clock import today
 from finops_policies.findings import Finding
+from finops_policies.quantities import MI, memory_text, quantity
 from finops_policies.resources import ResourceView
 from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import (
@@ -39,6 +40,7 @@ from finops_policies.values import (
 
 from . import _workloads as wl
 
+_MI: Final = Decimal(MI)
 NON_HEAP_KEY: Final = "nonHeapPercent"
 CAP_KEY: Final = "maxReplicasCap"
 #: KEDA scales to 100 replicas when a ScaledObject sets no maxReplicaCount.
@@ -98,7 +100,7 @@ def _read_quantity(value: Any) -> Quantity:
         return Quantity("unknown", raw=value)
     if is_absent(value):
         return Quantity("unset")
-    amount = wl.quantity(value)
+    amount = quantity(value)
     if amount is None or amount <= 0:
         return Quantity("invalid", raw=value)
     return Quantity("ok", amount, value)
@@ -122,7 +124,7 @@ _K8S_EXPECTED: Final = {
 
 
 def _invalid(resource: ResourceView, prop: str, value: Any, unit: str, fix: str) -> Finding:
-    amount = wl.quantity(value)
+    amount = quantity(value)
     found = f"is {shown(value)}, not a Kubernetes quantity" if amount is None else f"is {shown(value)}"
     return _finding(resource, prop, found, f"a positive {unit} quantity", fix)
 
@@ -178,7 +180,7 @@ def _check_k8s_resources(resource: ResourceView, c: wl.Container) -> tuple[list[
     if limit.state == "unknown":
         return findings, MemoryLimit(unknown=True, property=prop)
     if limit.state == "ok" and limit.amount is not None:
-        text = limit.raw if isinstance(limit.raw, str) else wl.mebibytes(limit.amount)
+        text = limit.raw if isinstance(limit.raw, str) else memory_text(limit.amount)
         return findings, MemoryLimit(limit.amount, text=text, property=prop)
     return findings, MemoryLimit(property=prop)
 
@@ -276,8 +278,8 @@ def _check_ecs_resources(resource: ResourceView, c: wl.Container) -> tuple[list[
     if limit.state == "unknown":
         return findings, MemoryLimit(unknown=True, property=prop)
     if limit.state == "ok" and limit.amount is not None:
-        amount = limit.amount * wl.MI
-        return findings, MemoryLimit(amount, text=wl.mebibytes(amount), property=prop)
+        amount = limit.amount * _MI
+        return findings, MemoryLimit(amount, text=memory_text(amount), property=prop)
     return findings, MemoryLimit(property=prop)
 
 
@@ -378,7 +380,7 @@ def jvm_flags(c: wl.Container) -> JvmFlags:
 
 def _heap_fix(c: wl.Container, source: str, max_heap: Decimal, non_heap: Decimal) -> str:
     raise_limit = "the container memory" if c.is_ecs else "resources.limits.memory"
-    max_mib = int(max_heap / wl.MI)
+    max_mib = int(max_heap / _MI)
     return (
         f"set -Xmx{max_mib}m or lower in {source} (or -XX:MaxRAMPercentage="
         f"{_number_text(Decimal(100) - non_heap)}), or raise {raise_limit}"
@@ -457,12 +459,12 @@ def _check_jvm(resource: ResourceView, c: wl.Container, limit: MemoryLimit, non_
         )
     else:
         found = f"{setting.token} leaves {_percent_text(left)} % of the {limit.text} limit for non-heap memory"
-    whole_mib = (max_heap / wl.MI).to_integral_value(ROUND_DOWN) * wl.MI
+    whole_mib = (max_heap / _MI).to_integral_value(ROUND_DOWN) * _MI
     yield _finding(
         resource,
         f"{c.label} {setting.source}",
         found,
-        f"at least {_number_text(non_heap)} % (≤ {wl.mebibytes(whole_mib)} heap)",
+        f"at least {_number_text(non_heap)} % (≤ {memory_text(whole_mib)} heap)",
         _heap_fix(c, setting.source, max_heap, non_heap),
     )
 
