@@ -43,3 +43,18 @@ def test_policy_has_passing_failing_unknown_and_waiver_cases(spec):
     assert any(c.waived for c in spec.cases)
     names = [c.name for c in spec.cases]
     assert len(names) == len(set(names))
+
+
+def test_the_pack_builds_its_policies_without_cases_or_examples():
+    """Cases and examples are for tests and `explain`: starting the pack builds none of them."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from finops_policies.pack import ListSink, build_policies\n"
+        "assert len(build_policies(sink=ListSink())) == 7\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('finops_policies.cases', 'finops_policies.examples'))))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
