@@ -623,3 +623,37 @@ def test_waiver_by_urn_glob_covers_a_stack_finding() -> None:
         waived=("legacy",),
     )
     assert check_case(NIR, case) == []
+
+
+# --- one finding per fact: "kept forever" is no-infinite-retention's ---------------------------
+_CLASS = conv.RETENTION_CLASS_KEY
+
+
+@pytest.mark.parametrize(
+    "resources",
+    [
+        (view(conv.LOG_GROUP, "debug-logs", {"tags": {_CLASS: "debug"}}),),
+        (view(conv.LOG_GROUP, "app-logs", {"retentionInDays": 0, "tags": {_CLASS: "logs"}}),),
+        (view(conv.S3_BUCKET, "access-logs", {"bucket": "access-logs", "tags": {_CLASS: "logs"}}),),
+        (
+            view(conv.BACKUP_PLAN, "nightly", {"rules": [{"ruleName": "daily"}], "tags": {_CLASS: "snapshots"}}),
+        ),
+        (view(conv.MSK_TOPIC, "events", {"configs": '{"retention.ms": "-1"}', "tags": {_CLASS: "dlq"}}),),
+    ],
+    ids=["log-group-unset", "log-group-zero", "bucket-no-lifecycle", "backup-rule", "kafka-topic"],
+)
+def test_a_classed_store_kept_forever_is_reported_once_by_no_infinite_retention(
+    resources: tuple[ResourceView, ...],
+) -> None:
+    forever = [f for f in findings(NIR, resources) if not f.unverifiable]
+    tier = [f for f in findings(TIER, resources) if not f.unverifiable]
+    assert len(forever) == 1 and tier == []
+
+
+def test_retention_tier_still_reports_forever_where_no_infinite_retention_does_not_look() -> None:
+    # A class only retention-tier's config defines: no-infinite-retention's bucketClasses leave it out.
+    bucket = view(conv.S3_BUCKET, "reports", {"bucket": "reports", "tags": {_CLASS: "reports"}})
+    config = {"classes": {"reports": {"maxDays": 400}}}
+    assert findings(NIR, (bucket,)) == []
+    [finding] = findings(TIER, (bucket,), config)
+    assert "objects are kept forever" in finding.message()

@@ -67,6 +67,10 @@ def _audit_bucket(name: str = "audit-evidence", **props: Any) -> tuple[CaseResou
     )
 
 
+#: A class added by config, which no-infinite-retention's default bucketClasses do not list.
+_REPORTS = {"classes": {"reports": {"maxDays": 90}}}
+
+
 def _waiver(expires: str, ticket: str = "FIN-42", approver: str = "platform-team") -> dict[str, Any]:
     return waivers("checkout-debug", expires=expires, ticket=ticket, approved_by=approver, reason="incident follow-up")
 
@@ -75,16 +79,9 @@ CASES = (
     # log groups
     Case("logs-log-group-14-days", (_log_group("orders-app-logs", "logs", 14),)),
     Case(
-        "logs-log-group-never-expires",
+        "logs-log-group-never-expires-is-no-infinite-retention-s-finding",
         (_log_group("orders-app-logs", "logs"),),
-        violations=(
-            Expect(
-                "orders-app-logs",
-                "LogGroup 'orders-app-logs': retentionInDays is unset (never expires); expected 1..90 "
-                "days for class 'logs'. Fix: set retention_in_days=14 or use "
-                "finops_components.TelemetryRetention",
-            ),
-        ),
+        note="kept forever: reported once, by no-infinite-retention (see its classed-log-group cases)",
     ),
     Case(
         "logs-log-group-over-bound",
@@ -210,9 +207,19 @@ CASES = (
         ),
     ),
     Case(
-        "logs-bucket-never-expires",
+        "logs-bucket-never-expires-is-no-infinite-retention-s-finding",
         (_bucket("access-logs", "logs"),),
-        violations=(Expect("access-logs", "lifecycle expiration is missing: objects are kept forever"),),
+        note="kept forever: reported once, by no-infinite-retention",
+    ),
+    Case(
+        "configured-class-bucket-never-expires",
+        (_bucket("access-logs", "reports"),),
+        config=_REPORTS,
+        violations=(
+            Expect("access-logs", "lifecycle expiration is missing: objects are kept forever"),
+            Expect("access-logs", "expected 1..90 days for class 'reports'"),
+        ),
+        note="no-infinite-retention's bucketClasses leave 'reports' out, so this policy reports it",
     ),
     Case(
         "bucket-name-unknown-joined-by-property-dependency",
@@ -225,7 +232,7 @@ CASES = (
     Case(
         "bucket-lifecycle-rule-disabled",
         (
-            _bucket("access-logs", "logs"),
+            _bucket("access-logs", "reports"),
             _lifecycle(
                 "access-logs-expiry",
                 "access-logs",
@@ -233,6 +240,7 @@ CASES = (
                 rules=[{"id": "expire", "status": "Disabled", "expiration": {"days": 30}}],
             ),
         ),
+        config=_REPORTS,
         violations=(Expect("access-logs", "rule 'expire' is disabled"),),
     ),
     Case(
@@ -267,10 +275,18 @@ CASES = (
     Case(
         "versioned-bucket-without-noncurrent-expiration",
         (
+            _bucket("access-logs", "reports", versioning={"enabled": True}),
+            _lifecycle("access-logs-expiry", "access-logs", 30),
+        ),
+        config=_REPORTS,
+        violations=(Expect("access-logs", "noncurrentVersionExpiration is missing on a versioned bucket"),),
+    ),
+    Case(
+        "versioned-logs-bucket-without-noncurrent-expiration-is-no-infinite-retention-s-finding",
+        (
             _bucket("access-logs", "logs", versioning={"enabled": True}),
             _lifecycle("access-logs-expiry", "access-logs", 30),
         ),
-        violations=(Expect("access-logs", "noncurrentVersionExpiration is missing on a versioned bucket"),),
     ),
     Case(
         "inline-lifecycle-on-bucket-v2",

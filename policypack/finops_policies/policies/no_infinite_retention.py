@@ -30,6 +30,7 @@ from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import UNKNOWN
 
 from ._retention.classes import declared_class, expected_for, suggested_days
+from ._retention.forever import KAFKA_TYPES
 from ._retention.kafka import is_strimzi_topic, kafka_topic_kept, msk_configuration_kept
 from ._retention.kept import Kept
 from ._retention.self_hosted import telemetry_of
@@ -198,9 +199,6 @@ def _judge_telemetry(r: ResourceView, index: RetentionIndex, implicit_ok: bool) 
         yield _finding(r, setting.property, setting.found, expected, setting.fix, unverifiable=unverifiable)
 
 
-_KAFKA_TYPES = frozenset({conv.MSK_TOPIC, conv.KAFKA_TOPIC, conv.MSK_CONFIGURATION})
-
-
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
     index = RetentionIndex.build(stack)
     raw_classes = config.get("bucketClasses")
@@ -221,7 +219,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
             yield from _judge_ecr(r, index)
         elif r.type == conv.BACKUP_PLAN:
             yield from _judge_backup_plan(r)
-        elif r.type in _KAFKA_TYPES or is_strimzi_topic(r.type):
+        elif r.type in KAFKA_TYPES or is_strimzi_topic(r.type):
             yield from _judge_kafka(r)
         elif r.is_kubernetes:
             yield from _judge_telemetry(r, index, implicit_ok)

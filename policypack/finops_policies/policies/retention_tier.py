@@ -2,11 +2,11 @@
 
 A resource declares its class with the `retention-class` tag (AWS: its own `tags`, else `tagsAll`,
 else the provider's `defaultTags`) or label (Kubernetes: `metadata.labels`, else the pod template's).
-The class bounds come from `classes` in the policy config, merged field by field over the defaults
-(seed 002 §11.5): debug ≤ 7 d, logs ≤ 90 d, traces ≤ 30 d, snapshots ≤ 30 d, dlq ≤ 14 d, audit ≥ 7 years
-and immutable. Checked where a class is declared:
+The class bounds come from `classes` in the policy config, merged field by field over the defaults:
+debug ≤ 7 d, logs ≤ 90 d, traces ≤ 30 d, snapshots ≤ 30 d, dlq ≤ 14 d, audit ≥ 7 years and
+immutable. Checked where a class is declared:
 
-- CloudWatch log group `retentionInDays` (unset or 0 is forever);
+- CloudWatch log group `retentionInDays`;
 - S3 bucket lifecycle: the earliest enabled whole-bucket expiration (inline or from a joined
   `BucketLifecycleConfiguration`), plus `noncurrentVersionExpiration` on a versioned bucket, whose
   noncurrent versions live expiration + noncurrent days in all;
@@ -20,6 +20,11 @@ and immutable. Checked where a class is declared:
   and Loki/Tempo containers whose config the stack shows.
 
 An unknown class value is unverifiable; a class name that is not configured is a violation.
+
+Data kept forever (a log group without retention, a logs bucket without an expiring rule) breaks a
+class's maximum too, but it is reported once, by `no-infinite-retention`; this policy judges finite
+retention, and "forever" only where that policy does not look (stores it does not judge, buckets of
+classes outside its default `bucketClasses`).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from finops_policies.values import UNKNOWN, shown
 
 from ._retention.buckets import BucketRetention, Lock
 from ._retention.classes import class_bounds, declared_class, expected_for, suggested_days
+from ._retention.forever import forever_is_reported_by_no_infinite_retention
 from ._retention.kafka import is_strimzi_topic, kafka_topic_kept
 from ._retention.kept import Kept, fmt
 from ._retention.self_hosted import Telemetry, telemetry_of
@@ -78,13 +84,15 @@ def _measures(r: ResourceView, index: RetentionIndex) -> list[Kept]:
     return simple_kept(r)
 
 
-def _compare(r: ResourceView, kept: Kept, name: str, bounds: conv.RetentionBounds) -> Iterator[Finding]:
+def _compare(
+    r: ResourceView, kept: Kept, name: str, bounds: conv.RetentionBounds, *, forever_elsewhere: bool
+) -> Iterator[Finding]:
     expected = expected_for(name, bounds)
     fix = kept.fix(suggested_days(name, bounds), bounds)
     if kept.days is None:
         if kept.unknown:
             yield _finding(r, kept.property, kept.found, expected, "", unverifiable=True)
-        elif bounds.max_days is not None:
+        elif bounds.max_days is not None and not forever_elsewhere:
             yield _finding(r, kept.property, kept.found, expected, fix)
         return
     too_long = bounds.max_days is not None and kept.days > bounds.max_days + _EPSILON
@@ -101,7 +109,7 @@ def _current_text(retention: BucketRetention) -> str:
 
 
 def _bucket_time(
-    r: ResourceView, retention: BucketRetention, name: str, bounds: conv.RetentionBounds
+    r: ResourceView, retention: BucketRetention, name: str, bounds: conv.RetentionBounds, *, forever_elsewhere: bool
 ) -> Iterator[Finding]:
     expected = expected_for(name, bounds)
     target = round(suggested_days(name, bounds))
@@ -122,12 +130,15 @@ def _bucket_time(
                 )
                 yield _finding(r, prop, found, expected, "", unverifiable=True)
             elif current is None:
-                yield _finding(r, prop, f"is missing: objects are kept forever ({retention.why()})", expected, fix)
+                if not forever_elsewhere:
+                    yield _finding(r, prop, f"is missing: objects are kept forever ({retention.why()})", expected, fix)
             else:
                 yield _finding(r, prop, _current_text(retention), expected, fix)
             return
         if versioned is not False:
-            yield from _noncurrent(r, retention, current, bounds.max_days, expected)
+            yield from _noncurrent(
+                r, retention, current, bounds.max_days, expected, forever_elsewhere=forever_elsewhere
+            )
     if bounds.min_days is not None:
         if current is not None and current < bounds.min_days - _EPSILON:
             yield _finding(
@@ -143,7 +154,13 @@ def _bucket_time(
 
 
 def _noncurrent(
-    r: ResourceView, retention: BucketRetention, current: float, max_days: int, expected: str
+    r: ResourceView,
+    retention: BucketRetention,
+    current: float,
+    max_days: int,
+    expected: str,
+    *,
+    forever_elsewhere: bool,
 ) -> Iterator[Finding]:
     prop = "lifecycle noncurrentVersionExpiration"
     noncurrent = retention.noncurrent_days
@@ -151,7 +168,7 @@ def _noncurrent(
         if retention.noncurrent_uncertain or retention.versioned is UNKNOWN:
             found = "is unknown until apply (versioning or a rule cannot be read yet)"
             yield _finding(r, prop, found, expected, "", unverifiable=True)
-        else:
+        elif not forever_elsewhere:
             yield _finding(
                 r,
                 prop,
@@ -164,10 +181,7 @@ def _noncurrent(
     total = current + noncurrent
     if total <= max_days + _EPSILON:
         return
-    found = (
-        f"keeps noncurrent versions {fmt(total)} days in all "
-        f"({fmt(current)} until expiration + {fmt(noncurrent)})"
-    )
+    found = f"keeps noncurrent versions {fmt(total)} days in all ({fmt(current)} until expiration + {fmt(noncurrent)})"
     if retention.versioned is UNKNOWN:
         yield _finding(
             r,
@@ -263,14 +277,16 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
                 "use one of these classes, or define this one under the `classes` key of this policy's config",
             )
             continue
+        # data kept forever is no-infinite-retention's finding wherever that policy looks (reported once)
+        forever_elsewhere = forever_is_reported_by_no_infinite_retention(r.type, declared.name)
         if is_bucket:
             retention = index.bucket(r)
-            yield from _bucket_time(r, retention, declared.name, bounds)
+            yield from _bucket_time(r, retention, declared.name, bounds, forever_elsewhere=forever_elsewhere)
             if bounds.immutable:
                 yield from _bucket_lock(r, retention, declared.name, bounds.min_days)
             continue
         for kept in measures:
-            yield from _compare(r, kept, declared.name, bounds)
+            yield from _compare(r, kept, declared.name, bounds, forever_elsewhere=forever_elsewhere)
 
 
 _BOUNDS_SCHEMA: Mapping[str, Any] = {
