@@ -635,9 +635,7 @@ _CLASS = conv.RETENTION_CLASS_KEY
         (view(conv.LOG_GROUP, "debug-logs", {"tags": {_CLASS: "debug"}}),),
         (view(conv.LOG_GROUP, "app-logs", {"retentionInDays": 0, "tags": {_CLASS: "logs"}}),),
         (view(conv.S3_BUCKET, "access-logs", {"bucket": "access-logs", "tags": {_CLASS: "logs"}}),),
-        (
-            view(conv.BACKUP_PLAN, "nightly", {"rules": [{"ruleName": "daily"}], "tags": {_CLASS: "snapshots"}}),
-        ),
+        (view(conv.BACKUP_PLAN, "nightly", {"rules": [{"ruleName": "daily"}], "tags": {_CLASS: "snapshots"}}),),
         (view(conv.MSK_TOPIC, "events", {"configs": '{"retention.ms": "-1"}', "tags": {_CLASS: "dlq"}}),),
     ],
     ids=["log-group-unset", "log-group-zero", "bucket-no-lifecycle", "backup-rule", "kafka-topic"],

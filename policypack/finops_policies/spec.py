@@ -62,6 +62,12 @@ COMMON_CONFIG: Mapping[str, ConfigKey] = {
         {"type": "string", "default": conv.DEFAULT_TICKET_PATTERN},
         "Regular expression a waiver's (or review's) ticket must match.",
     ),
+    "onError": ConfigKey(
+        {"type": "string", "enum": ["advisory", "mandatory"], "default": "advisory"},
+        'What a check that fails (a bug in it) reports: "advisory" (fail open, the default) an unverifiable '
+        'finding that blocks nothing; "mandatory" (fail closed) a violation of this policy, which blocks '
+        "the run when the policy is mandatory.",
+    ),
 }
 
 
