@@ -274,7 +274,7 @@ def test_budget_is_max_connections_minus_the_reserve() -> None:
 
 
 def test_a_draw_over_budget_fails_with_the_arithmetic() -> None:
-    budget = ConnectionBudget("orders-db", 134)  # seed §8.2: 120 allowed
+    budget = ConnectionBudget("orders-db", 134)  # 134 − 10 % reserve: 120 allowed
     budget.draw("case-query-service", 8, 12)  # 96
     with pytest.raises(ConnectionBudgetError) as caught:
         budget.draw("reporting", 4, 8)

@@ -1,4 +1,4 @@
-"""A database's connection budget, and the services that draw from it (seed 002, section 8.2).
+"""A database's connection budget, and the services that draw from it.
 
 The budget is what is left of `max_connections` after a reserve for administrators, migrations and
 the engine's own sessions: `budget = max_connections - ceil(max_connections × reserve% / 100)`.

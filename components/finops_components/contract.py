@@ -1,4 +1,4 @@
-"""The ServiceCostContract: a service's cost promises as validated data (seed 002, section 13).
+"""The ServiceCostContract: a service's cost promises as validated data.
 
 A contract is a YAML document owned by the service team::
 
@@ -20,7 +20,7 @@ The limits it enforces (required tag keys, placeholder values, retention bounds 
 replica cap, the JVM non-heap share) come from `finops_policies.conventions`, the module the
 policy pack reads too, so a contract that loads is one the pack accepts.
 
-Beyond the seed's fields a few optional ones say what the seed leaves implicit (all have defaults):
+A few optional fields say what the contract would otherwise leave implicit (all have defaults):
 `runtimeEnvelope.{memoryLimitPerReplica, cpuLimitPerReplica, jvmMaxHeapPercent}`,
 `telemetry.{debugRetentionDays, errorTraceRetentionDays, snapshotRetentionDays}` and
 `kubernetes.namespace`.
@@ -228,7 +228,7 @@ class RuntimeEnvelope(_Model):
     max_db_connections_per_replica: int = Field(
         ge=1, description="the database pool size of one replica, a positive integer"
     )
-    # Extensions: the seed leaves the limit implicit; a memory limit equal to the request is the
+    # Optional: without it the limit is implicit; a memory limit equal to the request is the
     # safe default (no overcommit, so a node never OOM-kills this pod for a neighbour's spike).
     memory_limit_per_replica: MemoryQuantity | None = None
     cpu_limit_per_replica: CpuQuantity | None = None

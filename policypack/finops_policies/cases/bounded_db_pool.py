@@ -158,7 +158,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "seed-8-replicas-x-12-fits-120",
         (_pg("134"), _db(), _app(replicas=8)),
-        note="seed 002 §8.2: 96 ≤ 120 = 134 − 10 %",
+        note="8 × 12 = 96 ≤ 120 = 134 − 10 %",
     ),
     Case(
         "hpa-max-replicas-exceed-the-database",

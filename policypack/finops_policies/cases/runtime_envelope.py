@@ -218,7 +218,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "heap-half-the-limit",
         deployment("orders-api", _java("-Xmx768m", memory_limit="1.5Gi")),
-        note="seed 002 §4.2: heapMax 768Mi under a 1.5Gi limit",
+        note="a 768Mi heap under a 1.5Gi limit leaves half for non-heap memory",
     ),
     Case(
         "heap-equals-limit",

@@ -674,8 +674,8 @@ POLICY = PolicySpec(
     "Σ(max replicas × pool per replica) exceeds its max connections minus a reserve",
     why="A pool is a capacity decision per replica; the database sees the whole fleet. At peak (HPA "
     "maxReplicas) the pools add up, and past max_connections new pods fail to connect exactly when load "
-    "is highest, so teams buy a bigger instance instead. Sizing by fleet pressure (seed 002 §8.2: "
-    "8 × 12 = 96 ≤ 120) keeps the database as small as the fleet really needs.",
+    "is highest, so teams buy a bigger instance instead. Sizing by fleet pressure (8 replicas × a pool "
+    "of 12 = 96 ≤ 120 connections) keeps the database as small as the fleet really needs.",
     fix="Declare the pool per replica (env DB_POOL_SIZE or the finops.dev/db-pool-size annotation), then "
     "make Σ maxReplicas × pool ≤ max_connections − reserve: smaller pools, a lower maxReplicas, an RDS "
     "Proxy, or an explicit, larger max_connections in the parameter group.",

@@ -307,7 +307,7 @@ POLICY = PolicySpec(
     blocks="debug-level logging or 100 % trace sampling in a non-dev environment without an expiry date",
     why="Debug logs and full trace sampling multiply telemetry volume (ingestion, storage, indexing) for "
     "every request; turned on to chase an incident, they are rarely turned off. Telemetry cost should "
-    "follow business value (seed 002 §4): outside dev, debug telemetry is an exception with an end date.",
+    "follow business value: outside dev, debug telemetry is an exception with an end date.",
     fix="Set LOG_LEVEL (or LOGGING_LEVEL_ROOT, RUST_LOG, Lambda loggingConfig) to info and sample a ratio of "
     "traces (OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1); to debug for a "
     "while, annotate the workload (or tag the AWS resource) finops.dev/debug-until: YYYY-MM-DD at most "

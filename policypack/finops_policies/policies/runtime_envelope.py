@@ -554,7 +554,7 @@ POLICY = PolicySpec(
     why="Requests are what the scheduler reserves and what you pay for; without them pods are packed blindly "
     "and cost cannot be attributed. Without a memory limit one pod can starve its node. A JVM uses memory "
     "beyond its heap (metaspace, thread stacks, direct buffers, code cache, GC, agents): '-Xmx = container "
-    "limit' gets the pod OOM-killed while the heap looks fine (seed 002 §4.2). An autoscaler without a "
+    "limit' gets the pod OOM-killed while the heap looks fine. An autoscaler without a "
     "bounded maximum turns a traffic spike or a bug into an unbounded bill and exhausts database pools.",
     fix="Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on each container "
     "(ECS: cpu, memoryReservation, memory); size the heap at most (100 - nonHeapPercent) % of the limit, "
