@@ -87,7 +87,7 @@ def is_taggable_aws(type_: str, props: Mapping[str, Any], taggable: frozenset[st
 
 # --- merging ------------------------------------------------------------------------------------
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in {"", *conv.PLACEHOLDER_VALUES})
+    return value is None or (isinstance(value, str) and (not value.strip() or conv.is_placeholder(value)))
 
 
 def merge_tags(existing: object, wanted: Mapping[str, str]) -> dict[str, Any] | None:

@@ -108,7 +108,7 @@ def _problem(expected: str, found: str | None = None) -> PydanticCustomError:
 def _label_value(value: str) -> str:
     if not value.strip():
         raise _problem("a real value (empty tags allocate nothing)", found="is empty")
-    if value.strip().lower() in conv.PLACEHOLDER_VALUES:
+    if conv.is_placeholder(value):
         raise _problem("a real value, not a placeholder")
     if not is_label_name(value):
         raise _problem(

@@ -1,7 +1,7 @@
 """Names and limits shared by the policy pack and the components.
 
 Both sides import this module, so a component can never tag, label or size a resource differently
-from what the pack expects. It is plain data: no Pulumi import, no I/O.
+from what the pack expects. It is plain data and one-line predicates over it: no Pulumi import, no I/O.
 """
 
 from __future__ import annotations
@@ -14,6 +14,11 @@ from typing import Final
 REQUIRED_TAG_KEYS: Final = ("service", "team", "domain", "environment")
 #: Values that mean "someone will fill this in later" (compared case-insensitively).
 PLACEHOLDER_VALUES: Final = frozenset({"todo", "tbd", "unknown", "n/a", "na", "changeme", "none", "null", "-"})
+
+
+def is_placeholder(value: str, placeholders: frozenset[str] = PLACEHOLDER_VALUES) -> bool:
+    """A value that means "someone will fill this in later" (trimmed, case-insensitive)."""
+    return value.strip().lower() in placeholders
 #: Keys OpenCost/Kubecost use to join out-of-cluster cost with a namespace and its labels.
 OPENCOST_NAMESPACE_KEY: Final = "kubernetes_namespace"
 OPENCOST_LABEL_PREFIX: Final = "kubernetes_label_"

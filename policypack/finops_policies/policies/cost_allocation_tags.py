@@ -236,7 +236,7 @@ def value_problem(key: str, value: object, platform: Platform, conf: Settings) -
         return Problem(f"is {shown(value)}, not a string", f"a string {noun} value")
     if not text.strip():
         return Problem("is empty", f"a non-empty cost-allocation {noun} value")
-    if text.strip().lower() in conf.placeholders:
+    if conv.is_placeholder(text, conf.placeholders):
         return Problem(
             f"is {shown(text)}, a placeholder",
             "a real cost-allocation value (TODO, TBD, unknown and the like are placeholders)",
