@@ -14,9 +14,11 @@ from finops_policies.cases.builders import (
     expiring_rule,
     lifecycle,
     log_group,
+    pod_spec,
     res,
     retention_class,
     waivers,
+    workload,
 )
 from finops_policies.policies._retention.stores import KINESIS_STREAM, SQS_QUEUE
 from finops_policies.values import UNKNOWN_NUMBER, UNKNOWN_OBJECT, UNKNOWN_STRING
@@ -517,6 +519,25 @@ CASES = (
         "unrecognised-class-label",
         (res(conv.K8S_DEPLOYMENT, "api", {"metadata": {"labels": _tags("forever")}}),),
         violations=(Expect("api", "metadata.labels.retention-class is 'forever', which is not a retention class"),),
+    ),
+    Case(
+        "cronjob-class-is-read-from-its-job-template-pods",
+        (
+            workload(
+                conv.K8S_CRONJOB,
+                "nightly-report",
+                pod_spec([{"name": "report", "image": "ghcr.io/acme/report:1.0"}]),
+                template_metadata={"labels": _tags("forever")},
+            ),
+        ),
+        violations=(
+            Expect(
+                "nightly-report",
+                "spec.jobTemplate.spec.template.metadata.labels.retention-class is 'forever', "
+                "which is not a retention class",
+            ),
+        ),
+        note="a CronJob's pods are at spec.jobTemplate.spec.template, not spec.template",
     ),
     # waivers
     Case(
