@@ -121,11 +121,14 @@ def _k8s_pool(r: ResourceView, names: Sequence[str], annotation: str) -> Count:
         return Count("unknown", source=f"{wl.dotted(wl.template_path(r.type) or ())} is unknown until apply")
     if not is_absent(declared):
         return _positive_int(declared, f"annotation {annotation}")
-    spec = wl.pod_spec(r)
-    if spec is None:
-        return Count("missing")
-    path, pod_spec = spec
-    return _pool_from_env(lookup(pod_spec, "containers"), names, f"{path}.containers", "env")
+    # Pools are opened by the app containers; init containers run before the app starts.
+    scan = wl.containers(r)
+    unknown = [path for path in scan.unknown if not path.endswith("initContainers")]
+    if unknown:
+        return Count("unknown", source=f"{unknown[0]} is unknown until apply")
+    app = [c for c in scan.containers if c.list_name == "containers"]
+    where = app[0].path.rsplit("[", 1)[0] if app else "containers"
+    return _pool_from_env([c.spec for c in app], names, where, "env")
 
 
 def _ecs_pool(task_definition: ResourceView | None, names: Sequence[str]) -> Count:
