@@ -73,3 +73,13 @@ def test_generated_program_does_the_same_work_under_both_runs(tmp_path):
     assert preview.returncode in (0, 1), preview.stderr
     # The preview also sees the root stack and the default AWS and Kubernetes providers.
     assert json.loads(report.read_text())["resources"] == created + 3
+
+
+def test_pack_start_measures_the_pack_it_names():
+    import pack_start
+
+    # the import probe builds every policy of the pack (the figure is about the real pack, not a stub)
+    _, policies, modules = pack_start.pack_import()
+    assert policies == 7 and modules > 0
+    # our pack starts and prints its port (the function raises when it prints anything else)
+    assert isinstance(pack_start.pack_start_seconds(pack_start.OUR_PACK), float)
