@@ -112,6 +112,19 @@ CASES = (
     ),
     Case("log-group-delivery-class-is-two-days", (log_group("vended-logs", {"logGroupClass": "DELIVERY"}),)),
     Case(
+        "log-group-class-logs-never-expires",
+        (log_group("orders-app-logs", {"tags": _LOGS}),),
+        violations=(
+            Expect(
+                "orders-app-logs",
+                "LogGroup 'orders-app-logs': retentionInDays is unset (never expires); expected 1..90 "
+                "days for class 'logs'. Fix: set retention_in_days=14 or use "
+                "finops_components.TelemetryRetention",
+            ),
+        ),
+        note="the one finding for a classed log group kept forever (retention-tier leaves it to this policy)",
+    ),
+    Case(
         "log-group-class-logs-from-provider-default-tags",
         (log_group("orders-app-logs", {}, provider=aws_provider(default_tags=_LOGS)),),
         violations=(
