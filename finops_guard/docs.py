@@ -63,10 +63,10 @@ def explain(name: str) -> str:
         out.append(textwrap.indent(textwrap.fill(config.doc, 92), "      "))
     out += [
         "",
-        "Bad:",
+        f"Bad (finops_policies/examples/{spec.module}/bad.py; the lines marked # [{spec.name}] trip it):",
         textwrap.indent(spec.bad_example.strip(), "    "),
         "",
-        "Good:",
+        f"Good (finops_policies/examples/{spec.module}/good.py):",
         textwrap.indent(spec.good_example.strip(), "    "),
         "",
     ]

@@ -47,7 +47,7 @@ from .analyzer.pack_process import PackProcess, load_pack, pack_environment
 from .analyzer.policy_config import EffectiveConfig, merge
 from .analyzer.session import LEVEL_NAMES, AnalyzerSession
 from .errors import GuardError, PackError, PolicyConfigError
-from .model import PolicyInfo, Registration
+from .model import CHECK_ERROR_MARKER, PolicyInfo, Registration
 
 #: Wire encodings of special values (pulumi sdk/go/common/resource/properties.go).
 SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -64,8 +64,8 @@ UNKNOWNS: tuple[str, ...] = (
     UNKNOWN_ARCHIVE_VALUE,
 )
 STACK_TYPE = "pulumi:pulumi:Stack"
-#: What `finops_policies.pack` says when it turned a crash in a check into an advisory.
-CRASH_MARKER = "the check itself failed"
+#: What `finops_policies.pack` says when a check crashed (an advisory with the default `onError`).
+CRASH_MARKER = CHECK_ERROR_MARKER
 PROJECT, STACK = "fuzz", "dev"
 
 _TYPE_TOKEN = re.compile(r"^[a-z][\w-]*:[\w./-]*:[A-Za-z]\w*$")

@@ -11,6 +11,9 @@ from typing import Any, Literal
 
 Enforcement = Literal["mandatory", "advisory", "disabled", "remediate"]
 State = Literal["violation", "unverifiable", "waived"]
+#: What the finops-guardrails pack writes in the message of a check that failed (a bug in it), as an
+#: unverifiable finding (its policy's `onError: advisory`) or a violation (`onError: mandatory`).
+CHECK_ERROR_MARKER = "the check itself failed"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ class Finding:
     def blocking(self) -> bool:
         return self.state == "violation" and self.enforcement in ("mandatory", "remediate")
 
+    @builtins.property
+    def errored(self) -> bool:
+        """The policy's check failed on this resource (counted besides its state)."""
+        return CHECK_ERROR_MARKER in self.message
+
 
 @dataclass
 class Summary:
@@ -82,6 +90,8 @@ class Summary:
     advisory: int = 0
     waived: int = 0
     unverifiable: int = 0
+    #: findings that are a check failing, whatever their state (also counted above)
+    errored: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -89,6 +99,7 @@ class Summary:
             "advisory": self.advisory,
             "waived": self.waived,
             "unverifiable": self.unverifiable,
+            "errored": self.errored,
         }
 
 
@@ -116,6 +127,7 @@ class RunResult:
     def summary(self) -> Summary:
         s = Summary()
         for f in self.findings:
+            s.errored += f.errored
             if f.state == "waived":
                 s.waived += 1
             elif f.state == "unverifiable":

@@ -88,3 +88,13 @@ def test_stack_policy_benchmark_measures_every_stack_policy_on_the_whole_stack()
     assert [m.policy for m in measured] == [s.name for s in all_policies() if s.scope == "stack"]
     assert {m.resources for m in measured} == {500}
     assert sum(m.findings for m in measured) > 0  # the fleet crosses regions and keeps logs too long
+
+
+def test_pack_start_measures_the_pack_it_names():
+    import pack_start
+
+    # the import probe builds every policy of the pack (the figure is about the real pack, not a stub)
+    _, policies, modules = pack_start.pack_import()
+    assert policies == 7 and modules > 0
+    # our pack starts and prints its port (the function raises when it prints anything else)
+    assert isinstance(pack_start.pack_start_seconds(pack_start.OUR_PACK), float)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import math
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from finops_components.budget import ConnectionBudget
 from finops_components.retention import lock_period_days
 from finops_components.service import jvm_heap_mebibytes
 from finops_policies import conventions as conv
+from finops_policies.clock import TODAY_ENV, days_from_today
 from hypothesis import given
 from hypothesis import strategies as st
 from test_components_harness import Registered, Run, run_program
@@ -274,14 +273,8 @@ def test_budget_is_max_connections_minus_the_reserve() -> None:
     assert budget.remaining == 0
 
 
-@given(st.integers(min_value=1, max_value=100_000), st.integers(min_value=0, max_value=99))
-def test_budget_matches_the_policy_formula(max_connections: int, reserve: int) -> None:
-    # bounded-db-pool allows floor(max_connections × (100 − reserve) / 100).
-    assert ConnectionBudget("db", max_connections, reserve).total == math.floor(max_connections * (100 - reserve) / 100)
-
-
 def test_a_draw_over_budget_fails_with_the_arithmetic() -> None:
-    budget = ConnectionBudget("orders-db", 134)  # seed §8.2: 120 allowed
+    budget = ConnectionBudget("orders-db", 134)  # 134 − 10 % reserve: 120 allowed
     budget.draw("case-query-service", 8, 12)  # 96
     with pytest.raises(ConnectionBudgetError) as caught:
         budget.draw("reporting", 4, 8)
@@ -445,7 +438,7 @@ def test_debug_logging_in_prod_needs_an_expiry() -> None:
         service_with_database({"log_level": "debug"})
     with pytest.raises(ArgsError, match=r"trace_sampling_ratio 1 in environment 'prod'"):
         service_with_database({"trace_sampling_ratio": 1.0})
-    until = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    until = days_from_today(3).isoformat()
     deployment = service_with_database({"log_level": "debug", "debug_until": until}).one(DEPLOYMENT)
     assert deployment.inputs["metadata"]["annotations"][conv.DEBUG_UNTIL_KEY] == until
     assert deployment.inputs["spec"]["template"]["metadata"]["annotations"][conv.DEBUG_UNTIL_KEY] == until
@@ -454,9 +447,18 @@ def test_debug_logging_in_prod_needs_an_expiry() -> None:
 
 @pytest.mark.parametrize("days", [-1, conv.DEFAULT_MAX_DEBUG_DAYS + 1])
 def test_debug_window_must_lie_ahead_and_be_short(days: int) -> None:
-    until = (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+    until = days_from_today(days).isoformat()
     with pytest.raises(ArgsError, match=r"'Service\.debug_until' must be between today and"):
         service_with_database({"log_level": "debug", "debug_until": until})
+
+
+def test_the_debug_window_is_judged_on_the_pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One clock for components and policies: a pinned day moves both.
+    monkeypatch.setenv(TODAY_ENV, "2031-03-01")
+    deployment = service_with_database({"log_level": "debug", "debug_until": "2031-03-08"}).one(DEPLOYMENT)
+    assert deployment.inputs["metadata"]["annotations"][conv.DEBUG_UNTIL_KEY] == "2031-03-08"
+    with pytest.raises(ArgsError, match=r"must be between today and"):
+        service_with_database({"log_level": "debug", "debug_until": "2031-02-28"})
 
 
 def test_debug_logging_in_dev_needs_no_expiry() -> None:

@@ -137,6 +137,7 @@ def test_a_plain_object_gets_labels_on_its_metadata_only() -> None:
         "kubernetes:yaml/v2:ConfigGroup",
         "kubernetes:apps/v1:DeploymentPatch",
         "kubernetes:core/v1:ConfigMapList",
+        "kubernetes:yaml:ConfigFile",  # a component (v1 YAML), not an object with labels
     ],
 )
 def test_kubernetes_types_that_are_not_plain_objects(type_: str) -> None:

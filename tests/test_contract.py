@@ -75,12 +75,12 @@ def test_the_seed_contract_loads_with_its_values() -> None:
     assert (envelope.replicas.min, envelope.replicas.max) == (4, 20)
     assert (envelope.cpu_request_per_replica, envelope.memory_request_per_replica) == ("500m", "1280Mi")
     assert envelope.max_db_connections_per_replica == 12
-    # The seed leaves the limit implicit: it defaults to the request.
+    # The contract leaves the limit implicit: it defaults to the request.
     assert envelope.memory_limit == "1280Mi"
     assert envelope.jvm_max_heap_percent == 100 - conv.DEFAULT_NON_HEAP_PERCENT
     telemetry = contract.spec.telemetry
     assert (telemetry.log_retention_days, telemetry.trace_retention_days, telemetry.audit_retention_years) == (14, 7, 7)
-    # §11.5 defaults for what §13 does not state.
+    # The retention classes' defaults for what the contract does not state.
     assert (telemetry.error_trace_retention_days, telemetry.snapshot_retention_days) == (30, 30)
     assert contract.spec.budgets.monthly_hard_review_threshold == 5500
     assert contract.spec.review.required_when[-1] == "new_cross_region_dependency"

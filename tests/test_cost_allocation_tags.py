@@ -17,6 +17,7 @@ from enginetools import AWS_DEFAULT_PROVIDER
 from finops_policies import conventions as conv
 from finops_policies.cases import Case, CaseProvider, CaseResource, aws_provider, k8s_provider
 from finops_policies.harness import run_case
+from finops_policies.kubernetes import is_kubernetes_object
 from finops_policies.policies import cost_allocation_tags as cat
 from finops_policies.resources import ResourceView
 from finops_policies.values import UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_OBJECT, UNKNOWN_STRING
@@ -79,7 +80,7 @@ def _kubernetes_tokens() -> list[str]:
 
 def test_kubernetes_objects_are_every_kind_but_components_lists_and_patches():
     tokens = _kubernetes_tokens()
-    objects = {t for t in tokens if cat.is_kubernetes_object(t)}
+    objects = {t for t in tokens if is_kubernetes_object(t)}
     assert {
         "kubernetes:apps/v1:Deployment",
         "kubernetes:batch/v1:CronJob",
@@ -98,8 +99,8 @@ def test_kubernetes_objects_are_every_kind_but_components_lists_and_patches():
         "kubernetes:yaml:ConfigFile",
         "kubernetes:kustomize:Directory",
     ):
-        assert not cat.is_kubernetes_object(component)
-    assert cat.is_kubernetes_object(conv.K8S_PROMETHEUS_CR)  # custom resources are objects too
+        assert not is_kubernetes_object(component)
+    assert is_kubernetes_object(conv.K8S_PROMETHEUS_CR)  # custom resources are objects too
 
 
 class Recording(Mapping[str, Any]):

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workcount import lines_executed
 
-# Reference §4.3: nominal memory and the two engine formulas, integer division.
+# Nominal memory and the two engine formulas (Amazon RDS User Guide, "Maximum number of database
+# connections"), integer division.
 _TABLE = [
     ("db.t4g.micro", 1, 85, 112),
     ("db.t3.small", 2, 170, 225),
@@ -43,7 +44,7 @@ def test_engine_formulas_reproduce_the_reference_table(instance_class, gib, mysq
 
 
 def test_memory_factor_lowers_the_estimate_below_measured_defaults():
-    # community-measured PostgreSQL defaults (reference §4.2): t2.medium 413, m4/t2.large 856;
+    # community-measured PostgreSQL defaults: t2.medium 413, m4/t2.large 856;
     # at the default factor our estimate for the same memory stays at or below them.
     factor = policy.POLICY.config["instanceMemoryFactor"].default
     assert capacity.engine_default("postgres", "db.t3.medium", factor).value <= 413

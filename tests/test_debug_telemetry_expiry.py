@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from finops_policies import conventions as conv
-from finops_policies.approvals import TODAY_ENV
 from finops_policies.cases import Case, aws_provider, k8s_provider, one, urn_of
+from finops_policies.clock import TODAY_ENV
 from finops_policies.harness import run_case
 from finops_policies.policies import _workloads as wl
 from finops_policies.policies import debug_telemetry_expiry as debug
@@ -91,7 +91,7 @@ def test_unknown_sampler_is_reported_once_not_per_argument():
 
 
 class TestPinnedToday:
-    """`approvals.today()` can be pinned, so expiry verdicts are reproducible."""
+    """`clock.today()` can be pinned, so expiry verdicts are reproducible."""
 
     @pytest.fixture(autouse=True)
     def _pin(self, monkeypatch):

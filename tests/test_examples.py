@@ -44,7 +44,7 @@ def test_reference_service_passes_the_whole_pack() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     data = report(result)
     assert data["project"] == "case-decision-service"
-    assert data["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0, "unverifiable": 0}
+    assert data["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0, "unverifiable": 0, "errored": 0}
     assert data["violations"] == []
     # database (parameter group, instance), service (Deployment, Service, HPA), telemetry (4 log
     # groups, audit bucket + 4 companions), 4 components, and the default providers

@@ -77,7 +77,7 @@ POLICIES = [
 ]
 
 #: expected counts of the sample (by hand, not computed by the code under test)
-SUMMARY = {"mandatory": 3, "advisory": 1, "waived": 1, "unverifiable": 2}
+SUMMARY = {"mandatory": 3, "advisory": 1, "waived": 1, "unverifiable": 2, "errored": 0}
 
 
 def _write(path: Path, text: str) -> str:

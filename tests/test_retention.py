@@ -16,12 +16,12 @@ from typing import Any
 import jsonschema
 import pytest
 from finops_policies import conventions as conv
-from finops_policies.approvals import TODAY_ENV
 from finops_policies.cases import Case, CaseProvider, CaseResource, aws_provider, k8s_provider
+from finops_policies.clock import TODAY_ENV
 from finops_policies.findings import Finding
 from finops_policies.harness import check_case, run_case
-from finops_policies.policies import _retention as rt
 from finops_policies.policies import no_infinite_retention, retention_tier
+from finops_policies.policies._retention import classes, durations, kafka, kept, self_hosted, stack_index, stores
 from finops_policies.resources import ProviderView, ResourceView, StackView
 from finops_policies.spec import PolicySpec
 from finops_policies.values import (
@@ -66,12 +66,12 @@ def view(type_: str, name: str, props: Mapping[str, Any], **kw: Any) -> Resource
     ],
 )
 def test_duration_days_reads_prometheus_and_go_durations(text: object, days: float) -> None:
-    assert rt.duration_days(text) == pytest.approx(days)
+    assert durations.duration_days(text) == pytest.approx(days)
 
 
 @pytest.mark.parametrize("text", ["", "15", "d", "15 days", "15d junk", "-1d", "$(RETENTION)", None, True, [1]])
 def test_duration_days_rejects_what_is_not_a_duration(text: object) -> None:
-    assert rt.duration_days(text) is None
+    assert durations.duration_days(text) is None
 
 
 def test_java_properties_follow_comments_separators_and_continuations() -> None:
@@ -85,7 +85,7 @@ def test_java_properties_follow_comments_separators_and_continuations() -> None:
         "    /b\n"
         "\n"
     )
-    assert rt.java_properties(text) == {
+    assert kafka.java_properties(text) == {
         "auto.create.topics.enable": "false",
         "log.retention.hours": "168",
         "num.partitions": "3",
@@ -125,7 +125,7 @@ def test_broker_ms_wins_over_a_forever_hours_setting() -> None:
     ],
 )
 def test_chart_name_is_the_last_path_segment(chart: str, name: str) -> None:
-    assert rt.chart_name(view(conv.K8S_HELM_RELEASE, "r", {"chart": chart})) == name
+    assert self_hosted.chart_name(view(conv.K8S_HELM_RELEASE, "r", {"chart": chart})) == name
 
 
 def test_prometheus_exporter_charts_are_not_prometheus() -> None:
@@ -133,31 +133,14 @@ def test_prometheus_exporter_charts_are_not_prometheus() -> None:
     assert findings(NIR, (release,)) == []
 
 
-@pytest.mark.parametrize(
-    ("target", "bounds", "snapped"),
-    [
-        (14, None, 14),
-        (10, None, 7),  # ties go to the shorter value
-        (2555, None, 2557),
-        (14, conv.RetentionBounds(max_days=10), 7),
-        (3, conv.RetentionBounds(max_days=None, min_days=2555), 2557),
-    ],
-)
-def test_cloudwatch_fixes_suggest_an_allowed_value_inside_the_bounds(
-    target: float, bounds: conv.RetentionBounds | None, snapped: int
-) -> None:
-    assert rt.snap_cloudwatch(target, bounds) == snapped
-    assert snapped in conv.CLOUDWATCH_RETENTION_DAYS
-
-
 @pytest.mark.parametrize(("number", "text"), [(1209600.0, "1209600"), (0.5, "0.5"), (2.25, "2.25"), (30.0, "30")])
 def test_numbers_are_printed_as_people_write_them(number: float, text: str) -> None:
-    assert rt.fmt(number) == text
+    assert kept.fmt(number) == text
 
 
 # --- classes ----------------------------------------------------------------------------------
 def test_class_config_merges_field_by_field_over_the_defaults() -> None:
-    bounds = rt.class_bounds(
+    bounds = classes.class_bounds(
         {"classes": {"Logs": {"maxDays": 30}, "metrics": {"maxDays": 45}, "audit": {"minDays": 3650}}}
     )
     assert bounds["logs"] == conv.RetentionBounds(max_days=30)
@@ -169,7 +152,7 @@ def test_class_config_merges_field_by_field_over_the_defaults() -> None:
 
 def test_class_config_defaults_equal_the_conventions() -> None:
     default = TIER.config["classes"].default
-    assert rt.class_bounds({"classes": default}) == rt.class_bounds({})
+    assert classes.class_bounds({"classes": default}) == classes.class_bounds({})
     assert set(default) == set(conv.RETENTION_CLASSES)
 
 
@@ -205,16 +188,16 @@ def test_resource_tags_win_over_tags_all_and_provider_defaults() -> None:
     )
     merged = view(conv.LOG_GROUP, "b", {"tagsAll": {conv.RETENTION_CLASS_KEY: "traces"}}, provider=provider)
     default = view(conv.LOG_GROUP, "c", {"tags": {"team": "x"}}, provider=provider)
-    declared = [rt.declared_class(r) for r in (own, merged, default)]
+    declared = [classes.declared_class(r) for r in (own, merged, default)]
     assert [d.name if d else None for d in declared] == ["logs", "traces", "audit"]
-    assert rt.declared_class(default, with_provider_defaults=False) is None
+    assert classes.declared_class(default, with_provider_defaults=False) is None
 
 
 def test_an_unknown_tag_map_hides_the_provider_default() -> None:
     provider = ProviderView(
         conv.AWS_PROVIDER, "p", "urn:p", {"defaultTags": json.dumps({"tags": {conv.RETENTION_CLASS_KEY: "logs"}})}
     )
-    declared = rt.declared_class(view(conv.LOG_GROUP, "a", {"tags": UNKNOWN_OBJECT}, provider=provider))
+    declared = classes.declared_class(view(conv.LOG_GROUP, "a", {"tags": UNKNOWN_OBJECT}, provider=provider))
     assert declared is not None and declared.value is UNKNOWN
 
 
@@ -237,7 +220,7 @@ def test_lifecycle_joins_by_name_by_arn_and_by_dependency() -> None:
             property_dependencies={"bucket": (by_dep.urn,)},
         ),
     )
-    index = rt.RetentionIndex.build(StackView((by_name, by_arn, by_dep, *configs)))
+    index = stack_index.RetentionIndex.build(StackView((by_name, by_arn, by_dep, *configs)))
     assert [index.bucket(b).current_days for b in (by_name, by_arn, by_dep)] == [10.0, 20.0, 30.0]
     assert index.floating_bucket_configs == set()
 
@@ -464,9 +447,9 @@ _TYPES = (
     conv.K8S_DEPLOYMENT,
     conv.K8S_STATEFULSET,
     conv.K8S_POD,
-    rt.K8S_CONFIGMAP,
-    rt.SQS_QUEUE,
-    rt.KINESIS_STREAM,
+    conv.K8S_CONFIGMAP,
+    stores.SQS_QUEUE,
+    stores.KINESIS_STREAM,
     conv.RDS_INSTANCE,
 )
 _SCALARS = st.one_of(
@@ -631,3 +614,35 @@ def test_waiver_by_urn_glob_covers_a_stack_finding() -> None:
         waived=("legacy",),
     )
     assert check_case(NIR, case) == []
+
+
+# --- one finding per fact: "kept forever" is no-infinite-retention's ---------------------------
+_CLASS = conv.RETENTION_CLASS_KEY
+
+
+@pytest.mark.parametrize(
+    "resources",
+    [
+        (view(conv.LOG_GROUP, "debug-logs", {"tags": {_CLASS: "debug"}}),),
+        (view(conv.LOG_GROUP, "app-logs", {"retentionInDays": 0, "tags": {_CLASS: "logs"}}),),
+        (view(conv.S3_BUCKET, "access-logs", {"bucket": "access-logs", "tags": {_CLASS: "logs"}}),),
+        (view(conv.BACKUP_PLAN, "nightly", {"rules": [{"ruleName": "daily"}], "tags": {_CLASS: "snapshots"}}),),
+        (view(conv.MSK_TOPIC, "events", {"configs": '{"retention.ms": "-1"}', "tags": {_CLASS: "dlq"}}),),
+    ],
+    ids=["log-group-unset", "log-group-zero", "bucket-no-lifecycle", "backup-rule", "kafka-topic"],
+)
+def test_a_classed_store_kept_forever_is_reported_once_by_no_infinite_retention(
+    resources: tuple[ResourceView, ...],
+) -> None:
+    forever = [f for f in findings(NIR, resources) if not f.unverifiable]
+    tier = [f for f in findings(TIER, resources) if not f.unverifiable]
+    assert len(forever) == 1 and tier == []
+
+
+def test_retention_tier_still_reports_forever_where_no_infinite_retention_does_not_look() -> None:
+    # A class only retention-tier's config defines: no-infinite-retention's bucketClasses leave it out.
+    bucket = view(conv.S3_BUCKET, "reports", {"bucket": "reports", "tags": {_CLASS: "reports"}})
+    config = {"classes": {"reports": {"maxDays": 400}}}
+    assert findings(NIR, (bucket,)) == []
+    [finding] = findings(TIER, (bucket,), config)
+    assert "objects are kept forever" in finding.message()

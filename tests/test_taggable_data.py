@@ -18,7 +18,7 @@ from importlib.metadata import requires, version
 from pathlib import Path
 
 import pytest
-from finops_policies.policies.cost_allocation_tags import taggable_types
+from finops_policies.taggable import taggable_types
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 

@@ -1,6 +1,6 @@
 """Pulumi components that are cost-compliant by construction, driven by a ServiceCostContract.
 
-- `ServiceCostContract` / `load_contract`: the validated contract (seed 002, section 13);
+- `ServiceCostContract` / `load_contract`: the validated contract;
   `ContractError` carries a clean, user-facing message (file, line, field, found, expected).
 - `Service`: Deployment + Service + HPA inside the contract's runtime envelope, with its telemetry.
 - `PooledDatabase`: RDS/Aurora with an explicit `max_connections` and a connection budget.

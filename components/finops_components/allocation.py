@@ -13,23 +13,16 @@ placeholder (`TODO`, `n/a`, ...), which the transform replaces.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from typing import Any, Final
+from typing import Any
 
 import pulumi
 from finops_policies import conventions as conv
+from finops_policies.kubernetes import is_kubernetes_object, pod_template_path
+from finops_policies.taggable import taggable_types
 
 from .contract import ServiceCostContract
-
-#: The taggable-types list the policy pack ships (generated from pulumi-aws by tools/gen_aws_taggable.py).
-TAGGABLE_DATA: Final = "aws_taggable.json"
-#: Kubernetes types that are not objects with metadata of their own (or must not be relabelled).
-_K8S_NOT_OBJECTS: Final = ("kubernetes:helm.sh/", "kubernetes:yaml/", "kubernetes:kustomize/")
-_K8S_POD_TEMPLATE_PATHS: Final = (("spec", "template"), ("spec", "jobTemplate", "spec", "template"))
 
 
 @dataclass(frozen=True)
@@ -71,18 +64,12 @@ def _retention_class(name: str) -> str:
 
 
 # --- which AWS types take tags ------------------------------------------------------------------
-@cache
 def aws_taggable_types() -> frozenset[str] | None:
     """Type tokens whose `tags` is a cost-tag map (the pack's shipped list), or None if it is absent."""
     try:
-        text = resources.files("finops_policies").joinpath("data", TAGGABLE_DATA).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError):
+        return taggable_types().map_tags
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    types = data.get("mapTags") if isinstance(data, dict) else None
-    if not isinstance(types, list):
-        return None
-    return frozenset(t for t in types if isinstance(t, str))
 
 
 def is_taggable_aws(type_: str, props: Mapping[str, Any], taggable: frozenset[str] | None) -> bool:
@@ -98,17 +85,9 @@ def is_taggable_aws(type_: str, props: Mapping[str, Any], taggable: frozenset[st
     return "tags" in props and (props["tags"] is None or isinstance(props["tags"], Mapping))
 
 
-def is_kubernetes_object(type_: str) -> bool:
-    """A Kubernetes object with its own metadata (not a Helm release, YAML group, patch or list)."""
-    if not type_.startswith("kubernetes:") or type_.startswith(_K8S_NOT_OBJECTS):
-        return False
-    kind = type_.rsplit(":", 1)[-1]
-    return not kind.endswith(("Patch", "List"))
-
-
 # --- merging ------------------------------------------------------------------------------------
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in {"", *conv.PLACEHOLDER_VALUES})
+    return value is None or (isinstance(value, str) and (not value.strip() or conv.is_placeholder(value)))
 
 
 def merge_tags(existing: object, wanted: Mapping[str, str]) -> dict[str, Any] | None:
@@ -158,18 +137,18 @@ def _set_path(container: dict[str, Any], path: tuple[str, ...], value: object) -
     }
 
 
-def label_kubernetes_props(props: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
-    """Props of a Kubernetes object with `labels` on its metadata and on its pod template, if any."""
+def label_kubernetes_props(type_: str, props: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
+    """Props of a Kubernetes object with `labels` on its metadata and, for a workload, its pod template."""
     result = dict(props)
     metadata = _with_labels(result.get("metadata"), labels)
     if metadata is not None:
         result["metadata"] = metadata
-    for path in _K8S_POD_TEMPLATE_PATHS:
-        template = _child(result, *path)
-        if isinstance(template, Mapping):
-            template_metadata = _with_labels(template.get("metadata"), labels)
-            if template_metadata is not None:
-                result = _set_path(result, (*path, "metadata"), template_metadata)
+    path = pod_template_path(type_)
+    template = _child(result, *path) if path else None  # a Pod is its own template
+    if path and isinstance(template, Mapping):
+        template_metadata = _with_labels(template.get("metadata"), labels)
+        if template_metadata is not None:
+            result = _set_path(result, (*path, "metadata"), template_metadata)
     return result
 
 
@@ -179,8 +158,8 @@ def cost_allocation_transform(
     """A resource transform applying `allocation` to taggable AWS resources and Kubernetes objects.
 
     `taggable` defaults to the pack's shipped list (`aws_taggable_types()`). Props arrive as the
-    engine sends them (camelCase keys), so the transform reads `tags`, `metadata.labels`,
-    `spec.template` and `spec.jobTemplate.spec.template`.
+    engine sends them (camelCase keys), so the transform reads `tags`, `metadata.labels` and the
+    pod template where the workload's kind keeps it (`finops_policies.kubernetes.pod_template_path`).
     """
     known = taggable if taggable is not None else aws_taggable_types()
     aws_tags = allocation.aws_tags()
@@ -196,7 +175,8 @@ def cost_allocation_transform(
                 return None
             return pulumi.ResourceTransformResult(props={**props, "tags": merged}, opts=args.opts)
         if is_kubernetes_object(args.type_):
-            return pulumi.ResourceTransformResult(props=label_kubernetes_props(props, labels), opts=args.opts)
+            labelled = label_kubernetes_props(args.type_, props, labels)
+            return pulumi.ResourceTransformResult(props=labelled, opts=args.opts)
         return None
 
     return transform

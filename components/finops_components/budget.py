@@ -1,4 +1,4 @@
-"""A database's connection budget, and the services that draw from it (seed 002, section 8.2).
+"""A database's connection budget, and the services that draw from it.
 
 The budget is what is left of `max_connections` after a reserve for administrators, migrations and
 the engine's own sessions: `budget = max_connections - ceil(max_connections × reserve% / 100)`.
@@ -11,10 +11,10 @@ time, before anything is deployed and before the policy pack would report it::
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from finops_policies import conventions as conv
+from finops_policies.connection_budget import connection_budget
 from pulumi.errors import RunError
 
 
@@ -53,9 +53,8 @@ class ConnectionBudget:
         self.database = database
         self.max_connections = max_connections
         self.reserve_percent = reserve_percent
-        # Round the reserve up: the budget must never promise a connection the reserve needs.
-        self.reserved = math.ceil(max_connections * reserve_percent / 100)
-        self.total = max_connections - self.reserved
+        self.total = connection_budget(max_connections, reserve_percent)
+        self.reserved = max_connections - self.total
         self._claims: list[Claim] = []
 
     @property

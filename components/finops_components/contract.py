@@ -1,4 +1,4 @@
-"""The ServiceCostContract: a service's cost promises as validated data (seed 002, section 13).
+"""The ServiceCostContract: a service's cost promises as validated data.
 
 A contract is a YAML document owned by the service team::
 
@@ -20,7 +20,7 @@ The limits it enforces (required tag keys, placeholder values, retention bounds 
 replica cap, the JVM non-heap share) come from `finops_policies.conventions`, the module the
 policy pack reads too, so a contract that loads is one the pack accepts.
 
-Beyond the seed's fields a few optional ones say what the seed leaves implicit (all have defaults):
+A few optional fields say what the contract would otherwise leave implicit (all have defaults):
 `runtimeEnvelope.{memoryLimitPerReplica, cpuLimitPerReplica, jvmMaxHeapPercent}`,
 `telemetry.{debugRetentionDays, errorTraceRetentionDays, snapshotRetentionDays}`,
 `kubernetes.namespace`, `unitEconomics.expectedMonthlyVolume` (units per month, for cost per unit)
@@ -39,6 +39,9 @@ from typing import Annotated, Any, Final, Literal
 
 import yaml
 from finops_policies import conventions as conv
+from finops_policies.debug_window import is_dev_environment
+from finops_policies.kubernetes import is_dns_label, is_label_name
+from finops_policies.quantities import cpu_millicores, memory_bytes
 from pulumi.errors import RunError
 from pydantic import (
     AfterValidator,
@@ -54,16 +57,11 @@ from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from .quantities import cpu_millicores, memory_bytes
-
 KIND: Final = "ServiceCostContract"
 
 # Kubernetes label syntax (apimachinery validation): tag keys and values double as label keys and
 # values on every Kubernetes object, so a contract value must be valid as both.
-_LABEL_NAME: Final = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
-_DNS_LABEL: Final = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _API_VERSION: Final = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/v[0-9]+((alpha|beta)[0-9]+)?$")
-_LABEL_MAX: Final = 63
 #: Keys the components write themselves; a contract that set them would be silently overridden.
 _RESERVED_TAG_KEYS: Final = frozenset({conv.RETENTION_CLASS_KEY, conv.OPENCOST_NAMESPACE_KEY})
 
@@ -113,9 +111,9 @@ def _problem(expected: str, found: str | None = None) -> PydanticCustomError:
 def _label_value(value: str) -> str:
     if not value.strip():
         raise _problem("a real value (empty tags allocate nothing)", found="is empty")
-    if value.strip().lower() in conv.PLACEHOLDER_VALUES:
+    if conv.is_placeholder(value):
         raise _problem("a real value, not a placeholder")
-    if len(value) > _LABEL_MAX or not _LABEL_NAME.match(value):
+    if not is_label_name(value):
         raise _problem(
             "at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit "
             "(the value is also a Kubernetes label value)"
@@ -124,7 +122,7 @@ def _label_value(value: str) -> str:
 
 
 def _label_key(key: str) -> str:
-    if len(key) > _LABEL_MAX or not _LABEL_NAME.match(key):
+    if not is_label_name(key):
         raise _problem("a key of at most 63 letters, digits, '-', '_' or '.' (it is also a Kubernetes label key)")
     if key in _RESERVED_TAG_KEYS or key.startswith(conv.OPENCOST_LABEL_PREFIX):
         raise _problem("a key the components do not set themselves (they add it to every resource)")
@@ -132,7 +130,7 @@ def _label_key(key: str) -> str:
 
 
 def _dns_label(value: str) -> str:
-    if len(value) > _LABEL_MAX or not _DNS_LABEL.match(value):
+    if not is_dns_label(value):
         raise _problem("a DNS label: at most 63 lower-case letters, digits or '-' (it names Kubernetes objects)")
     return value
 
@@ -250,7 +248,7 @@ class RuntimeEnvelope(_Model):
     max_db_connections_per_replica: int = Field(
         ge=1, description="the database pool size of one replica, a positive integer"
     )
-    # Extensions: the seed leaves the limit implicit; a memory limit equal to the request is the
+    # Optional: without it the limit is implicit; a memory limit equal to the request is the
     # safe default (no overcommit, so a node never OOM-kills this pod for a neighbour's spike).
     memory_limit_per_replica: MemoryQuantity | None = None
     cpu_limit_per_replica: CpuQuantity | None = None
@@ -306,10 +304,14 @@ class Telemetry(_Model):
         description=f"audit evidence retention of at least {conv.AUDIT_MIN_YEARS} years (WORM)",
     )
     metric_cardinality_policy: NonEmpty = Field(description="a metric cardinality policy such as 'bounded'")
-    # Extensions with the seed's §11.5 values as defaults.
-    debug_retention_days: int = _days("debug", "debug log retention", default=3)
-    error_trace_retention_days: int = _days("traces", "error trace retention", default=30)
-    snapshot_retention_days: int = _days("snapshots", "read-model snapshot retention", default=30)
+    # Extensions, defaulting to the classes' default days.
+    debug_retention_days: int = _days("debug", "debug log retention", default=conv.DEFAULT_RETENTION_DAYS["debug"])
+    error_trace_retention_days: int = _days(
+        "traces", "error trace retention", default=conv.DEFAULT_ERROR_TRACE_RETENTION_DAYS
+    )
+    snapshot_retention_days: int = _days(
+        "snapshots", "read-model snapshot retention", default=conv.DEFAULT_RETENTION_DAYS["snapshots"]
+    )
 
 
 def _retention_class_key(value: str) -> str:
@@ -425,7 +427,7 @@ class ServiceCostContract(_Model):
     def is_dev(self) -> bool:
         """True when the `environment` tag names a development environment (debug telemetry needs no
         expiry there). The tag, not `spec.environment`, because the tag is what the pack reads."""
-        return self.spec.cost_allocation.tags.get(conv.ENVIRONMENT_KEY, "").lower() in conv.DEV_ENVIRONMENTS
+        return is_dev_environment(self.spec.cost_allocation.tags.get(conv.ENVIRONMENT_KEY, ""))
 
     @property
     def usage(self) -> Usage:

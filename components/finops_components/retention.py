@@ -15,7 +15,7 @@ What it creates, all tagged with the contract's cost allocation and a `retention
 CloudWatch accepts only some retention values (`conventions.CLOUDWATCH_RETENTION_DAYS`): a requested
 value is rounded *up* to the next accepted one (the contract states the minimum the team needs), but
 never past its class's maximum, in which case it is rounded down to the largest accepted value
-inside the class.
+inside the class (`finops_policies.cloudwatch`, the rule the pack's suggested fixes follow too).
 """
 
 # No `from __future__ import annotations` here: the SDK's schema inference reads the args' and
@@ -27,6 +27,7 @@ from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
+from finops_policies import cloudwatch
 from finops_policies import conventions as conv
 
 from ._common import flag, resolve_contract
@@ -42,21 +43,19 @@ ABORT_MULTIPART_DAYS = 7
 
 
 def cloudwatch_retention_days(requested: int, retention_class: str) -> int:
-    """The CloudWatch retention value for `requested` days in `retention_class` (see module doc)."""
+    """The CloudWatch retention value for `requested` days in `retention_class` (see module doc).
+
+    Raises `ValueError` when CloudWatch cannot keep the data that long inside the class.
+    """
     if requested < 1:
         raise ValueError(f"retention must be >= 1 day: {requested}")
-    bounds = conv.RETENTION_CLASSES[retention_class]
-    accepted = [days for days in conv.CLOUDWATCH_RETENTION_DAYS if bounds.max_days is None or days <= bounds.max_days]
-    at_least = [days for days in accepted if days >= requested]
-    if at_least:
-        return min(at_least)
-    if bounds.max_days is None or bounds.min_days is not None:
-        # Nothing caps the class, or it sets a floor: shortening the request would break a promise.
+    days = cloudwatch.cloudwatch_retention_days(requested, conv.RETENTION_CLASSES[retention_class])
+    if days is None:
         raise ValueError(
             f"CloudWatch Logs keeps data at most {max(conv.CLOUDWATCH_RETENTION_DAYS)} days: {requested} requested "
             f"for class {retention_class!r}"
         )
-    return max(accepted)
+    return days
 
 
 def lock_period_days(years: int) -> int:

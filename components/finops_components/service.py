@@ -20,19 +20,25 @@ the pool size per replica. It then:
 
 # No `from __future__ import annotations` here: the SDK's schema inference reads the args' and
 # outputs' annotations as live objects (see finops_components.__init__).
-import datetime
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 from finops_policies import conventions as conv
+from finops_policies.clock import today
+from finops_policies.debug_window import (
+    debug_window_state,
+    is_debug_level,
+    is_full_sampling,
+    parse_debug_until,
+)
+from finops_policies.quantities import mebibytes, memory_bytes
 
 from ._common import ArgsError, flag, resolve_contract, text, whole_number
 from .allocation import Allocation
 from .budget import Claim
 from .contract import ServiceCostContract
 from .database import PooledDatabase
-from .quantities import mebibytes, memory_bytes
 from .retention import TelemetryRetention
 
 TYPE_TOKEN = "finops:index:Service"
@@ -246,7 +252,7 @@ def _debug_window(component: str, args: ServiceArgs, contract: ServiceCostContra
     """The validated `debug_until` date, required for debug telemetry outside development."""
     level = str(args.get("log_level") or "info").lower()
     ratio = _sampling_ratio(component, args)
-    noisy = level in conv.DEBUG_LOG_LEVELS or ratio >= 1.0
+    noisy = is_debug_level(level) or is_full_sampling(ratio)
     until = args.get("debug_until")
     if until is None:
         if noisy and not contract.is_dev:
@@ -257,12 +263,10 @@ def _debug_window(component: str, args: ServiceArgs, contract: ServiceCostContra
                 f"(a date at most {MAX_DEBUG_WINDOW_DAYS} days ahead)"
             )
         return None
-    try:
-        ends = datetime.date.fromisoformat(str(until))
-    except ValueError:
-        raise ArgsError(f"'{component}.debug_until' must be a date YYYY-MM-DD: {until!r}") from None
-    today = datetime.date.today()
-    if not today <= ends <= today + datetime.timedelta(days=MAX_DEBUG_WINDOW_DAYS):
+    ends = parse_debug_until(until)
+    if ends is None:
+        raise ArgsError(f"'{component}.debug_until' must be a date YYYY-MM-DD: {until!r}")
+    if debug_window_state(ends, today(), MAX_DEBUG_WINDOW_DAYS) != "ok":
         raise ArgsError(
             f"'{component}.debug_until' must be between today and {MAX_DEBUG_WINDOW_DAYS} days ahead: {until}"
         )

@@ -1,6 +1,6 @@
 """Audit evidence replicated across two regions: allowed only with a recorded cross-region review.
 
-The seed's audit-evidence-service keeps WORM evidence (S3 Object Lock COMPLIANCE, 7 years) in
+An audit-evidence service keeps WORM evidence (S3 Object Lock COMPLIANCE, 7 years) in
 us-east-1 and a disaster-recovery copy in eu-west-1. Replication is a cross-region dependency: it
 pays inter-region transfer on every object, so the `cross-region-review` policy blocks it unless
 the platform team's policy config records a review (see policy-config.json).

@@ -1,4 +1,4 @@
-"""The seed's case-decision service (seed 002, section 13), cost-compliant by construction.
+"""A case-decision service, cost-compliant by construction.
 
 Everything comes from `cost-contract.yaml`: a PostgreSQL database with an explicit
 `max_connections` whose connection budget the service draws from (20 replicas × 12 = 240 of

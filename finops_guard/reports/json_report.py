@@ -2,7 +2,7 @@
 
 ```
 {"stack", "project", "policyPack": {"name", "version"}, "resources": N,
- "summary": {"mandatory", "advisory", "waived", "unverifiable"},
+ "summary": {"mandatory", "advisory", "waived", "unverifiable", "errored"},
  "violations": [{"policy", "enforcement", "urn", "type", "name", "property", "message", "waiver",
                  "state", "location": {"file", "line"} | null, "related": [{"file", "line"}]}],
  "warnings": [str], "passed", "durationSeconds", "cost"?}

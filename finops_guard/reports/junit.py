@@ -3,7 +3,8 @@
 How findings map onto JUnit, chosen for what CI test-report views show:
 
 - a mandatory (or remediate) violation is a `<failure>`: it fails the run, as it fails the
-  preview;
+  preview; when it is a check that failed (its policy's `onError: mandatory`) it is an `<error>`,
+  JUnit's word for a test that could not run, counted in `errors`;
 - an advisory violation, an unverifiable finding and a waived finding are `<skipped>` with the
   message as the element's text. GitLab's test report shows a skipped case's text as its details
   and counts skipped cases apart from failures; the GitHub test-report actions
@@ -45,13 +46,14 @@ from ._common import (
 class _Counts:
     tests: int = 0
     failures: int = 0
+    errors: int = 0
     skipped: int = 0
 
     def attributes(self) -> dict[str, str]:
         return {
             "tests": str(self.tests),
             "failures": str(self.failures),
-            "errors": "0",
+            "errors": str(self.errors),
             "skipped": str(self.skipped),
         }
 
@@ -126,11 +128,13 @@ class _Builder:
             case.set("file", self.paths.shown(finding.location.file))
             case.set("line", str(finding.location.line))
         first_line = self.scrub(finding.message).splitlines()[0] if finding.message else policy
-        element = ET.SubElement(
-            case, "failure" if finding.blocking else "skipped", message=f"[{label(finding)}] {first_line}"
-        )
+        kind = ("error" if finding.errored else "failure") if finding.blocking else "skipped"
+        element = ET.SubElement(case, kind, message=f"[{label(finding)}] {first_line}")
         if finding.blocking:
             element.set("type", finding.enforcement)
+        if kind == "error":
+            counts.errors += 1
+        elif kind == "failure":
             counts.failures += 1
         else:
             counts.skipped += 1
@@ -155,6 +159,7 @@ def junit_root(result: RunResult, *, base_dir: str | None = None) -> ET.Element:
         counts = builder.suite(root, info, dict(by_urn))
         total.tests += counts.tests
         total.failures += counts.failures
+        total.errors += counts.errors
         total.skipped += counts.skipped
     root.attrib.update(total.attributes())
     root.set("time", f"{result.duration_seconds:.3f}")

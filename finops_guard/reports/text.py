@@ -62,8 +62,9 @@ def _plural(count: int, word: str) -> str:
 
 def summary_line(result: RunResult) -> str:
     s = result.summary
+    errored = f" ({_plural(s.errored, 'check')} errored)" if s.errored else ""
     return (
-        f"{s.mandatory} mandatory, {s.advisory} advisory, {s.waived} waived, {s.unverifiable} unverifiable"
+        f"{s.mandatory} mandatory, {s.advisory} advisory, {s.waived} waived, {s.unverifiable} unverifiable{errored}"
         f" · {_plural(len(result.resources), 'resource')} · {format_duration(result.duration_seconds)}"
     )
 

@@ -10,26 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import conventions as conv
-
-#: Lets tests and reproducible CI runs pin "today"; unset in normal use.
-TODAY_ENV = "FINOPS_GUARDRAILS_TODAY"
-
-
-def today() -> dt.date:
-    pinned = os.environ.get(TODAY_ENV, "").strip()
-    if pinned:
-        try:
-            return dt.date.fromisoformat(pinned)
-        except ValueError:
-            pass
-    return dt.date.today()
+from .clock import today
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Names and limits shared by the policy pack and the components.
 
 Both sides import this module, so a component can never tag, label or size a resource differently
-from what the pack expects. It is plain data: no Pulumi import, no I/O.
+from what the pack expects. It is plain data and one-line predicates over it: no Pulumi import, no I/O.
 """
 
 from __future__ import annotations
@@ -10,10 +10,15 @@ from dataclasses import dataclass
 from typing import Final
 
 # --- cost allocation --------------------------------------------------------------------------
-#: Keys every taggable resource carries (seed 002, `spec.costAllocation.tags`).
+#: Keys every taggable resource carries (the cost contract's `spec.costAllocation.tags` requires them).
 REQUIRED_TAG_KEYS: Final = ("service", "team", "domain", "environment")
 #: Values that mean "someone will fill this in later" (compared case-insensitively).
 PLACEHOLDER_VALUES: Final = frozenset({"todo", "tbd", "unknown", "n/a", "na", "changeme", "none", "null", "-"})
+
+
+def is_placeholder(value: str, placeholders: frozenset[str] = PLACEHOLDER_VALUES) -> bool:
+    """A value that means "someone will fill this in later" (trimmed, case-insensitive)."""
+    return value.strip().lower() in placeholders
 #: Keys OpenCost/Kubecost use to join out-of-cluster cost with a namespace and its labels.
 OPENCOST_NAMESPACE_KEY: Final = "kubernetes_namespace"
 OPENCOST_LABEL_PREFIX: Final = "kubernetes_label_"
@@ -30,9 +35,14 @@ class RetentionBounds:
     min_days: int | None = None
     immutable: bool = False
 
+    def admits(self, days: float) -> bool:
+        """Whether keeping data `days` days is inside these bounds."""
+        return (self.min_days is None or days >= self.min_days) and (self.max_days is None or days <= self.max_days)
 
-#: Defaults from seed 002 §11.5: debug is short, app logs hot 14 d / archive 90 d, traces 7 d (errors
-#: 30 d), read-model snapshots 30 d, DLQ payloads short, audit evidence 7 years and WORM.
+
+#: Default bounds per class: debug is short, app logs at most 90 d (14 d hot, then archive), traces
+#: 30 d (error traces are kept longest), read-model snapshots 30 d (rebuildable), DLQ payloads short,
+#: audit evidence at least 7 years and WORM.
 RETENTION_CLASSES: Final[dict[str, RetentionBounds]] = {
     "debug": RetentionBounds(max_days=7),
     "logs": RetentionBounds(max_days=90),
@@ -41,13 +51,28 @@ RETENTION_CLASSES: Final[dict[str, RetentionBounds]] = {
     "dlq": RetentionBounds(max_days=14),
     "audit": RetentionBounds(max_days=None, min_days=7 * 365, immutable=True),
 }
+#: Days of retention each class gets when nothing says otherwise: what the components build by default
+#: and what a policy's fix suggests (clamped into the configured bounds, then snapped for CloudWatch).
+DEFAULT_RETENTION_DAYS: Final[dict[str, int]] = {
+    "debug": 3,
+    "logs": 14,
+    "traces": 7,
+    "snapshots": 30,
+    "dlq": 14,
+    "audit": 2557,
+}
+#: Error traces are kept longer than other traces (still inside the traces class).
+DEFAULT_ERROR_TRACE_RETENTION_DAYS: Final = 30
+#: Suggested days for a store that declares no class and only needs *some* finite retention.
+DEFAULT_UNCLASSED_RETENTION_DAYS: Final = 14
 #: Classes whose buckets must have an expiring lifecycle rule (no-infinite-retention).
 EXPIRING_BUCKET_CLASSES: Final = ("debug", "logs", "traces", "audit", "snapshots", "dlq")
 AUDIT_CLASS: Final = "audit"
 AUDIT_MIN_YEARS: Final = 7
 OBJECT_LOCK_COMPLIANCE: Final = "COMPLIANCE"
 
-#: CloudWatch Logs accepts only these retention values (days).
+#: CloudWatch Logs accepts only these retention values (days): the `retentionInDays` values of the
+#: PutRetentionPolicy API (AWS CloudWatch Logs API Reference).
 CLOUDWATCH_RETENTION_DAYS: Final = (
     1,
     3,
@@ -147,8 +172,6 @@ K8S_HPA_TYPES: Final = (
 K8S_HELM_RELEASE: Final = "kubernetes:helm.sh/v3:Release"
 K8S_HELM_CHART_V4: Final = "kubernetes:helm.sh/v4:Chart"
 K8S_PROMETHEUS_CR: Final = "kubernetes:monitoring.coreos.com/v1:Prometheus"
-#: Workloads whose pod template lives at spec.template (CronJob: spec.jobTemplate.spec.template).
-K8S_WORKLOADS: Final = (K8S_DEPLOYMENT, K8S_STATEFULSET, K8S_DAEMONSET, K8S_JOB, K8S_CRONJOB)
 
 # --- appended for runtime-envelope and debug-telemetry-expiry ---------------------------------
 #: The tag/label key naming a resource's environment (one of REQUIRED_TAG_KEYS).

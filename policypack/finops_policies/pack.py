@@ -7,7 +7,11 @@ engine. Three things CrossGuard has no direct word for are mapped onto its proto
   "can't run policy ... during preview" diagnostic, never a mandatory violation;
 - waived findings are sent to the engine's `Log` RPC as info diagnostics on the resource, with a
   machine-readable second line, so they stay visible without failing the run;
-- a bug in a check is reported as unverifiable instead of failing everyone's preview.
+- a check that fails (a bug in it) is the policy's `onError` choice, like an admission controller's
+  `failurePolicy`: "advisory" (the default, fail open) reports it as unverifiable, so nobody's
+  preview fails for a bug in a rule; "mandatory" (fail closed) reports it as a violation of the
+  policy, so nothing passes unchecked. Either way the message says the check failed
+  (`CHECK_ERROR_MARKER`), so reports can count errored checks.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from .spec import PolicySpec
 from .values import UNKNOWN_STRING
 
 PACK_NAME = "finops-guardrails"
+#: Every message about a check that failed contains this; `finops_guard.model` counts on it.
+CHECK_ERROR_MARKER = "the check itself failed"
 #: Prefix of the machine-readable line of a waived-finding log message.
 WAIVER_MARKER = "finops-guardrails/waived"
 _MAX_LISTED = 20
@@ -169,11 +175,30 @@ def emit(
         raise Unverifiable("; ".join(listed))
 
 
-def _internal_error(spec: PolicySpec, where: str, exc: Exception) -> Unverifiable:
-    return Unverifiable(
-        f"{where}: the check itself failed ({type(exc).__name__}); "
+def check_error_message(spec: PolicySpec, where: str, exc: Exception) -> str:
+    """What a failed check reports: where, the policy, and the error's type (never its text, which
+    may quote a property value)."""
+    return (
+        f"{where}: {CHECK_ERROR_MARKER} ({type(exc).__name__}), so policy '{spec.name}' could not judge it; "
         f"please report this to the maintainers of policy '{spec.name}'"
     )
+
+
+def _check_failed(
+    spec: PolicySpec,
+    config: Mapping[str, Any],
+    exc: Exception,
+    report_violation: Callable[[str, str | None], None],
+    *,
+    where: str,
+    urn: str | None,
+) -> None:
+    """Apply the policy's `onError`: a violation when "mandatory" (fail closed), else unverifiable."""
+    message = check_error_message(spec, where, exc)
+    if config.get("onError") == "mandatory":
+        report_violation(message, urn)
+        return
+    raise Unverifiable(message) from exc
 
 
 class _ConfigMemo:
@@ -206,8 +231,9 @@ def _resource_validator(spec: PolicySpec, sink: Sink) -> Callable[[ResourceValid
             findings = spec.check_resource(view, config)
         except UnknownValueError:
             raise
-        except Exception as exc:
-            raise _internal_error(spec, f"{view.type} '{view.name}'", exc) from exc
+        except Exception as exc:  # noqa: BLE001 - any bug in a check becomes the policy's onError verdict
+            _check_failed(spec, config, exc, report_violation, where=f"{view.type} '{view.name}'", urn=view.urn)
+            return
         emit(spec, findings, config, report_violation, sink)
 
     return validate
@@ -223,8 +249,9 @@ def _stack_validator(spec: PolicySpec, sink: Sink) -> Callable[[StackValidationA
             findings = spec.check_stack(stack, config)
         except UnknownValueError:
             raise
-        except Exception as exc:
-            raise _internal_error(spec, "stack", exc) from exc
+        except Exception as exc:  # noqa: BLE001 - any bug in a check becomes the policy's onError verdict
+            _check_failed(spec, config, exc, report_violation, where="stack", urn=None)
+            return
         emit(spec, findings, config, report_violation, sink)
 
     return validate
@@ -376,8 +403,11 @@ def servicer_class() -> type | None:
 GC_THRESHOLDS = (50_000, 20, 20)
 
 
-def serve() -> None:
-    """Start the pack's gRPC server (never returns); called by `policypack/__main__.py`."""
+def serve(specs: Sequence[PolicySpec] | None = None) -> None:
+    """Start the pack's gRPC server (never returns); called by `policypack/__main__.py`.
+
+    `specs` defaults to every policy of the registry (a test pack passes its own).
+    """
     # pulumi-policy turns every request into dicts and read-only proxies, once per policy: many
     # small objects, nearly all freed by reference counting. With CPython's default thresholds
     # the cycle collector ran ~1,500 young and ~10 full collections in one AnalyzeStack of 10,000
@@ -390,4 +420,4 @@ def serve() -> None:
 
         # PolicyPack builds its servicer by this module-level name.
         sdk._PolicyAnalyzerServicer = servicer  # type: ignore[misc, assignment]
-    PolicyPack(name=PACK_NAME, policies=build_policies(), enforcement_level=EnforcementLevel.ADVISORY)
+    PolicyPack(name=PACK_NAME, policies=build_policies(specs), enforcement_level=EnforcementLevel.ADVISORY)

@@ -1,16 +1,27 @@
-"""The shape of one policy: its documentation, config keys, check function and test cases."""
+"""The shape of one policy: its documentation, config keys and check function.
+
+A policy module holds the rule and its documentation. Its bad and good examples are real programs
+in `finops_policies/examples/<module>/{bad,good}.py`, and its test cases live in
+`finops_policies/cases/<module>.py`; both are read only when asked for (`finops-guard explain`, the
+tests), never when the pack starts.
+"""
 
 from __future__ import annotations
 
 import copy
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import conventions as conv
-from .cases import Case
 from .findings import Finding
 from .resources import ResourceView, StackView
+
+if TYPE_CHECKING:
+    from .cases import Case
 
 ResourceCheck = Callable[[ResourceView, Mapping[str, Any]], Iterable[Finding]]
 StackCheck = Callable[[StackView, Mapping[str, Any]], Iterable[Finding]]
@@ -51,6 +62,12 @@ COMMON_CONFIG: Mapping[str, ConfigKey] = {
         {"type": "string", "default": conv.DEFAULT_TICKET_PATTERN},
         "Regular expression a waiver's (or review's) ticket must match.",
     ),
+    "onError": ConfigKey(
+        {"type": "string", "enum": ["advisory", "mandatory"], "default": "advisory"},
+        'What a check that fails (a bug in it) reports: "advisory" (fail open, the default) an unverifiable '
+        'finding that blocks nothing; "mandatory" (fail closed) a violation of this policy, which blocks '
+        "the run when the policy is mandatory.",
+    ),
 }
 
 
@@ -67,10 +84,32 @@ class PolicySpec:
     check: ResourceCheck | StackCheck
     enforcement: Literal["mandatory", "advisory"] = "mandatory"
     config: Mapping[str, ConfigKey] = field(default_factory=dict)
-    #: Pulumi programs shown by `finops-guard explain` and executed by the tests.
-    bad_example: str = ""
-    good_example: str = ""
-    cases: tuple[Case, ...] = ()
+
+    @property
+    def module(self) -> str:
+        """The policy's module name (`cost_allocation_tags`), which names its examples and cases too."""
+        return self.name.replace("-", "_")
+
+    def example_path(self, which: Literal["bad", "good"]) -> Traversable:
+        """The bad or good example program, shipped with the package."""
+        return resources.files(__package__ or "finops_policies").joinpath("examples", self.module, f"{which}.py")
+
+    @property
+    def bad_example(self) -> str:
+        """A program whose marked resources (`# [<policy>]`) break this policy, and nothing else does."""
+        return self.example_path("bad").read_text(encoding="utf-8")
+
+    @property
+    def good_example(self) -> str:
+        """A program with resources this policy checks, none of which break it."""
+        return self.example_path("good").read_text(encoding="utf-8")
+
+    @property
+    def cases(self) -> tuple[Case, ...]:
+        """The policy's test cases (`finops_policies/cases/<module>.py`), built on first use."""
+        module = importlib.import_module(f"{__package__ or 'finops_policies'}.cases.{self.module}")
+        found: tuple[Case, ...] = module.CASES
+        return found
 
     @property
     def all_config(self) -> dict[str, ConfigKey]:

@@ -2,7 +2,9 @@
 
 An explicit `max_connections` in a parameter group wins (a number, or an RDS formula such as
 `LEAST({DBInstanceClassMemory/9531392},5000)`). Without one the engine default applies, computed
-from the instance class memory (reference §4.2/§4.3). Those memory sizes are nominal and RDS keeps
+from the instance class memory (the engine formulas are in "Maximum number of database connections"
+of the Amazon RDS User Guide, the memory per class in its "DB instance classes" hardware
+specifications). Those memory sizes are nominal and RDS keeps
 part of the memory for itself, so `DBInstanceClassMemory` is estimated as nominal × a factor (policy
 config). Anything we cannot know for sure (an instance class outside the table, Oracle/SQL Server
 defaults, `log()` in a formula) is "unknown", never guessed.

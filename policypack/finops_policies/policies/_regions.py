@@ -1,7 +1,7 @@
 """Where an AWS resource lives, as far as a policy can tell without calling AWS.
 
-Facts from pulumi-aws 7.51.1 (reference §3): 1,568 resource types take a per-resource `region`
-input; 180 do not, because the service is global or managed from a home region (IAM, CloudFront,
+Facts read from the pulumi-aws 7.51.1 SDK (its resources' Args classes): 1,568 resource types take a
+per-resource `region` input; 180 do not, because the service is global or managed from a home region (IAM, CloudFront,
 Route 53, Organizations, ...). Those 180 are encoded compactly: every type of the modules in
 `GLOBAL_MODULES`, plus the types in `GLOBAL_TYPES` from otherwise regional modules.
 `tests/test_cross_region_regions.py` regenerates both from the installed SDK and compares.
@@ -72,7 +72,7 @@ GLOBAL_TYPES: Final = frozenset(
 )
 
 #: Types whose (deprecated) `region` input names *another* region, not where the resource is
-#: managed (pulumi-aws docstrings, reference §3.2): for these the provider's region is the home.
+#: managed (their pulumi-aws 7.51.1 docstrings say so): for these the provider's region is the home.
 REGION_INPUT_NAMES_OTHER_REGION: Final = frozenset(
     {
         "aws:cfg/aggregateAuthorization:AggregateAuthorization",

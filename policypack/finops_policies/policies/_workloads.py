@@ -1,44 +1,37 @@
-"""Reading workloads the same way in every policy: pod templates, containers, env, labels, quantities.
+"""Reading workloads the same way in every policy: pod templates, containers, env, labels.
 
 A "workload" is anything that runs containers: the Kubernetes kinds with a pod template
-(Deployment, StatefulSet, DaemonSet, Job, CronJob), a bare Pod, and an ECS task definition (whose
-`containerDefinitions` is a JSON string). Everything here reads through `values.lookup`, so it
-never raises and reports unknown (preview-time) values as `UNKNOWN` for the caller to judge.
-The leading underscore keeps the policy registry from looking for a `POLICY` here.
+(Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob), a bare Pod,
+and an ECS task definition (whose `containerDefinitions` is a JSON string). Every policy reads a
+pod template, a pod spec or a container through this module, and where each kind keeps its pod
+template comes from `finops_policies.kubernetes`, which the components use too. Everything here
+reads through `values.lookup`, so it never raises and reports unknown (preview-time) values as
+`UNKNOWN` for the caller to judge. The leading underscore keeps the policy registry from looking
+for a `POLICY` here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from finops_policies import conventions as conv
+from finops_policies import kubernetes as k8s
 from finops_policies.resources import ResourceView
 from finops_policies.values import MISSING, UNKNOWN, as_list, as_mapping, is_absent, is_unknown, lookup
 
-#: Where each Kubernetes kind keeps its pod template; a Pod is its own template.
-_TEMPLATE_PATHS: Final[dict[str, tuple[str, ...]]] = {
-    conv.K8S_DEPLOYMENT: ("spec", "template"),
-    conv.K8S_STATEFULSET: ("spec", "template"),
-    conv.K8S_DAEMONSET: ("spec", "template"),
-    conv.K8S_JOB: ("spec", "template"),
-    conv.K8S_CRONJOB: ("spec", "jobTemplate", "spec", "template"),
-    conv.K8S_POD: (),
-}
 #: Container lists of a pod spec, in the order findings should mention them.
 _POD_CONTAINER_FIELDS: Final = ("containers", "initContainers")
 
 
 def template_path(resource_type: str) -> tuple[str, ...] | None:
     """Property path of the pod template (`()` for a Pod), or None if the type has none."""
-    return _TEMPLATE_PATHS.get(resource_type)
+    return k8s.pod_template_path(resource_type)
 
 
 def is_kubernetes_workload(resource_type: str) -> bool:
-    return resource_type in _TEMPLATE_PATHS
+    return k8s.is_workload(resource_type)
 
 
 def is_workload(resource_type: str) -> bool:
@@ -113,18 +106,17 @@ def containers(resource: ResourceView) -> ContainerScan:
         if items is None:
             return ContainerScan()
         return ContainerScan(tuple(_container("containerDefinitions", i, c, "") for i, c in enumerate(items)))
-    path = template_path(resource.type)
-    if path is None:
+    spec = pod_spec(resource)
+    if spec is None:
         return ContainerScan()
-    spec_path = (*path, "spec")
-    pod_spec = resource.get(*spec_path)
-    if is_unknown(pod_spec):
-        return ContainerScan(unknown=(dotted(spec_path),))
+    spec_path, spec_value = spec
+    if is_unknown(spec_value):
+        return ContainerScan(unknown=(spec_path,))
     found: list[Container] = []
     unknown: list[str] = []
-    prefix = dotted(spec_path) + "."
+    prefix = spec_path + "."
     for list_name in _POD_CONTAINER_FIELDS:
-        items = lookup(pod_spec, list_name)
+        items = lookup(spec_value, list_name)
         if is_unknown(items):
             unknown.append(prefix + list_name)
         elif isinstance(items, list):
@@ -226,75 +218,37 @@ def metadata_annotations(resource: ResourceView) -> dict[str, Any] | Any:
     return string_map(resource.get("metadata", "annotations"))
 
 
-def template_labels(resource: ResourceView) -> dict[str, Any] | Any:
+def pod_spec(resource: ResourceView) -> tuple[str, Any] | None:
+    """(property path, value) of a Kubernetes workload's pod spec, or None for other types."""
     path = template_path(resource.type)
-    if not path:  # not a workload, or a Pod (whose template is itself)
-        return {}
-    return string_map(resource.get(*path, "metadata", "labels"))
+    if path is None:
+        return None
+    spec_path = (*path, "spec")
+    return dotted(spec_path), resource.get(*spec_path)
+
+
+def template_metadata(resource: ResourceView, name: str) -> tuple[str, Any] | None:
+    """(property path, raw value) of `metadata.<name>` of a workload's pod template.
+
+    None when the type has no pod template of its own: not a workload, or a Pod (its template is itself).
+    """
+    path = template_path(resource.type)
+    if not path:
+        return None
+    full = (*path, "metadata", name)
+    return dotted(full), resource.get(*full)
+
+
+def template_labels(resource: ResourceView) -> dict[str, Any] | Any:
+    found = template_metadata(resource, "labels")
+    return string_map(found[1]) if found is not None else {}
 
 
 def template_annotations(resource: ResourceView) -> dict[str, Any] | Any:
-    path = template_path(resource.type)
-    if not path:
-        return {}
-    return string_map(resource.get(*path, "metadata", "annotations"))
+    found = template_metadata(resource, "annotations")
+    return string_map(found[1]) if found is not None else {}
 
 
 def resource_tags(resource: ResourceView) -> dict[str, Any] | Any:
     """An AWS resource's own `tags` map (not the provider's default tags)."""
     return string_map(resource.get("tags"))
-
-
-# --- Kubernetes quantities ----------------------------------------------------------------------
-# The grammar of k8s.io/apimachinery `resource.Quantity`: a signed decimal number, then a binary
-# suffix (Ki..Ei), a decimal suffix (n u m "" k M G T P E) or a decimal exponent (e3, E-2).
-_QUANTITY: Final = re.compile(
-    r"(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
-    r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?"
-)
-_BINARY: Final = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL: Final = {"n": -9, "u": -6, "m": -3, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-#: Exponents far beyond any real quantity are refused rather than expanded into huge numbers.
-_MAX_EXPONENT: Final = 40
-MI: Final = Decimal(2**20)
-
-
-def quantity(value: Any) -> Decimal | None:
-    """A Kubernetes quantity (`500m`, `1`, `1280Mi`, `1.5Gi`, `1G`, `1e3`, 0.5) in base units.
-
-    CPU comes back in cores, memory in bytes. Numbers (the engine sends floats) are taken as
-    plain quantities. Returns None for anything the API server would reject.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        try:
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    if not isinstance(value, str):
-        return None
-    match = _QUANTITY.fullmatch(value)
-    if match is None:
-        return None
-    number = Decimal(match.group("number"))
-    suffix = match.group("suffix") or ""
-    if suffix in _BINARY:
-        return number * _BINARY[suffix]
-    if suffix in _DECIMAL:
-        return number.scaleb(_DECIMAL[suffix])
-    if suffix:
-        exponent = int(suffix[1:])
-        if abs(exponent) > _MAX_EXPONENT:
-            return None
-        return number.scaleb(exponent)
-    return number
-
-
-def mebibytes(size_in_bytes: Decimal) -> str:
-    """Bytes as whole or fractional mebibytes for messages: `1536Mi`, `953.7Mi`."""
-    mib = size_in_bytes / MI
-    if mib == mib.to_integral_value():
-        return f"{int(mib)}Mi"
-    return f"{mib.quantize(Decimal('0.1'))}Mi"

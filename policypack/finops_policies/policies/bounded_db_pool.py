@@ -13,25 +13,21 @@ instance classes outside the memory table make the verdict unverifiable, never a
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from finops_policies import conventions as conv
-from finops_policies.cases import Case, CaseResource, Expect, aws_provider, k8s_provider
+from finops_policies.connection_budget import connection_budget
 from finops_policies.findings import Finding
 from finops_policies.policies import _db_capacity as capacity
+from finops_policies.policies import _workloads as wl
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import (
     MISSING,
     UNKNOWN,
-    UNKNOWN_NUMBER,
-    UNKNOWN_OBJECT,
-    UNKNOWN_STRING,
     as_list,
     as_number,
     is_absent,
@@ -111,20 +107,28 @@ def _pool_from_env(containers: Any, names: Sequence[str], where: str, env_key: s
 
 
 def _annotation(r: ResourceView, key: str) -> Any:
+    """`key` of the workload's annotations, else of its pod template's."""
     value = r.get("metadata", "annotations", key)
     if value is MISSING:
-        value = r.get("spec", "template", "metadata", "annotations", key)
+        template = wl.template_metadata(r, "annotations")
+        value = lookup(template[1], key) if template is not None else MISSING
     return value
 
 
 def _k8s_pool(r: ResourceView, names: Sequence[str], annotation: str) -> Count:
     declared = _annotation(r, annotation)
-    if is_unknown(r.get("spec", "template")) and is_absent(r.get("metadata", "annotations", annotation)):
-        return Count("unknown", source="spec.template is unknown until apply")
+    if is_unknown(wl.pod_template(r)) and is_absent(r.get("metadata", "annotations", annotation)):
+        return Count("unknown", source=f"{wl.dotted(wl.template_path(r.type) or ())} is unknown until apply")
     if not is_absent(declared):
         return _positive_int(declared, f"annotation {annotation}")
-    containers = r.get("spec", "template", "spec", "containers")
-    return _pool_from_env(containers, names, "spec.template.spec.containers", "env")
+    # Pools are opened by the app containers; init containers run before the app starts.
+    scan = wl.containers(r)
+    unknown = [path for path in scan.unknown if not path.endswith("initContainers")]
+    if unknown:
+        return Count("unknown", source=f"{unknown[0]} is unknown until apply")
+    app = [c for c in scan.containers if c.list_name == "containers"]
+    where = app[0].path.rsplit("[", 1)[0] if app else "containers"
+    return _pool_from_env([c.spec for c in app], names, where, "env")
 
 
 def _ecs_pool(task_definition: ResourceView | None, names: Sequence[str]) -> Count:
@@ -638,7 +642,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
                 unverifiable=True,
             )
             continue
-        allowed = math.floor(limit.value * (100 - reserve) / 100)
+        allowed = connection_budget(limit.value, reserve)
         total = sum(w.replicas.value * w.pool.value for w in counted)
         if total <= allowed:
             continue
@@ -666,653 +670,6 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
         )
 
 
-BAD_EXAMPLE = '''\
-"""20 replicas (HPA maxReplicas) × 12 connections = 240, but orders-db allows 200 − 10 % = 180."""
-import pulumi_aws as aws
-import pulumi_kubernetes as k8s
-
-params = aws.rds.ParameterGroup(
-    "orders-pg",
-    family="postgres16",
-    parameters=[aws.rds.ParameterGroupParameterArgs(name="max_connections", value="200")],
-)
-db = aws.rds.Instance(
-    "orders-db",
-    engine="postgres",
-    instance_class="db.t4g.medium",
-    allocated_storage=20,
-    username="orders",
-    manage_master_user_password=True,
-    parameter_group_name=params.name,
-    skip_final_snapshot=True,
-)
-labels = {"app": "orders-api"}
-k8s.apps.v1.Deployment(
-    "orders-api",
-    metadata={"name": "orders-api", "namespace": "orders"},
-    spec={
-        "replicas": 4,
-        "selector": {"matchLabels": labels},
-        "template": {
-            "metadata": {"labels": labels},
-            "spec": {"containers": [{
-                "name": "api",
-                "image": "ghcr.io/example/orders-api:1.4.2",
-                "env": [{"name": "DB_HOST", "value": db.address}, {"name": "DB_POOL_SIZE", "value": "12"}],
-            }]},
-        },
-    },
-)
-k8s.autoscaling.v2.HorizontalPodAutoscaler(
-    "orders-api",
-    metadata={"name": "orders-api", "namespace": "orders"},
-    spec={
-        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "orders-api"},
-        "minReplicas": 4,
-        "maxReplicas": 20,
-        "metrics": [{
-            "type": "Resource",
-            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
-        }],
-    },
-)
-'''
-
-GOOD_EXAMPLE = '''\
-"""Seed 002 §8.2: 8 replicas × pool 12 = 96 ≤ 120 (max_connections 134 − 10 % reserve)."""
-import pulumi_aws as aws
-import pulumi_kubernetes as k8s
-
-params = aws.rds.ParameterGroup(
-    "case-query-pg",
-    family="postgres16",
-    parameters=[aws.rds.ParameterGroupParameterArgs(name="max_connections", value="134")],
-)
-db = aws.rds.Instance(
-    "case-query-db",
-    engine="postgres",
-    instance_class="db.t4g.medium",
-    allocated_storage=20,
-    username="cases",
-    manage_master_user_password=True,
-    parameter_group_name=params.name,
-    skip_final_snapshot=True,
-)
-labels = {"app": "case-query-service"}
-k8s.apps.v1.Deployment(
-    "case-query-service",
-    metadata={"name": "case-query-service", "namespace": "cases"},
-    spec={
-        "selector": {"matchLabels": labels},
-        "template": {
-            "metadata": {"labels": labels},
-            "spec": {"containers": [{
-                "name": "api",
-                "image": "ghcr.io/example/case-query-service:2.0.1",
-                "env": [
-                    {"name": "DB_HOST", "value": db.address},
-                    {"name": "SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE", "value": "12"},
-                ],
-            }]},
-        },
-    },
-)
-k8s.autoscaling.v2.HorizontalPodAutoscaler(
-    "case-query-service",
-    metadata={"name": "case-query-service", "namespace": "cases"},
-    spec={
-        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "case-query-service"},
-        "minReplicas": 2,
-        "maxReplicas": 8,
-        "metrics": [{
-            "type": "Resource",
-            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
-        }],
-    },
-)
-'''
-
-# --- cases ---------------------------------------------------------------------------------------
-_AWS = aws_provider("us-east-1")
-_K8S = k8s_provider()
-_HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-_NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
-_LAST_MONTH = (dt.date.today() - dt.timedelta(days=30)).isoformat()
-_SECRET = "s3cr3t-hunter2"
-
-
-def _pg(max_connections: Any = "200", name: str = "orders-pg") -> CaseResource:
-    return CaseResource(
-        conv.RDS_PARAMETER_GROUP,
-        name,
-        {
-            "name": name,
-            "family": "postgres16",
-            "parameters": [{"name": "max_connections", "value": max_connections, "applyMethod": "pending-reboot"}],
-        },
-        _AWS,
-    )
-
-
-def _db(group: str | None = "orders-pg", **props: Any) -> CaseResource:
-    base: dict[str, Any] = {"engine": "postgres", "instanceClass": "db.t4g.medium", "identifier": "orders-db"}
-    if group is not None:
-        base["parameterGroupName"] = group
-    base.update(props)
-    in_stack = group is not None and not group.startswith(("default.", "shared"))
-    deps = {"parameterGroupName": (group,)} if in_stack and group is not None else {}
-    return CaseResource(conv.RDS_INSTANCE, "orders-db", base, _AWS, property_dependencies=deps)
-
-
-def _env(name: str = "DB_POOL_SIZE", value: Any = "12") -> dict[str, Any]:
-    return {"name": name, "value": value}
-
-
-def _app(
-    name: str = "orders-api",
-    *,
-    env: Sequence[Mapping[str, Any]] = (_env(),),
-    replicas: Any = None,
-    annotations: Mapping[str, Any] | None = None,
-    db: str = "orders-db",
-    via: str = "spec",
-    kind: str = conv.K8S_DEPLOYMENT,
-    spec: Any = None,
-) -> CaseResource:
-    """A workload whose DB_HOST comes from the database's address (unknown in preview)."""
-    containers = [
-        {"name": "app", "image": "ghcr.io/example/app:1.0", "env": [{"name": "DB_HOST", "value": UNKNOWN_STRING}, *env]}
-    ]
-    template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}
-    built: dict[str, Any] = {"selector": {"matchLabels": {"app": name}}, "template": template}
-    if replicas is not None:
-        built["replicas"] = replicas
-    metadata: dict[str, Any] = {"name": name, "namespace": "orders"}
-    if annotations:
-        metadata["annotations"] = dict(annotations)
-    return CaseResource(
-        kind,
-        name,
-        {"metadata": metadata, "spec": built if spec is None else spec},
-        _K8S,
-        depends_on=(db,) if via == "dependsOn" else (),
-        property_dependencies={"spec": (db,)} if via == "spec" else {},
-    )
-
-
-def _hpa(
-    target: str = "orders-api",
-    *,
-    max_replicas: Any = 20,
-    kind: str = "Deployment",
-    namespace: str = "orders",
-    ref_name: Any = None,
-    depends: tuple[str, ...] = (),
-) -> CaseResource:
-    return CaseResource(
-        _HPA,
-        f"{target}-hpa",
-        {
-            "metadata": {"name": target, "namespace": namespace},
-            "spec": {
-                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": ref_name or target},
-                "minReplicas": 2,
-                "maxReplicas": max_replicas,
-            },
-        },
-        _K8S,
-        property_dependencies={"spec": depends} if depends else {},
-    )
-
-
-def _ecs(pool: str | None = "10", desired: Any = 4, max_capacity: Any = 20) -> tuple[CaseResource, ...]:
-    env = [{"name": "DB_HOST", "value": "orders-db.abc.us-east-1.rds.amazonaws.com"}]
-    if pool is not None:
-        env.append({"name": "DB_POOL_SIZE", "value": pool})
-    definitions = json.dumps([{"name": "api", "image": "app:1", "environment": env}])
-    task = CaseResource(
-        conv.ECS_TASK_DEFINITION,
-        "orders-task",
-        {"family": "orders", "containerDefinitions": definitions},
-        _AWS,
-        property_dependencies={"containerDefinitions": ("orders-db",)},
-    )
-    service = CaseResource(
-        conv.ECS_SERVICE,
-        "orders-svc",
-        {"name": "orders-svc", "desiredCount": desired, "taskDefinition": UNKNOWN_STRING},
-        _AWS,
-        property_dependencies={"taskDefinition": ("orders-task",)},
-    )
-    scaling = CaseResource(
-        conv.APPAUTOSCALING_TARGET,
-        "orders-svc-scaling",
-        {
-            "serviceNamespace": "ecs",
-            "scalableDimension": "ecs:service:DesiredCount",
-            "minCapacity": 2,
-            "maxCapacity": max_capacity,
-            "resourceId": UNKNOWN_STRING,
-        },
-        _AWS,
-        property_dependencies={"resourceId": ("orders-svc",)},
-    )
-    return (task, service, scaling)
-
-
-def _aurora(engine: str, instance_class: str, **cluster: Any) -> tuple[CaseResource, ...]:
-    members = tuple(
-        CaseResource(
-            conv.RDS_CLUSTER_INSTANCE,
-            f"ledger-{i}",
-            {"instanceClass": instance_class, "engine": engine, "clusterIdentifier": UNKNOWN_STRING},
-            _AWS,
-            property_dependencies={"clusterIdentifier": ("ledger",)},
-        )
-        for i in (1, 2)
-    )
-    props = {"engine": engine, "clusterIdentifier": "ledger", **cluster}
-    return (CaseResource(conv.RDS_CLUSTER, "ledger", props, _AWS), *members)
-
-
-_OVER = "20 × 12 (orders-api) = 240 exceeds 180 = max_connections 200 (parameter group 'orders-pg') − 10 % reserve"
-
-CASES: tuple[Case, ...] = (
-    Case(
-        "seed-8-replicas-x-12-fits-120",
-        (_pg("134"), _db(), _app(replicas=8)),
-        note="seed 002 §8.2: 96 ≤ 120 = 134 − 10 %",
-    ),
-    Case(
-        "hpa-max-replicas-exceed-the-database",
-        (_pg(), _db(), _app(replicas=4), _hpa()),
-        violations=(Expect("orders-db", f"fleet demand {_OVER}; expected ≤ 180"),),
-    ),
-    Case(
-        "fleet-of-two-workloads",
-        (_pg(), _db(), _app(replicas=4), _hpa(), _app("reports", env=(_env(value="10"),), replicas=4)),
-        violations=(Expect("orders-db", "20 × 12 (orders-api) + 4 × 10 (reports) = 280 exceeds 180"),),
-    ),
-    Case("hpa-within-budget", (_pg(), _db(), _app(), _hpa(max_replicas=15))),
-    Case("replicas-without-hpa", (_pg(), _db(), _app(replicas=15))),
-    Case(
-        "replicas-without-hpa-exceed",
-        (_pg(), _db(), _app(replicas=16)),
-        violations=(Expect("orders-db", "16 × 12 (orders-api) = 192 exceeds 180"),),
-    ),
-    Case(
-        "replicas-default-to-one",
-        (_pg(), _db(), _app(env=(_env(value="181"),))),
-        violations=(Expect("orders-db", "1 × 181 (orders-api) = 181 exceeds 180"),),
-    ),
-    Case("replicas-as-float-and-string", (_pg(), _db(), _app(replicas=15.0, env=(_env(value=" 12 "),)))),
-    *(
-        Case(
-            f"pool-from-env-{n.lower().replace('_', '-')}",
-            (_pg(), _db(), _app(env=(_env(n, "20"),), replicas=10)),
-            violations=(Expect("orders-db", "10 × 20 (orders-api) = 200 exceeds 180"),),
-        )
-        for n in conv.DB_POOL_ENV_NAMES
-    ),
-    Case(
-        "pool-from-annotation",
-        (_pg(), _db(), _app(env=(), annotations={conv.DB_POOL_ANNOTATION: "20"}, replicas=10)),
-        violations=(Expect("orders-db", "10 × 20 (orders-api) = 200"),),
-    ),
-    Case("annotation-wins-over-env", (_pg(), _db(), _app(annotations={conv.DB_POOL_ANNOTATION: "5"}, replicas=30))),
-    Case(
-        "pool-summed-over-containers",
-        (
-            _pg(),
-            _db(),
-            _app(
-                replicas=8,
-                spec={
-                    "replicas": 8,
-                    "template": {
-                        "spec": {
-                            "containers": [
-                                {"name": "api", "env": [_env(value="12")]},
-                                {"name": "worker", "env": [_env("HIKARI_MAXIMUM_POOL_SIZE", "12")]},
-                            ]
-                        }
-                    },
-                },
-            ),
-        ),
-        violations=(Expect("orders-db", "8 × 24 (orders-api) = 192 exceeds 180"),),
-    ),
-    Case(
-        "pool-name-from-config",
-        (_pg(), _db(), _app(env=(_env("SQLALCHEMY_POOL_SIZE", "20"),), replicas=10)),
-        config={"poolEnvNames": ["SQLALCHEMY_POOL_SIZE"]},
-        violations=(Expect("orders-db", "10 × 20 (orders-api) = 200"),),
-    ),
-    Case(
-        "pool-unset",
-        (_pg(), _db(), _app(env=(_env("DB_PASSWORD", _SECRET),))),
-        violations=(Expect("orders-api", "DB pool size per replica is unset although it uses Instance 'orders-db'"),),
-        never_shown=(_SECRET,),
-    ),
-    Case(
-        "pool-unbounded",
-        (_pg(), _db(), _app(env=(_env(value="0"),))),
-        violations=(Expect("orders-api", "env DB_POOL_SIZE is '0', not a bounded pool size"),),
-    ),
-    Case(
-        "pool-not-an-integer",
-        (_pg(), _db(), _app(env=(_env(value="12.5"),))),
-        violations=(Expect("orders-api", "env DB_POOL_SIZE is '12.5'"),),
-    ),
-    Case(
-        "pool-unknown-until-apply",
-        (_pg(), _db(), _app(env=(_env(value=UNKNOWN_STRING),))),
-        unverifiable=("orders-api",),
-    ),
-    Case(
-        "pool-from-secret-ref",
-        (
-            _pg(),
-            _db(),
-            _app(env=({"name": "DB_POOL_SIZE", "valueFrom": {"configMapKeyRef": {"name": "pool", "key": "size"}}},)),
-        ),
-        unverifiable=("orders-api",),
-    ),
-    Case("pod-spec-unknown-until-apply", (_pg(), _db(), _app(spec=UNKNOWN_OBJECT)), unverifiable=("orders-api",)),
-    Case("no-database-no-requirement", (_pg(), _db(), CaseResource(conv.K8S_DEPLOYMENT, "web", {"spec": {}}, _K8S))),
-    Case(
-        "hpa-matched-through-property-dependency",
-        (_pg(), _db(), _app(replicas=2), _hpa(ref_name=UNKNOWN_STRING, depends=("orders-api",))),
-        violations=(Expect("orders-db", _OVER),),
-    ),
-    Case("hpa-of-another-namespace-does-not-apply", (_pg(), _db(), _app(replicas=2), _hpa(namespace="reports"))),
-    Case(
-        "hpa-of-a-statefulset-does-not-scale-the-deployment", (_pg(), _db(), _app(replicas=2), _hpa(kind="StatefulSet"))
-    ),
-    Case(
-        "statefulset-with-hpa",
-        (_pg(), _db(), _app(kind=conv.K8S_STATEFULSET, replicas=3), _hpa(kind="StatefulSet")),
-        violations=(Expect("orders-db", _OVER),),
-    ),
-    Case(
-        "hpa-max-replicas-unknown",
-        (_pg(), _db(), _app(), _hpa(max_replicas=UNKNOWN_NUMBER)),
-        unverifiable=("orders-api", "orders-api-hpa"),
-    ),
-    Case(
-        "depends-on-only", (_pg(), _db(), _app(via="dependsOn", replicas=20)), violations=(Expect("orders-db", _OVER),)
-    ),
-    Case(
-        "database-named-by-annotation",
-        (_pg(), _db(), _app(via="none", replicas=20, annotations={conv.DB_TARGET_ANNOTATION: "orders-db"})),
-        violations=(Expect("orders-db", _OVER),),
-    ),
-    Case(
-        "endpoint-through-a-secret",
-        (
-            _pg(),
-            _db(),
-            CaseResource(
-                conv.K8S_SECRET,
-                "orders-db-conn",
-                {"stringData": UNKNOWN_OBJECT},
-                _K8S,
-                property_dependencies={"stringData": ("orders-db",)},
-            ),
-            _app(db="orders-db-conn", replicas=20),
-        ),
-        violations=(Expect("orders-db", _OVER),),
-    ),
-    Case("engine-default-formula-fits", (_db(group=None, instanceClass="db.t3.medium"), _app(replicas=28))),
-    Case(
-        "engine-default-formula-exceeded",
-        (_db(group=None, instanceClass="db.t3.medium"), _app(replicas=30)),
-        violations=(
-            Expect(
-                "orders-db",
-                "30 × 12 (orders-api) = 360 exceeds 344 = max_connections 383 "
-                "(postgres default LEAST({DBInstanceClassMemory/9531392},5000) "
-                "for db.t3.medium",
-            ),
-        ),
-    ),
-    Case(
-        "aws-default-parameter-group-uses-the-engine-default",
-        (_db(group="default.postgres16", instanceClass="db.t3.medium"), _app(replicas=30)),
-        violations=(Expect("orders-db", "exceeds 344 = max_connections 383"),),
-    ),
-    Case(
-        "formula-in-the-parameter-group",
-        (_pg("LEAST({DBInstanceClassMemory/9531392},5000)"), _db(instanceClass="db.t3.medium"), _app(replicas=30)),
-        violations=(Expect("orders-db", "exceeds 344 = max_connections 383 (parameter group 'orders-pg'"),),
-    ),
-    Case("explicit-max-connections-beats-unknown-class", (_pg(), _db(instanceClass="db.x2g.large"), _app())),
-    Case(
-        "unknown-instance-class-is-unverifiable",
-        (_db(group=None, instanceClass="db.x2g.large"), _app()),
-        unverifiable=("orders-db",),
-    ),
-    Case(
-        "max-connections-unknown-until-apply",
-        (_pg(UNKNOWN_STRING), _db(), _app()),
-        unverifiable=("orders-db", "orders-pg"),
-        note="the message names the parameter group",
-    ),
-    Case("parameter-group-outside-the-stack", (_db(group="shared-postgres16"), _app()), unverifiable=("orders-db",)),
-    Case("engine-without-known-default", (_db(group=None, engine="sqlserver-se"), _app()), unverifiable=("orders-db",)),
-    Case(
-        "aurora-postgresql-sized-by-its-instances",
-        (*_aurora("aurora-postgresql", "db.r6g.large"), _app(db="ledger", env=(_env(value="15"),), replicas=100)),
-        violations=(
-            Expect(
-                "ledger", "100 × 15 (orders-api) = 1500 exceeds 1378 = max_connections 1532 (ClusterInstance 'ledger-1'"
-            ),
-        ),
-    ),
-    Case(
-        "aurora-mysql-documented-default",
-        (*_aurora("aurora-mysql", "db.r6g.large"), _app(db="ledger", env=(_env(value="10"),), replicas=90)),
-    ),
-    Case(
-        "aurora-mysql-documented-default-exceeded",
-        (*_aurora("aurora-mysql", "db.r6g.large"), _app(db="ledger", env=(_env(value="10"),), replicas=91)),
-        violations=(Expect("ledger", "91 × 10 (orders-api) = 910 exceeds 900 = max_connections 1000"),),
-    ),
-    Case(
-        "aurora-serverless-v2-sized-by-max-acu",
-        (
-            *_aurora(
-                "aurora-postgresql",
-                "db.serverless",
-                serverlessv2ScalingConfiguration={"minCapacity": 0.5, "maxCapacity": 8},
-            ),
-            _app(db="ledger", env=(_env(value="15"),), replicas=100),
-        ),
-        violations=(Expect("ledger", "= 1500 exceeds 1378 = max_connections 1532"),),
-    ),
-    Case(
-        "depends-on-a-cluster-instance-counts-for-the-cluster",
-        (*_aurora("aurora-mysql", "db.r6g.large"), _app(db="ledger-1", env=(_env(value="10"),), replicas=91)),
-        violations=(Expect("ledger", "91 × 10 (orders-api) = 910 exceeds 900"),),
-    ),
-    Case(
-        "rds-proxy-share-of-the-target",
-        (
-            _pg(),
-            _db(),
-            CaseResource(conv.RDS_PROXY, "orders-proxy", {"name": "orders-proxy", "engineFamily": "POSTGRESQL"}, _AWS),
-            CaseResource(
-                conv.RDS_PROXY_DEFAULT_TARGET_GROUP,
-                "orders-proxy-tg",
-                {"dbProxyName": "orders-proxy", "connectionPoolConfig": {"maxConnectionsPercent": 50}},
-                _AWS,
-            ),
-            CaseResource(
-                conv.RDS_PROXY_TARGET,
-                "orders-proxy-target",
-                {"dbProxyName": "orders-proxy", "targetGroupName": "default", "dbInstanceIdentifier": "orders-db"},
-                _AWS,
-            ),
-            _app(db="orders-proxy", env=(_env(value="10"),), replicas=10),
-        ),
-        violations=(
-            Expect(
-                "orders-proxy",
-                "10 × 10 (orders-api) = 100 exceeds 90 = max_connections 100 "
-                "(50 % of max_connections 200 of Instance 'orders-db'",
-            ),
-        ),
-    ),
-    Case(
-        "rds-proxy-without-target-is-unverifiable",
-        (CaseResource(conv.RDS_PROXY, "orders-proxy", {"name": "orders-proxy"}, _AWS), _app(db="orders-proxy")),
-        unverifiable=("orders-proxy",),
-    ),
-    Case(
-        "ecs-service-scaled-by-app-autoscaling",
-        (_pg(), _db(), *_ecs()),
-        violations=(Expect("orders-db", "20 × 10 (orders-svc) = 200 exceeds 180"),),
-    ),
-    Case("ecs-service-within-budget", (_pg(), _db(), *_ecs(max_capacity=18))),
-    Case(
-        "ecs-service-desired-count",
-        (_pg(), _db(), *_ecs(desired=19)[:2]),
-        violations=(Expect("orders-db", "19 × 10 (orders-svc) = 190 exceeds 180"),),
-    ),
-    Case(
-        "ecs-service-without-pool",
-        (_pg(), _db(), *_ecs(pool=None)),
-        violations=(Expect("orders-svc", "DB pool size per replica is unset"),),
-    ),
-    Case(
-        "ecs-task-definition-found-by-family",
-        (
-            _pg(),
-            _db(),
-            _ecs(desired=19)[0],
-            CaseResource(
-                conv.ECS_SERVICE,
-                "orders-svc",
-                {"name": "orders-svc", "desiredCount": 19, "taskDefinition": "orders:7"},
-                _AWS,
-            ),
-        ),
-        violations=(Expect("orders-db", "19 × 10 (orders-svc) = 190 exceeds 180"),),
-    ),
-    Case(
-        "ecs-task-definition-outside-the-stack",
-        (
-            _pg(),
-            _db(),
-            CaseResource(
-                conv.ECS_SERVICE,
-                "orders-svc",
-                {"name": "orders-svc", "taskDefinition": "billing:3"},
-                _AWS,
-                depends_on=("orders-db",),
-            ),
-        ),
-        unverifiable=("orders-svc",),
-    ),
-    Case(
-        "multi-az-db-cluster-sized-by-its-instance-class",
-        (
-            CaseResource(
-                conv.RDS_CLUSTER, "ledger", {"engine": "postgres", "dbClusterInstanceClass": "db.m6g.large"}, _AWS
-            ),
-            _app(db="ledger", replicas=60),
-        ),
-        violations=(Expect("ledger", "60 × 12 (orders-api) = 720 exceeds 689 = max_connections 766"),),
-    ),
-    Case(
-        "cluster-without-instances-uses-its-parameter-group",
-        (
-            CaseResource(
-                conv.RDS_CLUSTER_PARAMETER_GROUP,
-                "ledger-cpg",
-                {"name": "ledger-cpg", "parameters": [{"name": "max_connections", "value": "500"}]},
-                _AWS,
-            ),
-            CaseResource(
-                conv.RDS_CLUSTER,
-                "ledger",
-                {"engine": "aurora-postgresql", "dbClusterParameterGroupName": "ledger-cpg"},
-                _AWS,
-            ),
-            _app(db="ledger", replicas=40),
-        ),
-        violations=(
-            Expect(
-                "ledger", "40 × 12 (orders-api) = 480 exceeds 450 = max_connections 500 (parameter group 'ledger-cpg')"
-            ),
-        ),
-    ),
-    Case(
-        "cluster-without-instances-or-parameters",
-        (CaseResource(conv.RDS_CLUSTER, "ledger", {"engine": "aurora-postgresql"}, _AWS), _app(db="ledger")),
-        unverifiable=("ledger",),
-    ),
-    Case(
-        "hpa-matched-when-the-namespace-is-unknown",
-        (
-            _pg(),
-            _db(),
-            CaseResource(
-                conv.K8S_DEPLOYMENT,
-                "orders-api",
-                {
-                    "metadata": {"name": "orders-api", "namespace": UNKNOWN_STRING},
-                    "spec": {"replicas": 2, "template": {"spec": {"containers": [{"name": "app", "env": [_env()]}]}}},
-                },
-                _K8S,
-                property_dependencies={"spec": ("orders-db",), "metadata": ("orders-ns",)},
-            ),
-            _hpa(),
-        ),
-        violations=(Expect("orders-db", _OVER),),
-    ),
-    Case(
-        "reserve-from-config",
-        (_pg(), _db(), _app(replicas=4), _hpa()),
-        config={"reservePercent": 0},
-        violations=(
-            Expect("orders-db", "= 240 exceeds 200 = max_connections 200 (parameter group 'orders-pg') − 0 % reserve"),
-        ),
-    ),
-    Case(
-        "waived",
-        (_pg(), _db(), _app(replicas=20)),
-        waived=("orders-db",),
-        config={
-            "waivers": [
-                {
-                    "resources": ["orders-db"],
-                    "ticket": "FIN-88",
-                    "reason": "pool cut lands next sprint",
-                    "approvedBy": "platform-team",
-                    "expires": _NEXT_YEAR,
-                }
-            ]
-        },
-    ),
-    Case(
-        "expired-waiver",
-        (_pg(), _db(), _app(replicas=20)),
-        config={
-            "waivers": [
-                {
-                    "resources": ["orders-db"],
-                    "ticket": "FIN-88",
-                    "reason": "pool cut lands next sprint",
-                    "approvedBy": "platform-team",
-                    "expires": _LAST_MONTH,
-                }
-            ]
-        },
-        violations=(Expect("orders-db", "not waived: waiver 'FIN-88' expired"),),
-    ),
-)
-
 POLICY = PolicySpec(
     name=NAME,
     description="Workloads declare a bounded DB pool, and Σ max replicas × pool fits the database.",
@@ -1320,8 +677,8 @@ POLICY = PolicySpec(
     "Σ(max replicas × pool per replica) exceeds its max connections minus a reserve",
     why="A pool is a capacity decision per replica; the database sees the whole fleet. At peak (HPA "
     "maxReplicas) the pools add up, and past max_connections new pods fail to connect exactly when load "
-    "is highest, so teams buy a bigger instance instead. Sizing by fleet pressure (seed 002 §8.2: "
-    "8 × 12 = 96 ≤ 120) keeps the database as small as the fleet really needs.",
+    "is highest, so teams buy a bigger instance instead. Sizing by fleet pressure (8 replicas × a pool "
+    "of 12 = 96 ≤ 120 connections) keeps the database as small as the fleet really needs.",
     fix="Declare the pool per replica (env DB_POOL_SIZE or the finops.dev/db-pool-size annotation), then "
     "make Σ maxReplicas × pool ≤ max_connections − reserve: smaller pools, a lower maxReplicas, an RDS "
     "Proxy, or an explicit, larger max_connections in the parameter group.",
@@ -1349,7 +706,4 @@ POLICY = PolicySpec(
             "Share of an instance class's nominal memory taken as DBInstanceClassMemory for engine defaults.",
         ),
     },
-    bad_example=BAD_EXAMPLE,
-    good_example=GOOD_EXAMPLE,
-    cases=CASES,
 )

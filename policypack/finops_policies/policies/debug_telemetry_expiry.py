@@ -11,24 +11,26 @@ template, or a tag on an AWS resource; it must lie between today and `maxDebugDa
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from finops_policies import conventions as conv
-from finops_policies.approvals import today
-from finops_policies.cases import Case, CaseProvider, CaseResource, Expect, aws_provider, k8s_provider, one
+from finops_policies.clock import today
+from finops_policies.debug_window import (
+    debug_window_state,
+    is_debug_level,
+    is_dev_environment,
+    is_full_sampling,
+    parse_debug_until,
+    suggested_debug_until,
+)
 from finops_policies.findings import Finding
 from finops_policies.resources import ResourceView
 from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import (
     MISSING,
     UNKNOWN,
-    UNKNOWN_ARRAY,
-    UNKNOWN_OBJECT,
-    UNKNOWN_STRING,
     as_number,
     is_absent,
     is_unknown,
@@ -48,7 +50,6 @@ RATIO_SAMPLERS: Final = frozenset({"traceidratio", "parentbased_traceidratio"})
 OTEL_SAMPLER_ARG: Final = conv.TRACE_SAMPLING_ENV_NAMES[0]
 #: Lambda's own log levels that are debug telemetry (application: TRACE..FATAL; system: DEBUG..WARN).
 LAMBDA_DEBUG_LEVELS: Final = frozenset({"TRACE", "DEBUG"})
-_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DEBUG_LOGGING: Final = "debug logging"
 FULL_SAMPLING: Final = "100 % trace sampling"
 
@@ -62,15 +63,6 @@ class Signal:
     what: str
     #: how to turn it off, for the fix
     reset: str
-
-
-def is_debug_level(value: str) -> bool:
-    """`debug`, `TRACE`, `all`, or a directive list with one of them (`info,orders=debug`, RUST_LOG)."""
-    for directive in value.split(","):
-        level = directive.rsplit("=", 1)[-1].strip().lower()
-        if level in conv.DEBUG_LOG_LEVELS:
-            return True
-    return False
 
 
 def env_signals(prefix: str, env: wl.Env) -> list[Signal]:
@@ -91,7 +83,7 @@ def env_signals(prefix: str, env: wl.Env) -> list[Signal]:
         if name.upper() == OTEL_SAMPLER_ARG and not ratio_sampler:
             continue  # only the ratio samplers read it as a ratio (an unknown sampler is reported)
         number = as_number(value)
-        if is_unknown(value) or (number is not None and number >= 1):
+        if is_unknown(value) or (number is not None and is_full_sampling(number)):
             signals.append(Signal(where + name, value, FULL_SAMPLING, f"set {name}=0.1"))
     if env.opaque:
         signals.append(Signal(where.strip(), UNKNOWN, DEBUG_LOGGING, "set the log level to info"))
@@ -187,7 +179,7 @@ def _dev_environments(config: Mapping[str, Any]) -> frozenset[str]:
     names = config.get(DEV_ENVS_KEY)
     if not isinstance(names, list):
         return conv.DEV_ENVIRONMENTS
-    return frozenset(n.strip().lower() for n in names if isinstance(n, str))
+    return frozenset(n.strip() for n in names if isinstance(n, str))
 
 
 @dataclass(frozen=True)
@@ -226,18 +218,10 @@ def expiry_of(resource: ResourceView, on: dt.date, max_days: int) -> Expiry:
 
 
 def _judge_expiry(value: Any, where: str, on: dt.date, max_days: int) -> Expiry:
-    if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
+    until = parse_debug_until(value)
+    if until is None:
         return Expiry("malformed", value, where)
-    try:
-        until = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return Expiry("malformed", value, where)
-    ahead = (until - on).days
-    if ahead < 0:
-        return Expiry("expired", value, where, ahead)
-    if ahead > max_days:
-        return Expiry("too-far", value, where, ahead)
-    return Expiry("ok", value, where, ahead)
+    return Expiry(debug_window_state(until, on, max_days), value, where, (until - on).days)
 
 
 def _expiry_text(expiry: Expiry) -> str:
@@ -260,7 +244,7 @@ def _max_days(config: Mapping[str, Any]) -> int:
 
 
 def _fix(resource: ResourceView, signal: Signal, on: dt.date, max_days: int) -> str:
-    until = (on + dt.timedelta(days=min(7, max_days))).isoformat()
+    until = suggested_debug_until(on, max_days).isoformat()
     entry = f'{{"{conv.DEBUG_UNTIL_KEY}": "{until}"}}'
     if wl.is_kubernetes_workload(resource.type):
         return f"add metadata.annotations={entry} to the {resource.type.rsplit(':', 1)[-1]}, or {signal.reset}"
@@ -274,7 +258,7 @@ def check(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Finding
     if not signals:
         return
     env = environment_of(resource, config)
-    if isinstance(env.name, str) and env.name.lower() in _dev_environments(config):
+    if isinstance(env.name, str) and is_dev_environment(env.name, _dev_environments(config)):
         return
     on = today()
     max_days = _max_days(config)
@@ -316,497 +300,6 @@ def check(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Finding
             )
 
 
-# --- documentation, examples and cases ---------------------------------------------------------------
-BAD_EXAMPLE = '''"""Debug logging and every trace kept in production, with no end date."""
-import pulumi_kubernetes as k8s
-
-labels = {"app": "orders-api", "service": "orders", "team": "payments", "domain": "checkout",
-          "environment": "prod"}
-k8s.apps.v1.Deployment(
-    "orders-api",
-    metadata={"labels": labels},
-    spec={
-        "selector": {"match_labels": {"app": "orders-api"}},
-        "template": {
-            "metadata": {"labels": labels},
-            "spec": {
-                "containers": [{
-                    "name": "app",
-                    "image": "ghcr.io/acme/orders-api:1.4.2",
-                    "env": [
-                        {"name": "LOG_LEVEL", "value": "debug"},
-                        {"name": "OTEL_TRACES_SAMPLER", "value": "always_on"},
-                    ],
-                    "resources": {"requests": {"cpu": "500m", "memory": "1280Mi"},
-                                  "limits": {"memory": "1536Mi"}},
-                }],
-            },
-        },
-    },
-)
-'''
-
-GOOD_EXAMPLE = '''"""Production logs at info and samples 10 % of traces; dev may debug freely.
-
-To debug in production for a while, annotate the Deployment with an end date, e.g.
-metadata={"annotations": {"finops.dev/debug-until": "2025-07-01"}, ...}, and remove it afterwards.
-"""
-import pulumi_kubernetes as k8s
-
-
-def service(name: str, environment: str, env: list[dict[str, str]]) -> k8s.apps.v1.Deployment:
-    labels = {"app": name, "service": "orders", "team": "payments", "domain": "checkout",
-              "environment": environment}
-    return k8s.apps.v1.Deployment(
-        name,
-        metadata={"labels": labels},
-        spec={
-            "selector": {"match_labels": {"app": name}},
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {
-                    "containers": [{
-                        "name": "app",
-                        "image": "ghcr.io/acme/orders-api:1.4.2",
-                        "env": env,
-                        "resources": {"requests": {"cpu": "500m", "memory": "1280Mi"},
-                                      "limits": {"memory": "1536Mi"}},
-                    }],
-                },
-            },
-        },
-    )
-
-
-service("orders-api", "prod", [
-    {"name": "LOG_LEVEL", "value": "info"},
-    {"name": "OTEL_TRACES_SAMPLER", "value": "parentbased_traceidratio"},
-    {"name": "OTEL_TRACES_SAMPLER_ARG", "value": "0.1"},
-])
-service("orders-api-dev", "dev", [{"name": "LOG_LEVEL", "value": "debug"}])
-'''
-
-_K8S = k8s_provider()
-_ENVELOPE: Final = {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}}
-
-
-def _env(**variables: Any) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for name, value in variables.items():
-        if isinstance(value, dict):
-            out.append({"name": name, "valueFrom": value})
-        else:
-            out.append({"name": name, "value": value})
-    return out
-
-
-def workload(
-    name: str,
-    env: Any,
-    *,
-    environment: Any = "prod",
-    annotations: Mapping[str, Any] | None = None,
-    template_annotations: Mapping[str, Any] | None = None,
-    template_environment: Any = None,
-    kind: str = conv.K8S_DEPLOYMENT,
-    init_env: Any = None,
-) -> tuple[CaseResource, ...]:
-    """A Kubernetes workload with one container whose env is `env`."""
-    labels: dict[str, Any] = {"app": name}
-    if environment is not None:
-        labels[conv.ENVIRONMENT_KEY] = environment
-    template_labels: dict[str, Any] = {"app": name}
-    if template_environment is not None:
-        template_labels[conv.ENVIRONMENT_KEY] = template_environment
-    metadata: dict[str, Any] = {"name": name, "labels": labels}
-    if annotations is not None:
-        metadata["annotations"] = dict(annotations)
-    container = {"name": "app", "image": "ghcr.io/acme/orders:1.0", "env": env, "resources": _ENVELOPE}
-    pod_spec: dict[str, Any] = {"containers": [container]}
-    if init_env is not None:
-        pod_spec["initContainers"] = [{"name": "migrate", "image": "ghcr.io/acme/migrate:1.0", "env": init_env}]
-    template_metadata: dict[str, Any] = {"labels": template_labels}
-    if template_annotations is not None:
-        template_metadata["annotations"] = dict(template_annotations)
-    template = {"metadata": template_metadata, "spec": pod_spec}
-    if kind == conv.K8S_POD:
-        props: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": pod_spec}
-    elif kind == conv.K8S_CRONJOB:
-        props = {
-            "apiVersion": "batch/v1",
-            "kind": "CronJob",
-            "metadata": metadata,
-            "spec": {"schedule": "0 3 * * *", "jobTemplate": {"spec": {"template": template}}},
-        }
-    else:
-        props = {
-            "apiVersion": "apps/v1",
-            "kind": kind.rsplit(":", 1)[-1],
-            "metadata": metadata,
-            "spec": {"selector": {"matchLabels": {"app": name}}, "template": template},
-        }
-    return one(kind, name, props, provider=_K8S)
-
-
-def _lambda(
-    name: str,
-    *,
-    variables: Any = None,
-    logging: Any = None,
-    tags: Any = None,
-    provider: CaseProvider | None = None,
-) -> tuple[CaseResource, ...]:
-    props: dict[str, Any] = {
-        "runtime": "python3.12",
-        "handler": "app.handler",
-        "role": "arn:aws:iam::1:role/x",
-    }
-    if variables is not None:
-        props["environment"] = {"variables": variables}
-    if logging is not None:
-        props["loggingConfig"] = logging
-    if tags is not None:
-        props["tags"] = tags
-    return one(conv.LAMBDA_FUNCTION, name, props, provider=provider or aws_provider())
-
-
-def _task(name: str, environment: list[dict[str, str]], tags: Any) -> tuple[CaseResource, ...]:
-    definitions = [{"name": "app", "image": "orders:1", "cpu": 256, "memory": 512, "environment": environment}]
-    return one(
-        conv.ECS_TASK_DEFINITION,
-        name,
-        {"family": name, "containerDefinitions": json.dumps(definitions), "tags": tags},
-        provider=aws_provider(),
-    )
-
-
-def _days(n: int) -> str:
-    return (today() + dt.timedelta(days=n)).isoformat()
-
-
-def _until(n: int) -> dict[str, str]:
-    return {conv.DEBUG_UNTIL_KEY: _days(n)}
-
-
-def _waiver(expires: str, ticket: str = "FIN-77", approved_by: str = "sre-lead") -> dict[str, Any]:
-    return {
-        "waivers": [
-            {
-                "resources": ["orders-api"],
-                "ticket": ticket,
-                "reason": "incident 2291 investigation",
-                "approvedBy": approved_by,
-                "expires": expires,
-            }
-        ]
-    }
-
-
-_DEBUG = _env(LOG_LEVEL="debug")
-_PROD_DEFAULT_TAGS = aws_provider(default_tags={"environment": "prod", "team": "payments"})
-_DEV_DEFAULT_TAGS = aws_provider(default_tags={"environment": "dev", "team": "payments"})
-_UNKNOWN_DEFAULT_TAGS = CaseProvider(
-    "pulumi:providers:aws", "default_7_51_1", {"region": "us-east-1", "defaultTags": UNKNOWN_STRING}
-)
-_CONFIGMAP_REF: Final = {"configMapKeyRef": {"name": "orders-config", "key": "log-level"}}
-
-CASES: tuple[Case, ...] = (
-    # -- log levels
-    Case("prod-info-logging", workload("orders-api", _env(LOG_LEVEL="info", DB_HOST="db.internal"))),
-    Case(
-        "prod-debug-without-expiry",
-        workload("orders-api", _DEBUG),
-        violations=(
-            Expect(
-                "orders-api",
-                "Deployment 'orders-api': containers[0] 'app' env LOG_LEVEL is 'debug' "
-                "(debug logging) in environment 'prod' with no finops.dev/debug-until "
-                "date; expected a finops.dev/debug-until: YYYY-MM-DD date at most 30 "
-                "days ahead",
-            ),
-        ),
-    ),
-    Case(
-        "trace-level-any-case",
-        workload("orders-api", _env(LOG_LEVEL="TRACE")),
-        violations=(Expect("orders-api", "env LOG_LEVEL is 'TRACE' (debug logging)"),),
-    ),
-    Case(
-        "spring-root-level-all",
-        workload("orders-api", _env(LOGGING_LEVEL_ROOT="ALL")),
-        violations=(Expect("orders-api", "env LOGGING_LEVEL_ROOT is 'ALL'"),),
-    ),
-    Case(
-        "rust-log-directive",
-        workload("orders-api", _env(RUST_LOG="info,orders=debug")),
-        violations=(Expect("orders-api", "env RUST_LOG is 'info,orders=debug'"),),
-    ),
-    Case("rust-log-info", workload("orders-api", _env(RUST_LOG="warn,orders=info"))),
-    Case(
-        "lowercase-variable-name",
-        workload("orders-api", _env(log_level="debug")),
-        violations=(Expect("orders-api", "env log_level is 'debug'"),),
-    ),
-    Case(
-        "init-container-checked",
-        workload("orders-api", _env(LOG_LEVEL="info"), init_env=_DEBUG),
-        violations=(Expect("orders-api", "initContainers[0] 'migrate' env LOG_LEVEL is 'debug'"),),
-    ),
-    Case(
-        "cronjob-checked",
-        workload("nightly-report", _DEBUG, kind=conv.K8S_CRONJOB),
-        violations=(Expect("nightly-report", "CronJob 'nightly-report': containers[0] 'app' env LOG_LEVEL"),),
-    ),
-    Case(
-        "pod-checked",
-        workload("debug-pod", _DEBUG, kind=conv.K8S_POD),
-        violations=(Expect("debug-pod", "Pod 'debug-pod': containers[0] 'app' env LOG_LEVEL"),),
-    ),
-    # -- trace sampling
-    Case(
-        "otel-always-on",
-        workload("orders-api", _env(OTEL_TRACES_SAMPLER="always_on")),
-        violations=(Expect("orders-api", "env OTEL_TRACES_SAMPLER is 'always_on' (100 % trace sampling)"),),
-    ),
-    Case(
-        "otel-parentbased-always-on",
-        workload("orders-api", _env(OTEL_TRACES_SAMPLER="parentbased_always_on")),
-        violations=(Expect("orders-api", "OTEL_TRACES_SAMPLER is 'parentbased_always_on'"),),
-    ),
-    Case(
-        "otel-ratio-one",
-        workload("orders-api", _env(OTEL_TRACES_SAMPLER="traceidratio", OTEL_TRACES_SAMPLER_ARG="1")),
-        violations=(Expect("orders-api", "env OTEL_TRACES_SAMPLER_ARG is '1' (100 % trace sampling)"),),
-    ),
-    Case(
-        "otel-ratio-one-point-zero",
-        workload("orders-api", _env(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="1.0")),
-        violations=(Expect("orders-api", "OTEL_TRACES_SAMPLER_ARG is '1.0'"),),
-    ),
-    Case(
-        "otel-ratio-tenth",
-        workload("orders-api", _env(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="0.1")),
-    ),
-    Case(
-        "otel-argument-without-ratio-sampler",
-        workload("orders-api", _env(OTEL_TRACES_SAMPLER="jaeger_remote", OTEL_TRACES_SAMPLER_ARG="1")),
-    ),
-    Case(
-        "traces-sample-rate-one",
-        workload("orders-api", _env(TRACES_SAMPLE_RATE="1.0")),
-        violations=(Expect("orders-api", "env TRACES_SAMPLE_RATE is '1.0' (100 % trace sampling)"),),
-    ),
-    # -- environments
-    Case("dev-may-debug", workload("orders-api", _DEBUG, environment="dev")),
-    Case("dev-names-any-case", workload("orders-api", _DEBUG, environment="Sandbox")),
-    Case(
-        "configured-dev-environments",
-        workload("orders-api", _DEBUG, environment="qa"),
-        config={DEV_ENVS_KEY: ["qa", "dev"]},
-    ),
-    Case(
-        "staging-is-not-dev",
-        workload("orders-api", _DEBUG, environment="staging"),
-        violations=(Expect("orders-api", "in environment 'staging'"),),
-    ),
-    Case(
-        "environment-from-pod-template",
-        workload("orders-api", _DEBUG, environment=None, template_environment="dev"),
-    ),
-    Case(
-        "no-environment-is-not-dev",
-        workload("orders-api", _DEBUG, environment=None),
-        violations=(Expect("orders-api", "in an environment not known to be dev"),),
-    ),
-    Case(
-        "default-environment-dev",
-        workload("orders-api", _DEBUG, environment=None),
-        config={DEFAULT_ENV_KEY: "dev"},
-    ),
-    Case(
-        "default-environment-prod",
-        workload("orders-api", _DEBUG, environment=None),
-        config={DEFAULT_ENV_KEY: "prod"},
-        violations=(Expect("orders-api", "in environment 'prod' (defaultEnvironment)"),),
-    ),
-    # -- expiry
-    Case("expiry-on-workload", workload("orders-api", _DEBUG, annotations=_until(5))),
-    Case("expiry-on-pod-template", workload("orders-api", _DEBUG, template_annotations=_until(5))),
-    Case("expiry-today-still-counts", workload("orders-api", _DEBUG, annotations=_until(0))),
-    Case(
-        "expiry-passed",
-        workload("orders-api", _DEBUG, annotations=_until(-3)),
-        violations=(Expect("orders-api", f"and its finops.dev/debug-until expired on {_days(-3)}"),),
-    ),
-    Case(
-        "expiry-malformed",
-        workload("orders-api", _DEBUG, annotations={conv.DEBUG_UNTIL_KEY: "next week"}),
-        violations=(Expect("orders-api", "finops.dev/debug-until 'next week' is not a valid YYYY-MM-DD date"),),
-    ),
-    Case(
-        "expiry-not-a-calendar-date",
-        workload("orders-api", _DEBUG, annotations={conv.DEBUG_UNTIL_KEY: "2030-02-30"}),
-        violations=(Expect("orders-api", "'2030-02-30' is not a valid YYYY-MM-DD date"),),
-    ),
-    Case(
-        "expiry-too-far-ahead",
-        workload("orders-api", _DEBUG, annotations=_until(400)),
-        violations=(Expect("orders-api", f"finops.dev/debug-until {_days(400)} is 400 days away"),),
-    ),
-    Case(
-        "longer-debug-window-configured",
-        workload("orders-api", _DEBUG, annotations=_until(60)),
-        config={MAX_DAYS_KEY: 90},
-    ),
-    # -- ECS and Lambda
-    Case(
-        "ecs-debug-in-prod",
-        _task("orders-task", _DEBUG, {"environment": "prod"}),
-        violations=(
-            Expect(
-                "orders-task",
-                "TaskDefinition 'orders-task': containerDefinitions[0] 'app' env LOG_LEVEL is 'debug'",
-            ),
-        ),
-    ),
-    Case("ecs-debug-with-expiry-tag", _task("orders-task", _DEBUG, {"environment": "prod", **_until(3)})),
-    Case(
-        "lambda-application-log-level",
-        _lambda(
-            "orders-fn",
-            logging={"logFormat": "JSON", "applicationLogLevel": "DEBUG"},
-            provider=_PROD_DEFAULT_TAGS,
-        ),
-        violations=(
-            Expect(
-                "orders-fn",
-                "Function 'orders-fn': loggingConfig.applicationLogLevel is 'DEBUG' "
-                "(debug logging) in environment 'prod' (provider default tags)",
-            ),
-        ),
-    ),
-    Case(
-        "lambda-system-log-level",
-        _lambda("orders-fn", logging={"logFormat": "JSON", "systemLogLevel": "DEBUG"}, tags={"Environment": "prd"}),
-        violations=(Expect("orders-fn", "loggingConfig.systemLogLevel is 'DEBUG'"),),
-    ),
-    Case(
-        "lambda-env-log-level",
-        _lambda("orders-fn", variables={"LOG_LEVEL": "debug"}, provider=_PROD_DEFAULT_TAGS),
-        violations=(Expect("orders-fn", "env LOG_LEVEL is 'debug'"),),
-    ),
-    Case(
-        "lambda-dev-default-tags",
-        _lambda("orders-fn", variables={"LOG_LEVEL": "debug"}, provider=_DEV_DEFAULT_TAGS),
-    ),
-    Case(
-        "lambda-resource-tag-beats-default-tags",
-        _lambda(
-            "orders-fn",
-            variables={"LOG_LEVEL": "debug"},
-            tags={"environment": "prod"},
-            provider=_DEV_DEFAULT_TAGS,
-        ),
-        violations=(Expect("orders-fn", "in environment 'prod'"),),
-    ),
-    Case(
-        "lambda-info",
-        _lambda(
-            "orders-fn",
-            logging={"logFormat": "JSON", "applicationLogLevel": "INFO"},
-            variables={"LOG_LEVEL": "info"},
-            provider=_PROD_DEFAULT_TAGS,
-        ),
-    ),
-    # -- unknown values
-    Case(
-        "log-level-from-configmap",
-        workload("orders-api", _env(LOG_LEVEL=_CONFIGMAP_REF)),
-        unverifiable=("orders-api",),
-    ),
-    Case(
-        "log-level-from-configmap-in-dev",
-        workload("orders-api", _env(LOG_LEVEL=_CONFIGMAP_REF), environment="dev"),
-    ),
-    Case(
-        "log-level-unknown",
-        workload("orders-api", _env(LOG_LEVEL=UNKNOWN_STRING)),
-        unverifiable=("orders-api",),
-    ),
-    Case("env-list-unknown", workload("orders-api", UNKNOWN_ARRAY), unverifiable=("orders-api",)),
-    Case(
-        "environment-label-unknown",
-        workload("orders-api", _DEBUG, environment=UNKNOWN_STRING),
-        unverifiable=("orders-api",),
-    ),
-    Case(
-        "expiry-unknown",
-        workload("orders-api", _DEBUG, annotations={conv.DEBUG_UNTIL_KEY: UNKNOWN_STRING}),
-        unverifiable=("orders-api",),
-    ),
-    Case(
-        "lambda-logging-config-unknown",
-        _lambda("orders-fn", logging=UNKNOWN_OBJECT, provider=_PROD_DEFAULT_TAGS),
-        unverifiable=("orders-fn",),
-    ),
-    Case(
-        "lambda-default-tags-unknown",
-        _lambda("orders-fn", variables={"LOG_LEVEL": "debug"}, provider=_UNKNOWN_DEFAULT_TAGS),
-        unverifiable=("orders-fn",),
-    ),
-    # -- secrets, scope, robustness
-    Case(
-        "secret-values-never-shown",
-        workload(
-            "orders-api",
-            _env(
-                DB_PASSWORD="correct-horse-battery-staple",
-                LOG_LEVEL="debug",
-                API_TOKEN={"secretKeyRef": {"name": "api", "key": "token"}},
-            ),
-        ),
-        violations=(Expect("orders-api", "env LOG_LEVEL is 'debug'"),),
-        never_shown=("correct-horse-battery-staple", "DB_PASSWORD"),
-    ),
-    Case(
-        "other-resources-ignored",
-        (
-            *one(
-                conv.K8S_SERVICE,
-                "orders-api",
-                {"metadata": {"labels": {"LOG_LEVEL": "debug"}}},
-                provider=_K8S,
-            ),
-            *one(conv.LOG_GROUP, "orders-logs", {"tags": {"LOG_LEVEL": "debug"}}),
-        ),
-    ),
-    Case(
-        "odd-shapes-never-crash",
-        (
-            *one(conv.K8S_DEPLOYMENT, "odd-a", {"spec": {"template": {"spec": {"containers": [{"env": "x"}]}}}}),
-            *one(conv.K8S_DEPLOYMENT, "odd-b", {"metadata": {"labels": ["environment"]}, "spec": 3.0}),
-            *workload("odd-c", [None, {"name": 5.0, "value": "debug"}, {"value": "debug"}]),
-            *workload("odd-d", _DEBUG, annotations={conv.DEBUG_UNTIL_KEY: 20300101.0}),
-            *_lambda("odd-e", variables=["LOG_LEVEL=debug"], logging="DEBUG", tags="prod"),
-        ),
-        violations=(Expect("odd-d", "finops.dev/debug-until 20300101.0 is not a valid YYYY-MM-DD date"),),
-    ),
-    # -- waivers
-    Case("waiver-valid", workload("orders-api", _DEBUG), config=_waiver(_days(7)), waived=("orders-api",)),
-    Case(
-        "waiver-expired",
-        workload("orders-api", _DEBUG),
-        config=_waiver(_days(-2)),
-        violations=(Expect("orders-api", "not waived: waiver 'FIN-77' expired on"),),
-    ),
-    Case(
-        "waiver-malformed",
-        workload("orders-api", _DEBUG),
-        config=_waiver("someday"),
-        violations=(Expect("orders-api", "expires 'someday' is not a YYYY-MM-DD date"),),
-    ),
-)
-
 POLICY = PolicySpec(
     name="debug-telemetry-expiry",
     description="Debug logging or 100 % trace sampling outside dev carries a finops.dev/debug-until date "
@@ -814,7 +307,7 @@ POLICY = PolicySpec(
     blocks="debug-level logging or 100 % trace sampling in a non-dev environment without an expiry date",
     why="Debug logs and full trace sampling multiply telemetry volume (ingestion, storage, indexing) for "
     "every request; turned on to chase an incident, they are rarely turned off. Telemetry cost should "
-    "follow business value (seed 002 §4): outside dev, debug telemetry is an exception with an end date.",
+    "follow business value: outside dev, debug telemetry is an exception with an end date.",
     fix="Set LOG_LEVEL (or LOGGING_LEVEL_ROOT, RUST_LOG, Lambda loggingConfig) to info and sample a ratio of "
     "traces (OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1); to debug for a "
     "while, annotate the workload (or tag the AWS resource) finops.dev/debug-until: YYYY-MM-DD at most "
@@ -836,7 +329,4 @@ POLICY = PolicySpec(
             "How many days ahead a finops.dev/debug-until date may lie.",
         ),
     },
-    bad_example=BAD_EXAMPLE,
-    good_example=GOOD_EXAMPLE,
-    cases=CASES,
 )

@@ -14,6 +14,7 @@ from .free import free_reason
 from .model import UNALLOCATED, CostLine, Estimate, ResourceCost, ServiceCost, Unpriced
 from .rules_aws import RULES as AWS_RULES
 from .rules_kubernetes import RULES as K8S_RULES
+from .rules_kubernetes import rule_for as k8s_rule_for
 from .usage import UsageBook
 
 RULES = {**AWS_RULES, **K8S_RULES}
@@ -67,7 +68,7 @@ def estimate_stack(
         if reason is not None:
             free.append((resource.urn, resource.type, resource.name))
             continue
-        rule = RULES.get(resource.type)
+        rule = RULES.get(resource.type) or k8s_rule_for(resource.type)
         if rule is None:
             unpriced.append(
                 Unpriced(

@@ -9,12 +9,15 @@ ScaledObject targeting it) is a range, min..max replicas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
 from .. import conventions as conv
-from ..policies._workloads import containers, quantity
+from .. import kubernetes as k8s
+from ..policies._workloads import containers
+from ..quantities import quantity
 from ..resources import ResourceView
 from ..values import as_mapping, as_number, is_unknown
 from .catalog import instance_specs
@@ -236,8 +239,12 @@ def ingress(p: Pricing) -> None:
 
 
 RULES = {
-    **dict.fromkeys(conv.K8S_WORKLOADS, workload),
     conv.K8S_POD: workload,
     conv.K8S_SERVICE: service,
     "kubernetes:networking.k8s.io/v1:Ingress": ingress,
 }
+
+
+def rule_for(type_: str) -> Callable[[Pricing], None] | None:
+    """The pricing rule of a Kubernetes type: every built-in workload kind is priced by its pods."""
+    return RULES.get(type_) or (workload if k8s.is_workload(type_) else None)

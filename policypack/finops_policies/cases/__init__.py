@@ -2,7 +2,10 @@
 
 Props are written exactly as the engine sends them (camelCase keys, numbers as floats, provider
 config as JSON strings, unknowns as the wire sentinels in `values`), so a case is a faithful
-`Analyze`/`AnalyzeStack` request. `tests/test_policy_cases.py` runs every case of every policy.
+`Analyze`/`AnalyzeStack` request. Each policy's cases are `CASES` in the module of this package
+named like the policy's (`cases/cost_allocation_tags.py`), built from `cases/builders.py`;
+`PolicySpec.cases` loads them on first use, so the pack never builds them when it starts.
+`tests/test_policy_cases.py` runs every case of every policy.
 """
 
 from __future__ import annotations

@@ -1,0 +1,761 @@
+"""Cases of `no-infinite-retention`: log groups, buckets and their lifecycle rules, ECR, Backup plans,
+Kafka, self-hosted telemetry, unknowns and waivers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from finops_policies import conventions as conv
+from finops_policies.cases import Case, CaseResource, Expect, aws_provider, one
+from finops_policies.cases.builders import (
+    AWS,
+    bucket,
+    day,
+    expiring_rule,
+    lifecycle,
+    log_group,
+    res,
+    retention_class,
+    waivers,
+)
+from finops_policies.values import UNKNOWN_NUMBER, UNKNOWN_OBJECT, UNKNOWN_STRING
+
+_FUTURE = day(60)
+_PAST = day(-1)
+_LOGS = retention_class("logs")
+_AUDIT = retention_class("audit")
+
+
+def _ecr_policy(name: str, repository: str, policy: Any, **kw: Any) -> CaseResource:
+    return res(conv.ECR_LIFECYCLE_POLICY, name, {"repository": repository, "policy": policy}, **kw)
+
+
+_EXPIRE_IMAGES = json.dumps(
+    {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 30},
+                "action": {"type": "expire"},
+            }
+        ]
+    }
+)
+_ARCHIVE_IMAGES = json.dumps(
+    {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "selection": {
+                    "tagStatus": "any",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": 30,
+                },
+                "action": {"type": "transition", "targetStorageClass": "archive"},
+            }
+        ]
+    }
+)
+
+
+def _helm(name: str, chart: str, values: Any, **props: Any) -> CaseResource:
+    return res(conv.K8S_HELM_RELEASE, name, {"chart": chart, "values": values, **props})
+
+
+def _pod_workload(
+    type_: str, name: str, containers: list[dict[str, Any]], volumes: list[dict[str, Any]] | None = None
+) -> CaseResource:
+    pod: dict[str, Any] = {"containers": containers, **({"volumes": volumes} if volumes else {})}
+    return res(type_, name, {"metadata": {"name": name}, "spec": {"template": {"spec": pod}}})
+
+
+_LOKI_CONFIG_ON = "compactor:\n  retention_enabled: true\nlimits_config:\n  retention_period: 744h\n"
+_LOKI_CONFIG_OFF = "compactor:\n  working_directory: /data\nlimits_config:\n  ingestion_rate_mb: 4\n"
+
+CASES = (
+    # log groups
+    Case("log-group-14-days", (log_group("orders-app-logs", {"retentionInDays": 14}),)),
+    Case(
+        "log-group-retention-as-string-and-float",
+        (
+            *(log_group("as-string", {"retentionInDays": "30"}),),
+            *(log_group("as-float", {"retentionInDays": 30.0}),),
+        ),
+    ),
+    Case(
+        "log-group-never-expires",
+        (log_group("orders-app-logs", {}),),
+        violations=(
+            Expect(
+                "orders-app-logs",
+                "LogGroup 'orders-app-logs': retentionInDays is unset (never expires); "
+                "expected a finite retention (e.g. 14 days). Fix: set retention_in_days=14",
+            ),
+        ),
+    ),
+    Case(
+        "log-group-zero-days",
+        (log_group("orders-app-logs", {"retentionInDays": 0}),),
+        violations=(Expect("orders-app-logs", "retentionInDays is 0 (never expires)"),),
+    ),
+    Case(
+        "log-group-null-retention",
+        (log_group("orders-app-logs", {"retentionInDays": None}),),
+        violations=(Expect("orders-app-logs", "retentionInDays is unset"),),
+    ),
+    Case(
+        "log-group-retention-unknown",
+        (log_group("orders-app-logs", {"retentionInDays": UNKNOWN_NUMBER}),),
+        unverifiable=("orders-app-logs",),
+    ),
+    Case("log-group-delivery-class-is-two-days", (log_group("vended-logs", {"logGroupClass": "DELIVERY"}),)),
+    Case(
+        "log-group-class-logs-never-expires",
+        (log_group("orders-app-logs", {"tags": _LOGS}),),
+        violations=(
+            Expect(
+                "orders-app-logs",
+                "LogGroup 'orders-app-logs': retentionInDays is unset (never expires); expected 1..90 "
+                "days for class 'logs'. Fix: set retention_in_days=14 or use "
+                "finops_components.TelemetryRetention",
+            ),
+        ),
+        note="the one finding for a classed log group kept forever (retention-tier leaves it to this policy)",
+    ),
+    Case(
+        "log-group-class-logs-from-provider-default-tags",
+        (log_group("orders-app-logs", {}, provider=aws_provider(default_tags=_LOGS)),),
+        violations=(
+            Expect(
+                "orders-app-logs",
+                "expected 1..90 days for class 'logs'. Fix: set retention_in_days=14 "
+                "or use finops_components.TelemetryRetention",
+            ),
+        ),
+    ),
+    Case(
+        "log-group-audit-class-still-expires",
+        (log_group("audit-trail", {"tags": _AUDIT}),),
+        violations=(
+            Expect(
+                "audit-trail",
+                "a finite retention of at least 2555 days (7 years) for class 'audit'. Fix: set retention_in_days=2557",
+            ),
+        ),
+    ),
+    Case(
+        "secret-values-are-never-shown",
+        (log_group(
+            "orders-app-logs",
+            {
+                "kmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/s3cr3t-key",
+                "tags": {"api-token": "hunter2-super-secret"},
+            },
+        ),),
+        violations=(Expect("orders-app-logs", "retentionInDays is unset"),),
+        never_shown=("s3cr3t-key", "hunter2-super-secret"),
+    ),
+    # buckets joined to lifecycle configurations
+    Case(
+        "logs-bucket-with-lifecycle-joined-by-name",
+        (bucket("access-logs", _LOGS), lifecycle("access-logs-expiry", "access-logs", [expiring_rule(90)])),
+    ),
+    Case(
+        "logs-bucket-without-lifecycle",
+        (bucket("access-logs", _LOGS),),
+        violations=(
+            Expect(
+                "access-logs",
+                "Bucket 'access-logs': lifecycle expiration is missing: objects are kept "
+                "forever (no lifecycle rule); expected an enabled lifecycle rule",
+            ),
+        ),
+    ),
+    Case("untagged-bucket-needs-no-lifecycle", (bucket("assets"),)),
+    Case(
+        "bucket-of-unlisted-class-needs-no-lifecycle",
+        (bucket("cache", {conv.RETENTION_CLASS_KEY: "logs"}),),
+        config={"bucketClasses": ["audit"]},
+    ),
+    Case(
+        "bucket-name-unknown-joined-by-property-dependency",
+        (
+            res(conv.S3_BUCKET, "access-logs", {"bucket": UNKNOWN_STRING, "tags": _LOGS}),
+            lifecycle("access-logs-expiry", "access-logs", [expiring_rule("30")], by_dependency=True),
+        ),
+    ),
+    Case(
+        "lifecycle-rule-disabled",
+        (
+            bucket("access-logs", _LOGS),
+            lifecycle("access-logs-expiry", "access-logs", [expiring_rule(30, status="Disabled")], by_dependency=True),
+        ),
+        violations=(Expect("access-logs", "rule 'expire' is disabled"),),
+    ),
+    Case(
+        "lifecycle-transitions-only",
+        (
+            bucket("trace-archive", {conv.RETENTION_CLASS_KEY: "traces"}),
+            lifecycle(
+                "trace-archive-tiering",
+                "trace-archive",
+                [
+                    {
+                        "id": "to-glacier",
+                        "status": "Enabled",
+                        "transitions": [{"days": 30, "storageClass": "GLACIER"}],
+                    }
+                ],
+            ),
+        ),
+        violations=(Expect("trace-archive", "rule 'to-glacier' only transitions objects"),),
+    ),
+    Case(
+        "lifecycle-rule-covers-a-prefix-only",
+        (
+            bucket("access-logs", _LOGS),
+            lifecycle("access-logs-expiry", "access-logs", [expiring_rule(30, filter={"prefix": "tmp/"})]),
+        ),
+        violations=(Expect("access-logs", "rule 'expire' covers only prefix 'tmp/'"),),
+    ),
+    Case(
+        "lifecycle-expires-by-date",
+        (
+            bucket("access-logs", _LOGS),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [{"id": "eol", "status": "Enabled", "expiration": {"date": "2030-01-01"}}],
+            ),
+        ),
+    ),
+    Case(
+        "lifecycle-rules-unknown",
+        (bucket("access-logs", _LOGS), lifecycle("access-logs-expiry", "access-logs", UNKNOWN_OBJECT)),
+        unverifiable=("access-logs",),
+    ),
+    Case(
+        "lifecycle-bucket-not-attributable-in-preview",
+        (
+            bucket("access-logs", _LOGS),
+            res(conv.S3_LIFECYCLE, "some-expiry", {"bucket": UNKNOWN_STRING, "rules": [expiring_rule(30)]}),
+        ),
+        unverifiable=("access-logs",),
+    ),
+    Case(
+        "bucket-class-tag-unknown",
+        (
+            res(
+                conv.S3_BUCKET,
+                "access-logs",
+                {"bucket": "access-logs", "tags": {conv.RETENTION_CLASS_KEY: UNKNOWN_STRING}},
+            ),
+        ),
+        unverifiable=("access-logs",),
+    ),
+    Case(
+        "bucket-class-from-provider-default-tags",
+        (
+            res(
+                conv.S3_BUCKET,
+                "traces",
+                {"bucket": "traces"},
+                provider=aws_provider(default_tags={conv.RETENTION_CLASS_KEY: "traces"}),
+            ),
+        ),
+        violations=(
+            Expect(
+                "traces",
+                "expected an enabled lifecycle rule covering the whole bucket that expires "
+                "objects: 1..30 days for class 'traces'",
+            ),
+        ),
+    ),
+    Case(
+        "versioned-bucket-without-noncurrent-expiration",
+        (
+            bucket("access-logs", _LOGS, versioning={"enabled": True}),
+            lifecycle("access-logs-expiry", "access-logs", [expiring_rule(30)]),
+        ),
+        violations=(Expect("access-logs", "lifecycle noncurrentVersionExpiration is missing on a versioned bucket"),),
+    ),
+    Case(
+        "versioned-bucket-with-noncurrent-expiration-via-versioning-resource",
+        (
+            bucket("access-logs", _LOGS),
+            res(
+                conv.S3_VERSIONING,
+                "access-logs-versioning",
+                {"bucket": "access-logs", "versioningConfiguration": {"status": "Enabled"}},
+            ),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7})],
+            ),
+        ),
+    ),
+    Case(
+        "versioning-resource-without-noncurrent-expiration",
+        (
+            bucket("access-logs", _LOGS),
+            res(
+                conv.S3_VERSIONING_V2,
+                "access-logs-versioning",
+                {"bucket": UNKNOWN_STRING, "versioningConfiguration": {"status": "Enabled"}},
+                property_dependencies={"bucket": ("access-logs",)},
+            ),
+            lifecycle("access-logs-expiry", "access-logs", [expiring_rule(30)]),
+        ),
+        violations=(Expect("access-logs", "noncurrentVersionExpiration is missing"),),
+    ),
+    Case(
+        "inline-lifecycle-rules-on-bucket",
+        (bucket("access-logs", _LOGS, lifecycleRules=[{"enabled": True, "expiration": {"days": 60.0}}]),),
+    ),
+    Case(
+        "inline-lifecycle-rule-disabled-on-bucket",
+        (
+            bucket(
+                "access-logs",
+                _LOGS,
+                lifecycleRules=[{"id": "old", "enabled": False, "expiration": {"days": 60}}],
+            ),
+        ),
+        violations=(Expect("access-logs", "rule 'old' is disabled"),),
+    ),
+    Case(
+        "inline-list-shaped-lifecycle-on-bucket-v2",
+        (
+            res(
+                conv.S3_BUCKET_V2,
+                "access-logs",
+                {
+                    "bucket": "access-logs",
+                    "tags": _LOGS,
+                    "versionings": [{"enabled": True}],
+                    "lifecycleRules": [
+                        {
+                            "enabled": True,
+                            "expirations": [{"days": 30}],
+                            "noncurrentVersionExpirations": [{"days": 7}],
+                        }
+                    ],
+                },
+            ),
+        ),
+    ),
+    Case(
+        "inline-list-shaped-lifecycle-without-expiration-on-bucket-v2",
+        (
+            res(
+                conv.S3_BUCKET_V2,
+                "access-logs",
+                {
+                    "bucket": "access-logs",
+                    "tags": _LOGS,
+                    "lifecycleRules": [
+                        {"id": "abort-uploads", "enabled": True, "abortIncompleteMultipartUploadDays": 7}
+                    ],
+                },
+            ),
+        ),
+        violations=(Expect("access-logs", "rule 'abort-uploads' has no expiration"),),
+    ),
+    Case(
+        "audit-bucket-with-object-lock-needs-noncurrent-expiration",
+        (
+            bucket("audit-evidence", _AUDIT, objectLockEnabled=True),
+            lifecycle("audit-evidence-expiry", "audit-evidence", [expiring_rule(2600)]),
+        ),
+        violations=(Expect("audit-evidence", "noncurrentVersionExpiration is missing on a versioned bucket"),),
+    ),
+    Case(
+        "audit-bucket-without-lifecycle",
+        (bucket("audit-evidence", _AUDIT, objectLockEnabled=True),),
+        violations=(Expect("audit-evidence", "expires objects: at least 2555 days (7 years) for class 'audit'"),),
+    ),
+    # ECR
+    Case(
+        "ecr-repository-with-expiring-policy",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy("orders-images", "orders", _EXPIRE_IMAGES),
+        ),
+    ),
+    Case(
+        "ecr-policy-as-object-joined-by-dependency",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": UNKNOWN_STRING}),
+            _ecr_policy(
+                "orders-images",
+                UNKNOWN_STRING,
+                json.loads(_EXPIRE_IMAGES),
+                property_dependencies={"repository": ("orders",)},
+            ),
+        ),
+    ),
+    Case(
+        "ecr-repository-without-policy",
+        (res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),),
+        violations=(Expect("orders", "Repository 'orders': lifecycle policy is missing (images are kept forever)"),),
+    ),
+    Case(
+        "ecr-policy-only-transitions",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy("orders-images", "orders", _ARCHIVE_IMAGES),
+        ),
+        violations=(Expect("orders", "does not expire images: its rules only transition images"),),
+    ),
+    Case(
+        "ecr-policy-unknown",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy("orders-images", "orders", UNKNOWN_STRING),
+        ),
+        unverifiable=("orders",),
+    ),
+    # AWS Backup
+    Case(
+        "backup-plan-deletes-recovery-points",
+        one(
+            conv.BACKUP_PLAN,
+            "nightly",
+            {
+                "rules": [
+                    {
+                        "ruleName": "daily",
+                        "targetVaultName": "main",
+                        "lifecycle": {"deleteAfter": 35},
+                        "copyActions": [
+                            {
+                                "destinationVaultArn": "arn:aws:backup:us-west-2:1:backup-vault:dr",
+                                "lifecycle": {"deleteAfter": 35.0},
+                            }
+                        ],
+                    }
+                ]
+            },
+            provider=AWS,
+        ),
+    ),
+    Case(
+        "backup-plan-rule-without-delete-after",
+        one(
+            conv.BACKUP_PLAN,
+            "nightly",
+            {"rules": [{"ruleName": "daily", "targetVaultName": "main", "lifecycle": {"coldStorageAfter": 30}}]},
+            provider=AWS,
+        ),
+        violations=(
+            Expect(
+                "nightly",
+                "rules[0].lifecycle.deleteAfter is unset on rule 'daily' (recovery points are kept forever)",
+            ),
+        ),
+    ),
+    Case(
+        "backup-plan-copy-action-without-lifecycle",
+        one(
+            conv.BACKUP_PLAN,
+            "nightly",
+            {
+                "rules": [
+                    {
+                        "ruleName": "daily",
+                        "targetVaultName": "main",
+                        "lifecycle": {"deleteAfter": 35},
+                        "copyActions": [{"destinationVaultArn": "arn:aws:backup:us-west-2:1:backup-vault:dr"}],
+                    }
+                ]
+            },
+            provider=AWS,
+        ),
+        violations=(Expect("nightly", "rules[0].copyActions[0].lifecycle.deleteAfter is unset"),),
+    ),
+    Case(
+        "backup-plan-delete-after-unknown",
+        one(
+            conv.BACKUP_PLAN,
+            "nightly",
+            {
+                "rules": [
+                    {
+                        "ruleName": "daily",
+                        "targetVaultName": "main",
+                        "lifecycle": {"deleteAfter": UNKNOWN_NUMBER},
+                    }
+                ]
+            },
+            provider=AWS,
+        ),
+        unverifiable=("nightly",),
+    ),
+    # Kafka
+    Case(
+        "msk-topic-with-finite-retention",
+        one(
+            conv.MSK_TOPIC,
+            "orders-events",
+            {"configs": json.dumps({"retention.ms": "604800000"})},
+            provider=AWS,
+        ),
+    ),
+    Case(
+        "msk-topic-inherits-broker-retention",
+        one(conv.MSK_TOPIC, "orders-events", {"partitionCount": 3}, provider=AWS),
+    ),
+    Case(
+        "msk-topic-retention-forever",
+        one(conv.MSK_TOPIC, "orders-events", {"configs": json.dumps({"retention.ms": "-1"})}, provider=AWS),
+        violations=(Expect("orders-events", "configs['retention.ms'] is -1 (never deleted)"),),
+    ),
+    Case(
+        "msk-topic-configs-unknown",
+        one(conv.MSK_TOPIC, "orders-events", {"configs": UNKNOWN_STRING}, provider=AWS),
+        unverifiable=("orders-events",),
+    ),
+    Case(
+        "kafka-topic-retention-forever",
+        one(conv.KAFKA_TOPIC, "payments", {"config": {"retention.ms": -1, "cleanup.policy": "delete"}}),
+        violations=(Expect("payments", "config['retention.ms'] is -1 (never deleted)"),),
+    ),
+    Case(
+        "msk-configuration-broker-retention-forever",
+        one(
+            conv.MSK_CONFIGURATION,
+            "brokers",
+            {"serverProperties": "auto.create.topics.enable=false\nlog.retention.ms=-1\nlog.retention.hours=168\n"},
+            provider=AWS,
+        ),
+        violations=(Expect("brokers", "serverProperties log.retention.ms is -1 (never deleted)"),),
+    ),
+    Case(
+        "msk-configuration-finite-broker-retention",
+        one(
+            conv.MSK_CONFIGURATION,
+            "brokers",
+            {"serverProperties": "# a week\nlog.retention.hours = 168\n"},
+            provider=AWS,
+        ),
+    ),
+    # self-hosted telemetry
+    Case(
+        "kube-prometheus-stack-with-retention",
+        (
+            _helm(
+                "monitoring",
+                "kube-prometheus-stack",
+                {"prometheus": {"prometheusSpec": {"retention": "15d", "retentionSize": "40GB"}}},
+            ),
+        ),
+    ),
+    Case(
+        "kube-prometheus-stack-without-retention",
+        (_helm("monitoring", "kube-prometheus-stack", {}),),
+        violations=(
+            Expect(
+                "monitoring",
+                "values.prometheus.prometheusSpec.retention is unset (retention left to the chart's default)",
+            ),
+        ),
+    ),
+    Case(
+        "implicit-telemetry-retention-allowed",
+        (_helm("monitoring", "kube-prometheus-stack", {}),),
+        config={"allowImplicitTelemetryRetention": True},
+    ),
+    Case(
+        "helm-values-unknown",
+        (_helm("monitoring", "prometheus", UNKNOWN_OBJECT),),
+        unverifiable=("monitoring",),
+    ),
+    Case(
+        "helm-values-in-yaml-files-cannot-be-read",
+        (_helm("monitoring", "prometheus-community/prometheus", {}, valueYamlFiles=[{"path": "values.yaml"}]),),
+        unverifiable=("monitoring",),
+    ),
+    Case(
+        "loki-without-retention",
+        (_helm("logs", "grafana/loki", {"loki": {"auth_enabled": False}}),),
+        violations=(Expect("logs", "values.loki.compactor.retention_enabled is unset (Loki keeps logs forever"),),
+    ),
+    Case(
+        "loki-retention-disabled",
+        (_helm("logs", "loki", {"loki": {"compactor": {"retention_enabled": False}}}),),
+        violations=(Expect("logs", "values.loki.compactor.retention_enabled is false (Loki keeps logs forever)"),),
+    ),
+    Case(
+        "loki-retention-without-period",
+        (_helm("logs", "loki", {"loki": {"compactor": {"retention_enabled": True}}}),),
+        violations=(Expect("logs", "values.loki.limits_config.retention_period is unset"),),
+    ),
+    Case(
+        "loki-with-retention",
+        (
+            _helm(
+                "logs",
+                "loki",
+                {
+                    "loki": {
+                        "compactor": {"retention_enabled": True, "delete_request_store": "s3"},
+                        "limits_config": {"retention_period": "744h"},
+                    }
+                },
+            ),
+        ),
+    ),
+    Case(
+        "tempo-distributed-with-block-retention",
+        (
+            _helm(
+                "traces",
+                "tempo-distributed",
+                {"compactor": {"config": {"compaction": {"block_retention": "48h"}}}},
+            ),
+        ),
+    ),
+    Case(
+        "prometheus-operator-cr-without-retention",
+        (res(conv.K8S_PROMETHEUS_CR, "main", {"spec": {"replicas": 2}}),),
+        violations=(Expect("main", "spec.retention is unset"),),
+    ),
+    Case(
+        "prometheus-operator-cr-with-retention",
+        (res(conv.K8S_PROMETHEUS_CR, "main", {"spec": {"retention": "7d"}}),),
+    ),
+    Case(
+        "prometheus-container-args",
+        (
+            _pod_workload(
+                conv.K8S_STATEFULSET,
+                "prometheus",
+                [
+                    {
+                        "name": "prometheus",
+                        "image": "quay.io/prometheus/prometheus:v2.53.0",
+                        "args": [
+                            "--config.file=/etc/prometheus/prometheus.yml",
+                            "--storage.tsdb.retention.time=15d",
+                        ],
+                    }
+                ],
+            ),
+        ),
+    ),
+    Case(
+        "prometheus-container-without-retention-flag",
+        (
+            _pod_workload(
+                conv.K8S_DEPLOYMENT,
+                "prometheus",
+                [
+                    {
+                        "name": "prometheus",
+                        "image": "prom/prometheus:v2.53.0",
+                        "args": ["--config.file=/etc/prometheus/prometheus.yml"],
+                    }
+                ],
+            ),
+        ),
+        violations=(
+            Expect("prometheus", "spec.template.spec.containers[0].args --storage.tsdb.retention.time is unset"),
+        ),
+    ),
+    Case(
+        "loki-container-config-from-configmap",
+        (
+            res(
+                conv.K8S_CONFIGMAP,
+                "loki-config",
+                {"metadata": {"name": "loki-config"}, "data": {"loki.yaml": _LOKI_CONFIG_ON}},
+            ),
+            _pod_workload(
+                conv.K8S_STATEFULSET,
+                "loki",
+                [
+                    {
+                        "name": "loki",
+                        "image": "grafana/loki:3.1.0",
+                        "args": ["-config.file=/etc/loki/loki.yaml"],
+                    }
+                ],
+                [{"name": "config", "configMap": {"name": "loki-config"}}],
+            ),
+        ),
+    ),
+    Case(
+        "loki-container-config-without-retention",
+        (
+            res(
+                conv.K8S_CONFIGMAP,
+                "loki-config",
+                {"metadata": {"name": "loki-config"}, "data": {"loki.yaml": _LOKI_CONFIG_OFF}},
+            ),
+            _pod_workload(
+                conv.K8S_STATEFULSET,
+                "loki",
+                [
+                    {
+                        "name": "loki",
+                        "image": "grafana/loki:3.1.0",
+                        "args": ["-config.file=/etc/loki/loki.yaml"],
+                    }
+                ],
+                [{"name": "config", "configMap": {"name": "loki-config"}}],
+            ),
+        ),
+        violations=(
+            Expect(
+                "loki",
+                "spec.template.spec.containers[0] Loki config compactor.retention_enabled "
+                "is unset (Loki keeps logs forever",
+            ),
+        ),
+    ),
+    Case(
+        "loki-container-config-not-in-stack",
+        (
+            _pod_workload(
+                conv.K8S_STATEFULSET,
+                "loki",
+                [
+                    {
+                        "name": "loki",
+                        "image": "grafana/loki:3.1.0",
+                        "args": ["-config.file=/etc/loki/loki.yaml"],
+                    }
+                ],
+                [{"name": "config", "configMap": {"name": "loki-config"}}],
+            ),
+        ),
+        unverifiable=("loki",),
+    ),
+    Case(
+        "non-telemetry-workload-is-ignored",
+        (_pod_workload(conv.K8S_DEPLOYMENT, "api", [{"name": "api", "image": "ghcr.io/acme/api:1.2.3"}]),),
+    ),
+    # waivers
+    Case(
+        "waiver-valid",
+        (log_group("legacy-logs", {}),),
+        config=waivers("legacy-logs", expires=_FUTURE, ticket="FIN-123", reason="export to the archive first"),
+        waived=("legacy-logs",),
+    ),
+    Case(
+        "waiver-expired",
+        (log_group("legacy-logs", {}),),
+        config=waivers("legacy-logs", expires=_PAST, ticket="FIN-123"),
+        violations=(Expect("legacy-logs", f"not waived: waiver 'FIN-123' expired on {_PAST}"),),
+    ),
+    Case(
+        "waiver-malformed",
+        (log_group("legacy-logs", {}),),
+        # no approver, no reason, and a ticket that is not one
+        config={"waivers": [{"resources": ["legacy-logs"], "ticket": "see slack", "expires": _FUTURE}]},
+        violations=(Expect("legacy-logs", "not waived: waiver 'see slack' ticket 'see slack' does not match"),),
+    ),
+)
