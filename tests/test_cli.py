@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 from enginetools import PROGRAMS, ROOT, TEST_PACK, cli, write_json
 
+SLOW = PROGRAMS / "slow"
 
-def pack_processes(marker: str, kind: str = "") -> list[int]:
-    """Pids of live processes whose command line mentions `marker` (and `kind`, e.g. pulumi.policy)."""
+
+def pack_processes(marker: str, kind: str = "", cwd: Path | None = None) -> list[int]:
+    """Pids of live processes whose command line mentions `marker` (and `kind`, e.g. pulumi.policy).
+
+    `cwd` keeps only processes working in that directory, so a run of the same program from
+    another checkout on this machine is not taken for ours."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -27,6 +32,12 @@ def pack_processes(marker: str, kind: str = "") -> list[int]:
         except OSError:
             continue
         if marker in cmdline and kind in cmdline and state != "Z":
+            if cwd is not None:
+                try:
+                    if Path(os.readlink(entry / "cwd")) != cwd:
+                        continue
+                except OSError:
+                    continue
             found.append(int(entry.name))
     return found
 
@@ -238,12 +249,12 @@ def test_interrupt_stops_pack_and_program(own_pack, tmp_path):
     )
     deadline = time.monotonic() + 60
     while (
-        not (pack_processes(str(own_pack), "pulumi.policy") and pack_processes("finops-guard-slow-"))
+        not (pack_processes(str(own_pack), "pulumi.policy") and pack_processes("finops-guard-slow-", cwd=SLOW))
         and time.monotonic() < deadline
     ):
         time.sleep(0.2)
     assert pack_processes(str(own_pack), "pulumi.policy"), "the pack never started"
-    assert pack_processes("finops-guard-slow-"), "the program never started"
+    assert pack_processes("finops-guard-slow-", cwd=SLOW), "the program never started"
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
@@ -251,7 +262,7 @@ def test_interrupt_stops_pack_and_program(own_pack, tmp_path):
     assert "interrupted" in stderr
     time.sleep(0.5)
     assert pack_processes(str(own_pack), "pulumi.policy") == []
-    assert pack_processes("finops-guard-slow-") == []
+    assert pack_processes("finops-guard-slow-", cwd=SLOW) == []
     assert not out.exists()
 
 
@@ -270,4 +281,4 @@ def test_early_interrupt_leaves_nothing_behind(own_pack, delay):
     assert proc.returncode in (130, -signal.SIGINT), proc.returncode
     time.sleep(0.5)
     assert pack_processes(str(own_pack), "pulumi.policy") == []
-    assert pack_processes("finops-guard-slow-") == []
+    assert pack_processes("finops-guard-slow-", cwd=SLOW) == []
