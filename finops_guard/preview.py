@@ -359,6 +359,9 @@ def run_preview(options: PreviewOptions) -> RunResult:
             # The pack's traceback is on its stderr, complete once it has stopped.
             process.stop()
             exc.details = pack_failure_details(process.stderr_lines, pack.dir) or exc.details
+            if exc.message.endswith("Exception calling application: ") and exc.details:
+                # a bare `assert` leaves the status empty: name the exception from the traceback
+                exc.message += exc.details.splitlines()[-1].strip()
             raise
         finally:
             session = state.get("session")

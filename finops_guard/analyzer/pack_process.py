@@ -19,6 +19,7 @@ import yaml
 from ..errors import PackError
 
 DEFAULT_START_TIMEOUT = 60.0
+PACK_BOOT = Path(__file__).resolve().with_name("pack_boot")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class PackProcess:
     def start(self) -> int:
         env = dict(os.environ)
         env.update(self.env)
+        # The one addition to the CLI's environment: a sitecustomize that logs a raising policy's
+        # traceback to stderr (pack_boot/sitecustomize.py), so that a failure can show it.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACK_BOOT), env.get("PYTHONPATH", "")]))
         with self._lock:
             if self._stopped:
                 raise PackError(f"policy pack {self.pack.name} was stopped before it started")

@@ -166,7 +166,10 @@ VALIDATE_STACK = _steps(
             "RandomUuid must not have an empty 'keepers'.",
         ),
         _violation(
-            "mandatory", "no-randomstrings", "Prohibits RandomString resources.", "RandomString resources are not allowed."
+            "mandatory",
+            "no-randomstrings",
+            "Prohibits RandomString resources.",
+            "RandomString resources are not allowed.",
         ),
         {},
         {},
@@ -201,9 +204,7 @@ UNKNOWN_VALUES = _steps(
 )
 
 # TestRuntimeData
-RUNTIME_DATA = _steps(
-    "runtime_data", [{}], config={"aConfigValue": "this value is a value", "aws:region": "us-west-2"}
-)
+RUNTIME_DATA = _steps("runtime_data", [{}], config={"aConfigValue": "this value is a value", "aws:region": "us-west-2"})
 
 # TestResourceOptions: scenario 2 only prepares the Go test's stack for destruction (unprotects).
 RESOURCE_OPTIONS = _steps("resource_options", [{}, {}])
@@ -376,9 +377,7 @@ def _run(step: Step, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeyp
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.id for step in STEPS])
-def test_step(
-    step: Step, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_step(step: Step, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     if step.skip:
         pytest.skip(step.skip)
     code, out, err = _run(step, tmp_path, capsys, monkeypatch)
