@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="stack config value, like `pulumi preview -c` (repeatable)",
     )
+    preview.add_argument(
+        "--stack-tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a stack tag the policy pack sees, like `pulumi stack tag set` (repeatable); "
+        "`pulumi:tags` in the stack config wins for the same key, as in Pulumi Cloud",
+    )
     preview.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
     preview.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
     preview.add_argument(
@@ -112,8 +120,9 @@ def _color(stream: TextIO) -> bool:
 
 
 def _fail(error: GuardError, debug: bool) -> int:
-    text = f"finops-guard: error: {error.message}"
-    sys.stderr.write(text + "\n")
+    # one error a line, each marked as one (the CLI lists every policy config error so)
+    for line in error.message.splitlines() or [""]:
+        sys.stderr.write(f"finops-guard: error: {line}\n")
     if error.details:
         sys.stderr.write(textwrap.indent(error.details.rstrip(), "    ") + "\n")
     if debug and error.debug_details:
@@ -135,6 +144,7 @@ def _preview(args: argparse.Namespace) -> int:
         policy_pack=args.policy_pack,
         policy_pack_config=args.policy_pack_config,
         config=args.config,
+        stack_tags=args.stack_tag,
         pack_start_timeout=args.pack_timeout,
         progress=lambda done, total: progress.advance(1),
     )

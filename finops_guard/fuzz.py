@@ -617,7 +617,7 @@ def run_fuzz(
                         method = "Remediate"
                         remediated = session.remediate(r, provider)
                         method = "Analyze"
-                        _count(report, case, method, session.analyze(r, provider, remediated))
+                        _count(report, case, method, session.analyze(r, provider, remediated.properties))
                         report.analyze += 1
                         report.resources += 1
                     consecutive = 0

@@ -24,6 +24,30 @@ class SourceLocation:
     line: int
 
 
+@dataclass(frozen=True)
+class CustomTimeouts:
+    """A resource's custom timeouts in seconds (0: the provider's default)."""
+
+    create: float = 0.0
+    update: float = 0.0
+    delete: float = 0.0
+    read: float = 0.0
+
+
+@dataclass(frozen=True)
+class ResourceOptions:
+    """The resource options the engine hands analyzers (`AnalyzerResourceOptions`), parent aside."""
+
+    protect: bool = False
+    ignore_changes: tuple[str, ...] = ()
+    #: None: not set by the program (the engine sends `deleteBeforeReplaceDefined: false`)
+    delete_before_replace: bool | None = None
+    additional_secret_outputs: tuple[str, ...] = ()
+    #: alias URNs the engine matched to a resource of the previous deployment; a first deployment has none
+    aliases: tuple[str, ...] = ()
+    custom_timeouts: CustomTimeouts = field(default_factory=CustomTimeouts)
+
+
 @dataclass
 class Registration:
     """One `RegisterResourceRequest` as the engine would have seen it, after repairs."""
@@ -45,6 +69,7 @@ class Registration:
     stack_trace: list[SourceLocation] = field(default_factory=list)
     #: synthesized by the engine (default providers, the root stack), not by the program
     synthesized: bool = False
+    options: ResourceOptions = field(default_factory=ResourceOptions)
 
 
 @dataclass(frozen=True)

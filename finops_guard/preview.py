@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from .analyzer.engine_server import EngineServer, LogEntry
-from .analyzer.pack_process import PackInfo, PackProcess, load_pack, pack_environment
+from .analyzer.pack_process import PackInfo, PackProcess, load_pack, pack_environment, pack_failure_details
 from .analyzer.policy_config import EffectiveConfig, merge, read_config_file
 from .analyzer.session import LEVEL_NAMES, AnalyzerSession
 from .bundled_pack import bundled_pack_dir
-from .errors import GuardError
+from .errors import GuardError, PackError
 from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation
-from .project import Project, StackConfig, choose_stack, load_project, load_stack_config
+from .project import Project, StackConfig, choose_stack, load_project, load_stack_config, stack_tags
 from .recording.runner import record_program
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -41,6 +41,8 @@ class PreviewOptions:
     policy_pack: Path | None = None
     policy_pack_config: Path | None = None
     config: Sequence[str] = ()
+    #: `KEY=VALUE` stack tags, as `pulumi stack tag set` would have set them
+    stack_tags: Sequence[str] = ()
     organization: str = "organization"
     pack_start_timeout: float = 60.0
     #: called with (done, total or None) as resources are analyzed
@@ -120,7 +122,8 @@ class _Analysis:
         self.registrations: list[Registration] = []
         self.by_urn: dict[str, Registration] = {}
         self.provider_of: dict[str, Registration] = {}
-        self.responses: list[tuple[Registration | None, Any]] = []
+        #: (kind, the resource analyzed or None for the stack, diagnostics) in the order they came
+        self.responses: list[tuple[str, Registration | None, list[Any]]] = []
         self.not_applicable: set[tuple[str, str]] = set()
 
     def provider_for(self, r: Registration) -> Registration | None:
@@ -135,20 +138,22 @@ class _Analysis:
         if provider is not None:
             self.provider_of[r.urn] = provider
         remediated = self.session.remediate(r, provider)
-        response = self.session.analyze(r, provider, remediated)
-        self._keep(r, response)
+        if remediated.diagnostics:
+            self.responses.append(("remediate", r, remediated.diagnostics))
+        response = self.session.analyze(r, provider, remediated.properties)
+        self._keep("analyze", r, response)
         if self.progress is not None:
             self.progress(len(self.registrations), None)
 
     def analyze_stack(self) -> None:
         response = self.session.analyze_stack(self.registrations, self.provider_of)
-        self._keep(None, response)
+        self._keep("stack", None, response)
 
-    def _keep(self, r: Registration | None, response: Any) -> None:
+    def _keep(self, kind: str, r: Registration | None, response: Any) -> None:
         if response is None:
             return
         if response.diagnostics:
-            self.responses.append((r, response))
+            self.responses.append((kind, r, list(response.diagnostics)))
         for item in response.not_applicable:
             if r is not None:
                 self.not_applicable.add((r.urn, item.policy_name))
@@ -161,11 +166,53 @@ def _strip_description(message: str, description: str) -> str:
     return message
 
 
+#: pulumi-policy's words for a policy (or remediation) that read a value unknown during preview
+_UNVERIFIABLE = ("can't run policy ", "can't run remediation ")
+
+
+@dataclass(frozen=True)
+class _Diagnostic:
+    """One diagnostic, whichever RPC it came from, as the engine turns it into a policy violation event."""
+
+    policy: str
+    description: str
+    message: str
+    level: str
+    urn: str
+
+
+def _diagnostics(analysis: _Analysis) -> list[_Diagnostic]:
+    """Diagnostics as the engine attributes and levels them.
+
+    - Analyze (pkg/resource/deploy/analyze_snapshot.go, analyzeResource): always the analyzed
+      resource's URN, whatever URN the policy passed; `remediate` shown as `mandatory`.
+    - AnalyzeStack (step_generator.go, AnalyzeResources): the policy's URN if it names a resource
+      of the stack, else the root stack's (resolveStackPolicyViolationURN); `remediate` as `mandatory`.
+    - Remediate (step_generator.go): a remediation that reports a diagnostic is an `advisory`
+      violation of the resource.
+    """
+    stack_urn = next((r.urn for r in analysis.registrations if r.type == STACK_TYPE), "")
+    out: list[_Diagnostic] = []
+    for kind, analyzed, diagnostics in analysis.responses:
+        for diag in diagnostics:
+            if kind == "remediate":
+                urn = analyzed.urn if analyzed is not None else stack_urn
+                out.append(_Diagnostic(diag.policyName, diag.description, diag.diagnostic, "advisory", urn))
+                continue
+            level = LEVEL_NAMES.get(diag.enforcementLevel, "advisory")
+            level = "mandatory" if level == "remediate" else level
+            if kind == "analyze" and analyzed is not None:
+                urn = analyzed.urn
+            else:
+                urn = diag.urn if diag.urn in analysis.by_urn else stack_urn
+            out.append(_Diagnostic(diag.policyName, diag.description, diag.message, level, urn))
+    return out
+
+
 def _findings(
     analysis: _Analysis, policies: dict[str, PolicyInfo], logs: list[LogEntry], redact: Redactor
 ) -> list[Finding]:
     by_urn = analysis.by_urn
-    stack_urn = next((r.urn for r in analysis.registrations if r.type == STACK_TYPE), "")
     out: list[Finding] = []
 
     def make(
@@ -189,20 +236,18 @@ def _findings(
             related=related,
         )
 
-    for analyzed, response in analysis.responses:
-        for diag in response.diagnostics:
-            info = policies.get(diag.policyName)
-            message = _strip_description(diag.message, diag.description or (info.description if info else ""))
-            unverifiable = diag.message.startswith("can't run policy")
-            if unverifiable:
-                message = re.sub(r"^can't run policy '[^']+' from policy pack '[^']+' during preview: ", "", message)
-            urn = diag.urn or (analyzed.urn if analyzed is not None else stack_urn)
-            level = LEVEL_NAMES.get(diag.enforcementLevel, "advisory")
-            if unverifiable:
-                configured = analysis.config.get(diag.policyName)
-                level = configured.enforcement if configured else level
-            state = "unverifiable" if unverifiable else "violation"
-            out.append(make(policy=diag.policyName, enforcement=level, state=state, urn=urn, message=message))
+    for diag in _diagnostics(analysis):
+        info = policies.get(diag.policy)
+        message = _strip_description(diag.message, diag.description or (info.description if info else ""))
+        level = diag.level
+        # The CLI's whole message is kept; we add that the value was unknown (not a pass) and, for
+        # the report's counts, the level the policy would have had.
+        unverifiable = diag.message.startswith(_UNVERIFIABLE)
+        if unverifiable:
+            configured = analysis.config.get(diag.policy)
+            level = configured.enforcement if configured else level
+        state = "unverifiable" if unverifiable else "violation"
+        out.append(make(policy=diag.policy, enforcement=level, state=state, urn=diag.urn, message=message))
     for entry in logs:
         for line in entry.message.splitlines():
             if not line.startswith(WAIVER_MARKER + " "):
@@ -231,6 +276,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
     project = load_project(options.program_dir)
     stack_name = choose_stack(project, options.stack)
     stack = load_stack_config(project, stack_name, options.config)
+    tags = stack_tags(project, stack, options.stack_tags)
     pack: PackInfo = load_pack(options.policy_pack or default_pack_dir())
     given: dict[str, Any] = {}
     source = "policy config"
@@ -260,15 +306,17 @@ def run_preview(options: PreviewOptions) -> RunResult:
                         organization=options.organization,
                         config={k: v for k, v in stack.values.items() if k not in stack.secret_keys},
                         secret_keys=sorted(stack.secret_keys),
-                        tags={},
+                        tags=tags,
                     )
                     session.plugin_info()
                     info, policies = session.analyzer_info()
+                    # analyzer_plugin.go: PulumiPolicy.yaml's version wins over the one the pack reports
+                    state["version"] = pack.version or info.version or "0.0.1"
                     initial = {
                         k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
                         for k, v in info.initialConfig.items()
                     }
-                    config = merge(policies, initial, given, source)
+                    config = merge(policies, initial, given, source, (info.name or pack.name, state["version"]))
                     session.configure(config)
                     analysis = _Analysis(session, config, options.progress)
                     state.update(policies=policies, info=info, analysis=analysis)
@@ -308,6 +356,14 @@ def run_preview(options: PreviewOptions) -> RunResult:
             findings = _findings(analysis, policies, logs, redact)
             log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
             log_lines += [redact(line.rstrip()) for line in process.stderr_lines if line.strip()]
+        except PackError as exc:
+            # The pack's traceback is on its stderr, complete once it has stopped.
+            process.stop()
+            exc.details = pack_failure_details(process.stderr_lines, pack.dir) or exc.details
+            if exc.message.endswith("Exception calling application: ") and exc.details:
+                # a bare `assert` leaves the status empty: name the exception from the traceback
+                exc.message += exc.details.splitlines()[-1].strip()
+            raise
         finally:
             session = state.get("session")
             if session is not None:
@@ -318,7 +374,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
         project=project.name,
         stack=stack.name,
         pack_name=state["info"].name or pack.name,
-        pack_version=pack.version,
+        pack_version=state["version"],
         policies=list(policies.values()),
         resources=registrations,
         findings=findings,

@@ -30,6 +30,7 @@ class Project:
     #: project-level config defaults (`config:` in Pulumi.yaml), keys fully qualified
     defaults: Mapping[str, str]
     file: Path
+    description: str | None = None
 
     def stack_files(self) -> list[str]:
         names = []
@@ -99,7 +100,18 @@ def load_project(program_dir: Path) -> Project:
             f"{doc.where('runtime.options.virtualenv')}: `virtualenv` must be a path, found {virtualenv!r}."
         )
     venv_path = (program_dir / virtualenv).resolve() if isinstance(virtualenv, str) and virtualenv else None
-    return Project(program_dir, name, runtime, main, venv_path, toolchain, _defaults(doc, name), path)
+    description = data.get("description")
+    return Project(
+        program_dir,
+        name,
+        runtime,
+        main,
+        venv_path,
+        toolchain,
+        _defaults(doc, name),
+        path,
+        description=description if isinstance(description, str) else None,
+    )
 
 
 def _runtime(doc: LocatedYaml) -> tuple[str, dict[str, Any]]:
@@ -197,6 +209,46 @@ def load_stack_config(project: Project, stack: str, overrides: Sequence[str] = (
         values[qualify(key.strip(), project.name)] = value
     secret_values.update(v for k, v in values.items() if k in secret_keys)
     return StackConfig(stack, values, frozenset(secret_keys), file, frozenset(secret_values))
+
+
+#: The stack config key whose object of strings becomes stack tags (apitype.PulumiTagsConfigKey).
+TAGS_CONFIG_KEY = "pulumi:tags"
+
+
+def stack_tags(project: Project, stack: StackConfig, given: Sequence[str] = ()) -> dict[str, str]:
+    """The stack tags the engine hands policy packs (`AnalyzerStackConfigureRequest.tags`).
+
+    As Pulumi Cloud has them at an update (pkg/backend/stack.go, GetMergedStackTags): the stack's
+    own tags (`pulumi stack tag set`, here `--stack-tag KEY=VALUE`), overwritten by the tags of the
+    environment: `pulumi:project`, `pulumi:runtime`, `pulumi:description` from Pulumi.yaml and
+    the `pulumi:tags` config object. The `vcs:*` tags the CLI derives from git are not computed.
+    """
+    tags: dict[str, str] = {}
+    for item in given:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ProjectError(f"--stack-tag {item!r}: expected KEY=VALUE, e.g. --stack-tag team=payments.")
+        tags[key.strip()] = value
+    tags["pulumi:project"] = project.name
+    tags["pulumi:runtime"] = project.runtime
+    if project.description is not None:
+        tags["pulumi:description"] = project.description
+    raw = stack.values.get(TAGS_CONFIG_KEY)
+    if raw is None:
+        return tags
+    where = f"{stack.file or project.file}: {TAGS_CONFIG_KEY}"
+    try:
+        configured = json.loads(raw)
+    except ValueError:
+        configured = None
+    # The CLI's own messages for these (pkg/backend/stack.go).
+    if not isinstance(configured, dict):
+        raise ProjectError(f"{where} must be an object of strings, found {raw!r}.")
+    for name, value in configured.items():
+        if not isinstance(value, str):
+            raise ProjectError(f"{where}[{name}] must be a string, found {json.dumps(value)}.")
+        tags[name] = value
+    return tags
 
 
 def _reveal_secure(value: Any) -> Any:

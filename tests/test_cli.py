@@ -215,7 +215,7 @@ def test_policy_config_errors(tmp_path):
     schema = write_json(tmp_path / "schema.json", {"bucket-needs-team": {"key": ["team"]}})
     assert_clean_error(
         cli("preview", str(PROGRAMS / "basic"), "--policy-pack", str(TEST_PACK), "--policy-pack-config", str(schema)),
-        "bucket-needs-team.key",
+        "bucket-needs-team: key: Invalid type. Expected: string, given: array",
     )
 
 

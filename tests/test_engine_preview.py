@@ -120,8 +120,15 @@ def test_secrets_are_redacted_everywhere(echoed):
     ("config", "expected"),
     [
         ({"no-such-policy": "advisory"}, "'no-such-policy' is not a policy of this pack"),
-        ({"bucket-needs-team": {"kee": "owner"}}, "has no config key 'kee'"),
-        ({"bucket-needs-team": {"key": 3}}, "bucket-needs-team.key: 3 is not of type 'string'"),
+        (
+            {"bucket-needs-team": {"kee": "owner"}},
+            "validating policy config: engine-test-pack 2.3.4  bucket-needs-team: kee: not a config key of this policy",
+        ),
+        (
+            {"bucket-needs-team": {"key": 3}},
+            "validating policy config: engine-test-pack 2.3.4  bucket-needs-team: key: Invalid type. Expected: string, "
+            "given: integer",
+        ),
         ({"bucket-needs-team": "blocking"}, "enforcement level 'blocking' is not one of"),
         ({"all": "sometimes"}, "enforcement level 'sometimes'"),
     ],

@@ -20,7 +20,7 @@ import pytest
 from finops_policies.pack import ListSink, build_policies, servicer_class
 from pulumi_policy import EnforcementLevel
 
-from finops_guard.analyzer.session import AnalyzerSession
+from finops_guard.analyzer.session import AnalyzerSession, to_struct
 from finops_guard.fuzz import Vocabulary, WireGen, run_fuzz
 from finops_guard.preview import default_pack_dir
 
@@ -109,7 +109,7 @@ def test_shared_decoding_answers_exactly_like_the_sdk(sdk_json_format: None) -> 
     compared = 0
     for _ in range(150):
         r, provider = gen.resource()
-        request = build._request(r, provider)
+        request = build._request(r, provider, to_struct(r.inputs))
         for method in ("Remediate", "Analyze"):
             expected = getattr(plain_servicer, method)(request, None)
             assert getattr(shared_servicer, method)(request, None) == expected

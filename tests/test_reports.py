@@ -336,7 +336,7 @@ def test_text_entries_name_policy_level_resource_message_and_line(sample: RunRes
     text = render(sample, "text", base_dir=str(base))
     entry = text.split("        - ")[2]  # [1] is the provider, registered before the bucket
     assert entry.splitlines() == [
-        "[mandatory]  cost-allocation-tags  (aws:s3/bucket:Bucket: logs)",
+        "[mandatory]  cost-allocation-tags  (aws:s3:Bucket: logs)",  # the CLI's display name
         "          Every taggable resource carries the cost-allocation tags.",
         "          Bucket 'logs': tags.cost-center is missing; expected a cost centre. Fix: tag it",
         "          at infra/__main__.py:12",
@@ -346,7 +346,7 @@ def test_text_entries_name_policy_level_resource_message_and_line(sample: RunRes
     assert "at infra/__main__.py:30 (via components/svc.py:88)" in text
     assert f"at {base.parent / 'elsewhere' / 'lib.py'}:7" in text  # outside the base: absolute
     assert "waived: FIN-1234 approved by alice, expires 2099-12-31: replay window" in text
-    assert "[unverifiable]  bounded-db-pool  (aws:rds/instance:Instance: orders-db)" in text
+    assert "[unverifiable]  bounded-db-pool  (aws:rds:Instance: orders-db)" in text
 
 
 def test_text_groups_findings_by_resource_in_registration_order(sample: RunResult, base: Path) -> None:
@@ -354,12 +354,12 @@ def test_text_groups_findings_by_resource_in_registration_order(sample: RunResul
     heads = [line.split("(", 1)[1] for line in text.splitlines() if line.startswith("        - [")]
     assert heads == [
         "pulumi:providers:aws: default_7_51_1)",
-        "aws:s3/bucket:Bucket: logs)",
-        "aws:s3/bucket:Bucket: logs)",
-        "aws:s3/bucket:Bucket: logs)",
-        "aws:cloudwatch/logGroup:LogGroup: orders-app-logs)",
-        "aws:rds/instance:Instance: orders-db)",
-        "aws:sqs/queue:Queue: orders-dlq)",
+        "aws:s3:Bucket: logs)",
+        "aws:s3:Bucket: logs)",
+        "aws:s3:Bucket: logs)",
+        "aws:cloudwatch:LogGroup: orders-app-logs)",
+        "aws:rds:Instance: orders-db)",
+        "aws:sqs:Queue: orders-dlq)",
     ]
     # one blank line between resources, none inside a resource's group
     body = text.split("\n\n")

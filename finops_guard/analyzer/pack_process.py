@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -18,12 +19,14 @@ import yaml
 from ..errors import PackError
 
 DEFAULT_START_TIMEOUT = 60.0
+PACK_BOOT = Path(__file__).resolve().with_name("pack_boot")
 
 
 @dataclass(frozen=True)
 class PackInfo:
     dir: Path
     name: str
+    #: the version in PulumiPolicy.yaml, "" when it names none (the pack's own then counts)
     version: str
     interpreter: str
 
@@ -58,7 +61,7 @@ def load_pack(pack_dir: Path) -> PackInfo:
     if not (pack_dir / "__main__.py").exists():
         raise PackError(f"{pack_dir} has no __main__.py: a Python policy pack starts from __main__.py.")
     name = str(data.get("name") or pack_dir.name)
-    version = str(data.get("version") or "0.0.1")
+    version = str(data.get("version") or "")
     return PackInfo(pack_dir, name, version, interpreter)
 
 
@@ -84,6 +87,9 @@ class PackProcess:
     def start(self) -> int:
         env = dict(os.environ)
         env.update(self.env)
+        # The one addition to the CLI's environment: a sitecustomize that logs a raising policy's
+        # traceback to stderr (pack_boot/sitecustomize.py), so that a failure can show it.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACK_BOOT), env.get("PYTHONPATH", "")]))
         with self._lock:
             if self._stopped:
                 raise PackError(f"policy pack {self.pack.name} was stopped before it started")
@@ -151,11 +157,12 @@ class PackProcess:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        # Read stderr to its end before closing it: a failing pack's traceback is its last words.
+        if self._stderr_thread is not None:
+            self._stderr_thread.join(timeout=2)
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
-        if self._stderr_thread is not None:
-            self._stderr_thread.join(timeout=2)
 
     def __enter__(self) -> PackProcess:
         self.start()
@@ -165,6 +172,59 @@ class PackProcess:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+_FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line \d+')
+
+
+def pack_failure_details(stderr_lines: Sequence[str], pack_dir: Path, keep: int = 40) -> str:
+    """What a pack that raised left on its stderr: its traceback, its own frames only, and what else it printed.
+
+    The gRPC server logs the exception it turned into "Exception calling application: ..." with
+    the whole traceback; the CLI shows a plugin's stderr as it comes. The frames of gRPC and
+    pulumi-policy say nothing about the pack, so only the frames of files under the pack's
+    directory stay (all of them when none is the pack's). Other lines (the pack's prints, its
+    logging) are kept, the last `keep` of them.
+    """
+    root = pack_dir.resolve()
+    printed: list[str] = []
+    traces: list[str] = []
+    lines = [line.rstrip("\n") for line in stderr_lines]
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line.startswith("Traceback (most recent call last):"):
+            # grpc's own header for the traceback repeats what the error message says
+            if line.strip() and "Exception calling application:" not in line:
+                printed.append(line)
+            index += 1
+            continue
+        frames: list[list[str]] = []
+        index += 1
+        while index < len(lines) and lines[index].startswith("  "):
+            if _FRAME.match(lines[index]):
+                frames.append([lines[index]])
+            elif frames:
+                frames[-1].append(lines[index])
+            index += 1
+        own = [frame for frame in frames if _is_under(frame[0], root)]
+        traces.append(line)
+        traces.extend(text for frame in (own or frames) for text in frame)
+        # the exception line(s), up to the next traceback or a blank line
+        while index < len(lines) and lines[index].strip() and not lines[index].startswith("Traceback"):
+            traces.append(lines[index])
+            index += 1
+    return "\n".join(printed[-keep:] + traces)
+
+
+def _is_under(frame_line: str, root: Path) -> bool:
+    match = _FRAME.match(frame_line)
+    if match is None:
+        return False
+    try:
+        return Path(match.group("file")).resolve().is_relative_to(root)
+    except (OSError, ValueError):
+        return False
 
 
 def pack_environment(project: str, stack: str, organization: str, config: Mapping[str, Any]) -> dict[str, str]:

@@ -14,6 +14,7 @@ import jsonschema
 
 from ..errors import PolicyConfigError
 from ..model import PolicyInfo
+from .schema_errors import cli_messages
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -69,8 +70,18 @@ def _defaults(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def merge(
-    policies: list[PolicyInfo], initial: Mapping[str, Any], given: Mapping[str, Any], source: str
+    policies: list[PolicyInfo],
+    initial: Mapping[str, Any],
+    given: Mapping[str, Any],
+    source: str,
+    pack: tuple[str, str] = ("policy-pack", "0.0.1"),
 ) -> dict[str, EffectiveConfig]:
+    """Each policy's level and config: schema defaults, the pack's initial config, then `given`.
+
+    Every policy's config is validated and every error of every policy is reported at once, one
+    line each, sorted, worded as the CLI words them (pkg/engine/update.go, loadPolicyPlugins):
+    `validating policy config: <pack> <version>  <policy>: <error>`. `pack` is (name, version).
+    """
     known = {p.name: p for p in policies}
     for key in given:
         if key != "all" and key not in known:
@@ -80,6 +91,7 @@ def merge(
     all_level, _ = _split(given.get("all"), f"{source}: all") if "all" in given else (None, {})
     _check_level(all_level, f"{source}: all")
     out: dict[str, EffectiveConfig] = {}
+    errors: list[str] = []
     for name, info in known.items():
         level: str | None = info.enforcement
         props = _defaults(info.config_schema)
@@ -91,27 +103,31 @@ def merge(
                 _check_level(layer_level, f"{where}: {name}")
                 level = layer_level or level
                 props.update(layer_props)
-        _validate(name, info.config_schema, props, source)
+        errors.extend(f"{name}: {error}" for error in _validate(info.config_schema, props))
         out[name] = EffectiveConfig(level or "advisory", props)
+    if errors:
+        name, version = pack
+        raise PolicyConfigError(
+            "\n".join(sorted(f"validating policy config: {name} {version}  {error}" for error in errors))
+        )
     return out
 
 
-def _validate(policy: str, schema: Mapping[str, Any], props: dict[str, Any], source: str) -> None:
+def _validate(schema: Mapping[str, Any], props: dict[str, Any]) -> list[str]:
+    """What is wrong with a policy's config, in the CLI's words (pkg/resource/analyzer/config.go).
+
+    The CLI validates against `{"type": "object", "properties", "required"}`. We also name keys
+    the policy does not have (the CLI passes them on unread), so a misspelt key does not go unseen.
+    """
     properties = dict(schema.get("properties", {})) if isinstance(schema, Mapping) else {}
-    full = {"type": "object", "properties": properties, "additionalProperties": False}
+    full: dict[str, Any] = {"type": "object", "properties": properties}
     if isinstance(schema, Mapping) and schema.get("required"):
         full["required"] = list(schema["required"])
     validator = jsonschema.Draft7Validator(full)
-    errors = sorted(validator.iter_errors(props), key=lambda e: list(e.absolute_path))
-    if not errors:
-        return
-    error = errors[0]
-    path = ".".join(str(p) for p in error.absolute_path)
-    if error.validator == "additionalProperties":
-        extra = sorted(set(props) - set(properties))
-        raise PolicyConfigError(
-            f"{source}: policy {policy!r} has no config key {', '.join(map(repr, extra))}; "
-            f"its keys are: {', '.join(sorted(properties)) or '(none)'}."
-        )
-    where = f"{policy}.{path}" if path else policy
-    raise PolicyConfigError(f"{source}: {where}: {error.message}.")
+    messages = [line for error in validator.iter_errors(props) for line in cli_messages(error)]
+    keys = ", ".join(sorted(properties)) or "(none)"
+    messages.extend(
+        f"{extra}: not a config key of this policy; its keys are: {keys}"
+        for extra in sorted(set(props) - set(properties))
+    )
+    return messages

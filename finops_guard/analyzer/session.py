@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -29,6 +30,45 @@ def to_struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
     return struct
 
 
+def without_internal_keys(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties without the engine's top-level internal keys (`__provider`, `__internal`, ...).
+
+    pkg/resource/plugin/analyzer_plugin.go marshals Analyze's and AnalyzeStack's properties, and
+    every provider's, with `SkipInternalKeys: true` (keys starting with "__", top level only, as
+    rpc.go's MarshalProperties does); Remediate's keep them.
+    """
+    return {k: v for k, v in data.items() if not k.startswith("__")}
+
+
+def resource_options(r: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
+    """`marshalResourceOptions` (analyzer_plugin.go): what the engine tells analyzers of a resource's options."""
+    opts = r.options
+    timeouts = opts.custom_timeouts
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=opts.protect,
+        ignoreChanges=list(opts.ignore_changes),
+        deleteBeforeReplace=bool(opts.delete_before_replace),
+        deleteBeforeReplaceDefined=opts.delete_before_replace is not None,
+        additionalSecretOutputs=list(opts.additional_secret_outputs),
+        aliases=list(opts.aliases),
+        # always set: the engine sends zeros for "the provider's defaults"
+        customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
+            create=timeouts.create, update=timeouts.update, delete=timeouts.delete, read=timeouts.read
+        ),
+        parent=r.parent or "",
+    )
+
+
+@dataclass(frozen=True)
+class Remediated:
+    """What Remediate returned for one resource."""
+
+    #: the properties after the last rewriting remediation, None if none rewrote them
+    properties: struct_pb2.Struct | None
+    #: remediations that could not run (their `diagnostic` says why); the engine shows them as advisory
+    diagnostics: list[Any]
+
+
 class AnalyzerSession:
     def __init__(self, port: int, timeout: float = 300.0) -> None:
         self._channel = grpc.insecure_channel(
@@ -41,7 +81,7 @@ class AnalyzerSession:
     def close(self) -> None:
         self._channel.close()
 
-    def _call(self, method: str, request: Any) -> Any:
+    def _call(self, method: str, request: Any, subject: str = "") -> Any:
         try:
             return getattr(self._stub, method)(request, timeout=self._timeout)
         except grpc.RpcError as exc:
@@ -49,7 +89,8 @@ class AnalyzerSession:
             if code == grpc.StatusCode.UNIMPLEMENTED and method in ("ConfigureStack", "Remediate", "GetPluginInfo"):
                 return None  # older packs: the CLI tolerates these too
             details = exc.details() if hasattr(exc, "details") else str(exc)
-            raise PackError(f"the policy pack failed during {method}: {details}") from None
+            where = f" of {subject}" if subject else ""
+            raise PackError(f"the policy pack failed during {method}{where}: {details}") from None
 
     def configure_stack(
         self,
@@ -109,35 +150,48 @@ class AnalyzerSession:
         if provider is None:
             return None
         return analyzer_pb2.AnalyzerProviderResource(
-            type=provider.type, properties=to_struct(provider.inputs), urn=provider.urn, name=provider.name
+            type=provider.type,
+            properties=to_struct(without_internal_keys(provider.inputs)),
+            urn=provider.urn,
+            name=provider.name,
         )
 
     def _request(
-        self, r: Registration, provider: Registration | None, properties: struct_pb2.Struct | None = None
+        self, r: Registration, provider: Registration | None, properties: struct_pb2.Struct
     ) -> analyzer_pb2.AnalyzeRequest:
         return analyzer_pb2.AnalyzeRequest(
             type=r.type,
-            properties=properties if properties is not None else to_struct(r.inputs),
+            properties=properties,
             urn=r.urn,
             name=r.name,
-            options=analyzer_pb2.AnalyzerResourceOptions(parent=r.parent or ""),
+            options=resource_options(r),
             provider=self._provider(provider),
         )
 
-    def remediate(self, r: Registration, provider: Registration | None) -> struct_pb2.Struct | None:
-        """Run remediations; the properties Analyze should see if any policy rewrote them."""
-        response = self._call("Remediate", self._request(r, provider))
+    def remediate(self, r: Registration, provider: Registration | None) -> Remediated:
+        """Run remediations: the properties Analyze should see, and what the remediations reported.
+
+        Remediate gets the internal keys too (`SkipInternalKeys: false` in analyzer_plugin.go).
+        """
+        response = self._call("Remediate", self._request(r, provider, to_struct(r.inputs)), r.urn)
         latest = None
+        diagnostics: list[Any] = []
         if response is not None:
             for remediation in response.remediations:
-                if remediation.HasField("properties"):
+                if remediation.diagnostic:
+                    diagnostics.append(remediation)
+                elif remediation.HasField("properties"):
                     latest = remediation.properties
-        return latest
+        return Remediated(latest, diagnostics)
 
     def analyze(
         self, r: Registration, provider: Registration | None, properties: struct_pb2.Struct | None = None
     ) -> Any:
-        return self._call("Analyze", self._request(r, provider, properties))
+        if properties is None:
+            properties = to_struct(without_internal_keys(r.inputs))
+        else:  # a remediation's rewrite, which may carry internal keys back
+            properties = to_struct(without_internal_keys(json_format.MessageToDict(properties)))
+        return self._call("Analyze", self._request(r, provider, properties), r.urn)
 
     def analyze_stack(self, resources: Sequence[Registration], providers: Mapping[str, Registration]) -> Any:
         request = analyzer_pb2.AnalyzeStackRequest()
@@ -145,16 +199,17 @@ class AnalyzerSession:
             provider = providers.get(r.urn)
             item = request.resources.add()
             item.type = r.type
-            item.properties.CopyFrom(to_struct(r.inputs))
+            item.properties.CopyFrom(to_struct(without_internal_keys(r.inputs)))
             item.urn = r.urn
             item.name = r.name
-            item.options.CopyFrom(analyzer_pb2.AnalyzerResourceOptions(parent=r.parent or ""))
+            item.options.CopyFrom(resource_options(r))
             if provider is not None:
                 item.provider.CopyFrom(self._provider(provider))
             item.parent = r.parent or ""
             item.dependencies.extend(r.dependencies)
             for prop, urns in r.property_dependencies.items():
-                item.propertyDependencies[prop].urns.extend(urns)
+                if urns:  # analyzer_plugin.go: "Skip properties that have no dependencies."
+                    item.propertyDependencies[prop].urns.extend(urns)
         return self._call("AnalyzeStack", request)
 
 

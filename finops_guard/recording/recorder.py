@@ -137,6 +137,118 @@ def _provider_config_value(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+# --- what the engine adds to a registration ------------------------------------------------------
+
+#: pkg/resource/deploy/target.go: the packages of the Node.js and Python dynamic providers, which
+#: get the whole stack config with full keys (`proj:key`) instead of their own namespace's.
+DYNAMIC_PROVIDER_PACKAGES = ("pulumi-nodejs", "pulumi-python")
+#: pkg/resource/deploy/providers/registry.go: provider inputs that are the engine's, not the provider's
+INTERNAL_KEY = "__internal"
+
+_SEMVER = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$")
+_NAME_CHAR = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def _qname(text: str) -> str:
+    """`tokens.IntoQName` (sdk/go/common/tokens/names.go): '/'-separated name parts, other characters as '_'."""
+    parts = [_NAME_CHAR.sub("_", part) for part in text.split("/") if part]
+    return "/".join(parts) or "_"
+
+
+def default_provider_name(version: str, download_url: str = "") -> str:
+    """`ProviderRequest.DefaultName` (pkg/resource/deploy/providers/provider.go).
+
+    `default`, then `_major_minor_patch` and the pre-release and build parts, then the download URL.
+    """
+    name = "default"
+    match = _SEMVER.match(version) if version else None
+    if match is not None:
+        name += "_" + "_".join(str(int(part)) for part in match.group(1, 2, 3))
+        for extra in (match.group(4), match.group(5)):
+            if extra:
+                name += "".join("_" + part for part in extra.split("."))
+    elif version:
+        name += "_" + _NAME_CHAR.sub("_", version)
+    if download_url:
+        name += "_" + _qname(download_url)
+    return name
+
+
+def _set_provider_plugin(inputs: dict[str, Any], version: str, download_url: str) -> None:
+    """`SetProviderVersion`/`SetProviderURL`: a provider's plugin version and URL become its inputs."""
+    if version:
+        inputs.setdefault(INTERNAL_KEY, {})
+        inputs["version"] = version
+    if download_url:
+        internal = inputs.setdefault(INTERNAL_KEY, {})
+        internal["pluginDownloadURL"] = download_url
+
+
+#: Go's time.ParseDuration units, which the engine parses custom timeouts with (source_eval.go)
+_DURATION_UNITS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "\u00b5s": 1e-6,
+    "\u03bcs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
+_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
+
+
+def timeout_seconds(text: str) -> float:
+    """A custom timeout ("1m", "1h30m", "90s") in seconds, or ValueError with the engine's message."""
+    body = text[1:] if text[:1] in "+-" else text
+    sign = -1.0 if text[:1] == "-" else 1.0
+    if body == "0":
+        return 0.0
+    total, pos = 0.0, 0
+    while body and pos < len(body):
+        match = _DURATION_PART.match(body, pos)
+        if match is None:
+            break
+        total += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        pos = match.end()
+    if not body or pos < len(body):
+        raise ValueError(f"unable to parse customTimeout Value {text}")
+    return sign * total
+
+
+def _has(request: Any, field: str) -> bool:
+    return field in request.DESCRIPTOR.fields_by_name
+
+
+def _resource_options(request: Any) -> dict[str, Any]:
+    """The options the engine keeps from a `RegisterResourceRequest` and hands analyzers.
+
+    source_eval.go builds the goal from the request; step_generator.go passes `Protect`,
+    `IgnoreChanges`, `DeleteBeforeReplace`, `AdditionalSecretOutputs`, `Aliases` and
+    `CustomTimeouts` to `Analyze`. Aliases are only those that matched a resource of the previous
+    deployment (generateResourceSteps); an offline preview has none, so none are sent.
+    """
+    delete_before_replace = None
+    defined = _has(request, "deleteBeforeReplaceDefined") and request.deleteBeforeReplaceDefined
+    if defined or request.deleteBeforeReplace:  # "DeleteBeforeReplaceDefined || DeleteBeforeReplace"
+        delete_before_replace = bool(request.deleteBeforeReplace)
+    timeouts: dict[str, float] = {}
+    if _has(request, "customTimeouts") and request.HasField("customTimeouts"):
+        given = request.customTimeouts
+        for key in ("create", "update", "delete", "read"):
+            value = getattr(given, key, "")
+            if value:
+                timeouts[key] = timeout_seconds(value)
+    return {
+        "protect": bool(request.protect),
+        "ignoreChanges": list(request.ignoreChanges),
+        "deleteBeforeReplace": delete_before_replace,
+        "additionalSecretOutputs": list(request.additionalSecretOutputs),
+        "aliases": [],
+        "customTimeouts": timeouts,
+    }
+
+
 # --- invokes -------------------------------------------------------------------------------------
 
 
@@ -507,18 +619,26 @@ class PreviewMocks(_mocks.Mocks):
 
 class RecordingMonitor(_mocks.MockMonitor):
     def __init__(
-        self, mocks: PreviewMocks, writer: RecordWriter, stack: str, project: str, config: dict[str, str]
+        self,
+        mocks: PreviewMocks,
+        writer: RecordWriter,
+        stack: str,
+        project: str,
+        config: dict[str, str],
+        *,
+        secret_keys: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(mocks)
         self.writer = writer
         self.stack = stack
         self.project = project
         self.config = config
+        self.secret_keys = secret_keys
         self._lock = threading.Lock()
         self._types: dict[str, str] = {}  # urn -> qualified type (for child URNs)
         self._transforms: dict[str, list[Callable[..., Any]]] = {}
         self._parents: dict[str, str] = {}
-        self._default_providers: dict[tuple[str, str], str] = {}
+        self._default_providers: dict[tuple[str, str, str], str] = {}
         self.count = 0
         if not hasattr(self, "_stack_transforms"):  # older SDKs' MockMonitor keeps none
             self._stack_transforms: list[Callable[..., Any]] = []
@@ -543,22 +663,35 @@ class RecordingMonitor(_mocks.MockMonitor):
                 qualified = f"{parent_type}${type_}"
         return f"urn:pulumi:{self.stack}::{self.project}::{qualified}::{name}"
 
-    def _default_provider(self, package: str, version: str) -> str:
-        key = (package, version)
+    def _package_config(self, package: str) -> dict[str, Any]:
+        """`Target.GetPackageConfig` (pkg/resource/deploy/target.go): a default provider's inputs.
+
+        A package gets its own namespace's keys without the namespace; the dynamic providers get
+        the whole config with full keys. Secure values stay secrets.
+        """
+        dynamic = package in DYNAMIC_PROVIDER_PACKAGES
+        inputs: dict[str, Any] = {}
+        for key, value in self.config.items():
+            namespace, _, name = key.partition(":")
+            if not dynamic and namespace != package:
+                continue
+            text: Any = _provider_config_value(value)
+            if key in self.secret_keys:
+                text = {SECRET_SIG[0]: SECRET_SIG[1], "value": text}
+            inputs[key if dynamic else name] = text
+        return inputs
+
+    def _default_provider(self, package: str, version: str, download_url: str = "") -> str:
+        key = (package, version, download_url)
         with self._lock:
             ref = self._default_providers.get(key)
             if ref is not None:
                 return ref
-            name = "default_" + version.replace(".", "_").replace("-", "_") if version else "default"
+            name = default_provider_name(version, download_url)
             ptype = f"pulumi:providers:{package}"
             urn = f"urn:pulumi:{self.stack}::{self.project}::{ptype}::{name}"
-            inputs = {
-                k.split(":", 1)[1]: _provider_config_value(v)
-                for k, v in self.config.items()
-                if k.startswith(package + ":")
-            }
-            if version:
-                inputs["version"] = version
+            inputs = self._package_config(package)
+            _set_provider_plugin(inputs, version, download_url)
             self._types[urn] = ptype
             ref = f"{urn}::{UNKNOWN}"
             self._default_providers[key] = ref
@@ -625,6 +758,9 @@ class RecordingMonitor(_mocks.MockMonitor):
         if transformed is not None:
             inputs = transformed
         frames = _user_frames(request) if request.type != STACK_TYPE else []
+        # Parsed first: a custom timeout the engine cannot parse fails the registration, as it does there.
+        options = _resource_options(request)
+        download_url = request.pluginDownloadURL if _has(request, "pluginDownloadURL") else ""
         if "remote" in request.DESCRIPTOR.fields_by_name and request.remote:
             # The CLI has the component's provider plugin construct it; we run no plugins, so its
             # children never register. Say so rather than pass what was never checked.
@@ -643,7 +779,11 @@ class RecordingMonitor(_mocks.MockMonitor):
             and not request.type.startswith("pulumi:providers:")
             and request.type != STACK_TYPE
         ):
-            provider = self._default_provider(_package_of(request.type), request.version)
+            provider = self._default_provider(_package_of(request.type), request.version, download_url)
+        recorded = _scrub(inputs)
+        if request.type.startswith("pulumi:providers:"):
+            # source_eval.go: an explicit provider's requested plugin version (and URL) become inputs.
+            _set_provider_plugin(recorded, request.version, download_url)
         record = {
             "kind": "resource",
             "urn": urn,
@@ -654,10 +794,11 @@ class RecordingMonitor(_mocks.MockMonitor):
             "provider": provider,
             "dependencies": list(request.dependencies),
             "propertyDependencies": {k: list(v.urns) for k, v in request.propertyDependencies.items()},
-            "inputs": _scrub(inputs),
+            "inputs": recorded,
             "source": frames[0] if frames else None,
             "stackTrace": frames,
             "synthesized": request.type == STACK_TYPE,
+            "options": options,
         }
         self.writer.write(record)
         self.count += 1
@@ -832,7 +973,9 @@ def main(spec_path: str) -> int:
     _set_config(config, spec.get("secretKeys") or [])
 
     mocks = PreviewMocks(config, notice=lambda message: writer.write({"kind": "notice", "message": message}))
-    monitor = RecordingMonitor(mocks, writer, spec["stack"], spec["project"], config)
+    monitor = RecordingMonitor(
+        mocks, writer, spec["stack"], spec["project"], config, secret_keys=frozenset(spec.get("secretKeys") or ())
+    )
     mock_settings = _mocks.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor,
         engine=_mocks.MockEngine(None),

@@ -15,7 +15,7 @@ from types import FrameType
 from typing import IO, Any
 
 from ..errors import ProgramError, ProjectError
-from ..model import Registration, SourceLocation
+from ..model import CustomTimeouts, Registration, ResourceOptions, SourceLocation
 from ..project import Project, StackConfig, program_interpreter
 
 RECORDER = Path(__file__).with_name("recorder.py")
@@ -25,6 +25,23 @@ def _location(raw: Any) -> SourceLocation | None:
     if not isinstance(raw, dict) or "file" not in raw:
         return None
     return SourceLocation(str(raw["file"]), int(raw.get("line") or 0))
+
+
+def _options(raw: Any) -> ResourceOptions:
+    if not isinstance(raw, dict):
+        return ResourceOptions()
+    timeouts = raw.get("customTimeouts") or {}
+    dbr = raw.get("deleteBeforeReplace")
+    return ResourceOptions(
+        protect=bool(raw.get("protect")),
+        ignore_changes=tuple(raw.get("ignoreChanges") or ()),
+        delete_before_replace=None if dbr is None else bool(dbr),
+        additional_secret_outputs=tuple(raw.get("additionalSecretOutputs") or ()),
+        aliases=tuple(raw.get("aliases") or ()),
+        custom_timeouts=CustomTimeouts(
+            **{key: float(timeouts.get(key) or 0) for key in ("create", "update", "delete", "read")}
+        ),
+    )
 
 
 def to_registration(record: dict[str, Any]) -> Registration:
@@ -41,6 +58,7 @@ def to_registration(record: dict[str, Any]) -> Registration:
         source=_location(record.get("source")),
         stack_trace=[loc for loc in map(_location, record.get("stackTrace") or []) if loc is not None],
         synthesized=bool(record.get("synthesized")),
+        options=_options(record.get("options")),
     )
 
 

@@ -28,6 +28,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _STATE_RANK = {"violation": 0, "unverifiable": 1, "waived": 2}
 
 
+def display_type(token: str) -> str:
+    """A type token as the CLI shows it beside a policy violation: `aws:s3/bucket:Bucket` as `aws:s3:Bucket`.
+
+    `tokens.Type.DisplayName` (sdk/go/common/tokens/tokens.go), used by the CLI's
+    policyResourceClause (pkg/backend/display/diff.go): the module path is cut at its last '/' when
+    what follows is the type name with a lower-case first letter; any other token is shown whole.
+    """
+    parts = token.split(":")
+    if len(parts) != 3 or not parts[2]:
+        return token
+    package, module, name = parts
+    head, slash, tail = module.rpartition("/")
+    if not slash or tail != name[:1].lower() + name[1:]:
+        return token
+    return f"{package}:{head}:{name}"
+
+
 def sanitize(text: str) -> str:
     """The text without control characters (each shown as `?`)."""
     return _CONTROL.sub("?", text)

@@ -3,7 +3,7 @@
 ```
 Policies:
     ❌ finops-guardrails@v0.1.0
-        - [mandatory]  cost-allocation-tags  (aws:s3/bucket:Bucket: logs)
+        - [mandatory]  cost-allocation-tags  (aws:s3:Bucket: logs)
           Every taggable resource carries the cost-allocation tags.
           Bucket 'logs': tags lacks 'team'; expected ... Fix: ...
           at infra/__main__.py:12
@@ -21,6 +21,7 @@ from finops_guard.model import Finding, RunResult
 from ._common import (
     PathStyle,
     Scrubber,
+    display_type,
     format_duration,
     group_by_resource,
     label,
@@ -80,7 +81,7 @@ def _finding_lines(finding: Finding, description: str, paths: PathStyle, scrub: 
     state = label(finding)
     head = (
         f"        - {paint(state, f'[{state}]')}  {paint('bold', sanitize(finding.policy))}"
-        f"  ({sanitize(finding.type)}: {sanitize(finding.name)})"
+        f"  ({sanitize(display_type(finding.type))}: {sanitize(finding.name)})"
     )
     lines = [head]
     pad = "          "

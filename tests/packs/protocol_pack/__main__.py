@@ -32,6 +32,7 @@ class Analyzer(analyzer_pb2_grpc.AnalyzerServicer):
                 },
                 "argv": sys.argv[1:],
                 "cwd": os.getcwd(),
+                "tags": dict(request.tags),
             }
         )
         return analyzer_pb2.AnalyzerStackConfigureResponse()
@@ -57,15 +58,37 @@ class Analyzer(analyzer_pb2_grpc.AnalyzerServicer):
         return empty_pb2.Empty()
 
     def Remediate(self, request, context):
-        log({"call": "Remediate", "urn": request.urn})
+        log({"call": "Remediate", "urn": request.urn, "keys": sorted(json_format.MessageToDict(request.properties))})
         return analyzer_pb2.RemediateResponse()
 
     def Analyze(self, request, context):
-        log({"call": "Analyze", "urn": request.urn, "provider": request.provider.urn})
+        log(
+            {
+                "call": "Analyze",
+                "urn": request.urn,
+                "provider": request.provider.urn,
+                "providerProperties": json_format.MessageToDict(request.provider.properties),
+                "keys": sorted(json_format.MessageToDict(request.properties)),
+                "options": json_format.MessageToDict(request.options, always_print_fields_with_no_presence=True),
+            }
+        )
         return analyzer_pb2.AnalyzeResponse()
 
     def AnalyzeStack(self, request, context):
-        log({"call": "AnalyzeStack", "count": len(request.resources)})
+        log(
+            {
+                "call": "AnalyzeStack",
+                "count": len(request.resources),
+                "resources": {
+                    r.urn: {
+                        "keys": sorted(json_format.MessageToDict(r.properties)),
+                        "propertyDependencies": {k: list(v.urns) for k, v in r.propertyDependencies.items()},
+                        "options": json_format.MessageToDict(r.options, always_print_fields_with_no_presence=True),
+                    }
+                    for r in request.resources
+                },
+            }
+        )
         return analyzer_pb2.AnalyzeResponse()
 
 
