@@ -113,6 +113,7 @@ def test_every_region_has_database_cache_transfer_and_common_instance_rows(regio
     assert CATALOG.find("data-transfer", "internet-out", region)
     assert CATALOG.find("data-transfer", "inter-az", region)
     for family, sizes in {
+        "m5": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge"),
         "m6g": ("large", "2xlarge", "4xlarge", "8xlarge"),
         "m6i": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"),
         "t3": ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"),
@@ -136,6 +137,7 @@ def test_every_region_has_database_cache_transfer_and_common_instance_rows(regio
         ("t3.medium", "eu-west-1", 0.0456),  # vms.csv: t3.medium eu-west-1 Price 0.0456
         ("t4g.small", "eu-west-1", 0.0184),  # vms.csv: t4g.small eu-west-1 Price 0.0184
         ("m6g.large", "eu-central-1", 0.092),  # vms.csv: m6g.large eu-central-1 Price 0.092
+        ("m5.xlarge", "eu-west-1", 0.214),  # vms.csv: m5.xlarge eu-west-1 Price 0.214
     ],
 )
 def test_published_prices_outside_us_east_1(kind: str, region: str, usd: float) -> None:

@@ -70,7 +70,7 @@ SOURCES: dict[str, dict[str, str]] = {
         "date": "2026-12-01",
         "what": "read on 2026-12-01 from the stored copy at this commit (the commit's own date was not available); "
         "SkyPilot's AWS catalog: on-demand Linux price per instance type, region and zone (column Price); "
-        "the lines read are copied in tools/seed_data/skypilot_aws_vms.csv (m6g, m6i, t3, t3a, t4g), and for "
+        "the lines read are copied in tools/seed_data/skypilot_aws_vms.csv (m5, m6g, m6i, t3, t3a, t4g), and for "
         "every type copied its us-east-1 price equals Karpenter's",
     },
     "opencost-defaults": {
