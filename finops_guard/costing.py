@@ -6,8 +6,8 @@ and a policy inside `pulumi preview --policy-pack` compute the same figures.
 
 Where the declared usage comes from:
 - cost contracts: the files named by the stack config key `finops:contracts` (comma-separated,
-  relative to the program directory), else every `*.yaml` / `*.yml` next to `Pulumi.yaml` whose
-  `kind` is `ServiceCostContract`. Each contract gives its service's `spec.usage` (quantity
+  relative to the program directory), else every `*.yaml` / `*.yml` next to `Pulumi.yaml`, and next
+  to the program when `main:` points elsewhere, whose `kind` is `ServiceCostContract`. Each contract gives its service's `spec.usage` (quantity
   source `contract`), budgets and expected unit volumes;
 - `--usage FILE` (quantity source `usage-file`), which wins over a contract for the same service.
 Prices: `finops:discountPercent` (a number, 0..100) and `finops:priceOverrides` (a JSON object of
@@ -153,7 +153,13 @@ def stack_view(registrations: Sequence[Registration]) -> StackView:
     return StackView(tuple(views))
 
 
-def _contract_paths(project_dir: Path, config: Mapping[str, str]) -> list[Path]:
+def _contract_dirs(project: Project) -> list[Path]:
+    """Where contracts are looked for: beside Pulumi.yaml, and beside the program when `main:` moves it."""
+    program_dir = project.main if project.main.is_dir() else project.main.parent
+    return [project.dir] if program_dir.resolve() == project.dir.resolve() else [project.dir, program_dir]
+
+
+def _contract_paths(project_dir: Path, config: Mapping[str, str], search: Sequence[Path] = ()) -> list[Path]:
     named = config.get(CONTRACTS_KEY)
     if named:
         paths = [project_dir / part.strip() for part in named.split(",") if part.strip()]
@@ -162,7 +168,8 @@ def _contract_paths(project_dir: Path, config: Mapping[str, str]) -> list[Path]:
             raise GuardError(f"{CONTRACTS_KEY}: no such contract file: {', '.join(missing)}")
         return paths
     found = []
-    for path in sorted([*project_dir.glob("*.yaml"), *project_dir.glob("*.yml")]):
+    candidates = [p for d in (search or [project_dir]) for p in sorted([*d.glob("*.yaml"), *d.glob("*.yml")])]
+    for path in candidates:
         if path.name.startswith("Pulumi."):
             continue
         try:
@@ -174,11 +181,11 @@ def _contract_paths(project_dir: Path, config: Mapping[str, str]) -> list[Path]:
     return found
 
 
-def load_contracts(project_dir: Path, config: Mapping[str, str]) -> ContractFacts:
+def load_contracts(project_dir: Path, config: Mapping[str, str], search: Sequence[Path] = ()) -> ContractFacts:
     from finops_components.contract import ContractError, ServiceCostContract
 
     facts = ContractFacts()
-    for path in _contract_paths(project_dir, config):
+    for path in _contract_paths(project_dir, config, search):
         try:
             contract = ServiceCostContract.load(path)
         except ContractError as error:
@@ -256,7 +263,7 @@ def estimate_program(
     contracts: ContractFacts | None = None,
 ) -> tuple[Estimate, dict[str, Any]]:
     """Price recorded registrations; the estimate and its JSON report (with `diff` if a baseline)."""
-    facts = contracts if contracts is not None else load_contracts(project.dir, stack.values)
+    facts = contracts if contracts is not None else load_contracts(project.dir, stack.values, _contract_dirs(project))
     book = UsageBook.from_dict({"services": facts.usage, "unitVolumes": facts.unit_volumes})
     volumes = dict(facts.unit_volumes)
     if usage_file is not None:
@@ -287,7 +294,7 @@ def run_cost(options: CostOptions) -> CostResult:
     project = load_project(options.program_dir)
     stack = load_stack_config(project, choose_stack(project, options.stack), options.config)
     baseline = read_baseline(options.baseline) if options.baseline is not None else None
-    contracts = load_contracts(project.dir, stack.values)
+    contracts = load_contracts(project.dir, stack.values, _contract_dirs(project))
     if options.usage_file is not None:
         load_usage(options.usage_file)  # a bad usage file fails before the program runs
     price_overrides(stack.values)

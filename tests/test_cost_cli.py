@@ -174,6 +174,15 @@ def test_reference_service_prices_its_declared_usage() -> None:
     assert (app_logs["monthlyQuantity"], app_logs["quantitySource"]) == (120, "contract")
 
 
+def test_contracts_beside_the_program_count_when_main_points_elsewhere() -> None:
+    # the repository root is a project whose `main:` is examples/reference-service: the README's
+    # main job must price the contract that lives beside that program, as running it there does
+    from_root = json.loads(cli("cost", str(ROOT), "--format", "json").stdout)
+    beside = json.loads(cli("cost", str(ROOT / "examples" / "reference-service"), "--format", "json").stdout)
+    assert from_root["contracts"] and from_root["totalMonthlyCost"] == beside["totalMonthlyCost"]
+    assert from_root["services"][0]["budget"]["status"] == "within"
+
+
 def test_preview_ends_with_one_cost_line_per_service() -> None:
     done = cli("preview", str(ROOT / "examples" / "reference-service"))
     lines = done.stdout.splitlines()
