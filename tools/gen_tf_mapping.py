@@ -131,7 +131,7 @@ def _fields(cls: type) -> list[tuple[str, str, Any]]:
     """(python name, Pulumi name, annotation) of each property of an input/state class."""
     out = []
     for parameter in list(inspect.signature(cls.__init__).parameters.values())[1:]:  # type: ignore[misc]
-        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY and parameter.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
+        if parameter.kind not in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
             continue
         prop = getattr(cls, parameter.name, None)
         fget = getattr(prop, "fget", None)
