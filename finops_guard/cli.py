@@ -1,4 +1,5 @@
-"""`finops-guard`: preview a Pulumi program against the FinOps policy pack, offline.
+"""`finops-guard`: check a Pulumi program, Terraform plans and source, or deployed stacks against the FinOps
+policy pack, offline.
 
 Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 usage error, bad
 config, missing or broken pack, or the program itself failed; 130 interrupted.
@@ -13,13 +14,16 @@ import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import GuardError
+from .reports import FORMATS
+
+if TYPE_CHECKING:
+    from .model import RunResult
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-FORMATS = ("text", "json", "sarif", "junit")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,21 +62,56 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="stack config value, like `pulumi preview -c` (repeatable)",
     )
-    preview.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
-    preview.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
-    preview.add_argument(
+    _add_report_options(preview)
+    preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    check = sub.add_parser(
+        "check",
+        help="check Terraform plans, Terraform source or deployed Pulumi stacks against a policy pack",
+        description="Check each INPUT against the policy pack, with the findings, waivers, reports and exit codes "
+        "of `preview`. INPUT is recognized from its content: a Terraform plan (`terraform show -json plan.out`), "
+        "a directory of Terraform files (.tf), or a Pulumi stack export (`pulumi stack export`).",
+    )
+    check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="plan JSON, .tf directory or stack export")
+    check.add_argument(
+        "--policy-pack", type=Path, metavar="DIR", help="policy pack directory (default: this project's policypack/)"
+    )
+    check.add_argument("--policy-pack-config", type=Path, metavar="FILE", help="JSON policy config in the CLI's format")
+    check.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Terraform variable for .tf inputs, like `terraform plan -var` (repeatable)",
+    )
+    check.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a Terraform variable file (.tfvars or .tfvars.json), like `terraform plan -var-file` (repeatable)",
+    )
+    _add_report_options(check)
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    sub.add_parser("policies", help="list the policies of the pack")
+    explain = sub.add_parser("explain", help="show why a policy exists, how to fix it, its config and examples")
+    explain.add_argument("name", metavar="NAME", help="policy name, e.g. no-infinite-retention")
+    return parser
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command that reports findings shares (preview, check)."""
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
+    parser.add_argument(
         "--pack-timeout",
         type=float,
         default=60.0,
         metavar="SECONDS",
         help="how long the pack may take to start (default: 60)",
     )
-    preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    sub.add_parser("policies", help="list the policies of the pack")
-    explain = sub.add_parser("explain", help="show why a policy exists, how to fix it, its config and examples")
-    explain.add_argument("name", metavar="NAME", help="policy name, e.g. no-infinite-retention")
-    return parser
 
 
 def _color(stream: TextIO) -> bool:
@@ -91,31 +130,20 @@ def _fail(error: GuardError, debug: bool) -> int:
     return error.exit_code
 
 
-def _preview(args: argparse.Namespace) -> int:
-    from .preview import PreviewOptions, run_preview
-    from .reports import render, write_atomic
-    from .reports.progress import Progress
-
-    progress = Progress(None, "analyzing")
-    options = PreviewOptions(
-        program_dir=Path(args.program_dir),
-        stack=args.stack,
-        policy_pack=args.policy_pack,
-        policy_pack_config=args.policy_pack_config,
-        config=args.config,
-        pack_start_timeout=args.pack_timeout,
-        progress=lambda done, total: progress.advance(1),
-    )
+def _check_output(args: argparse.Namespace) -> None:
     if args.output is not None:
         parent = args.output.resolve().parent
         if not parent.is_dir():
             raise GuardError(f"--output {args.output}: directory {parent} does not exist.")
         if not os.access(parent, os.W_OK):
             raise GuardError(f"--output {args.output}: directory {parent} is not writable.")
-    try:
-        result = run_preview(options)
-    finally:
-        progress.finish()
+
+
+def _report(result: RunResult, args: argparse.Namespace) -> int:
+    from .coverage import allocation_coverage
+    from .reports import render, write_atomic
+
+    result.coverage = allocation_coverage(result)
     to_terminal = args.output is None
     text = render(result, args.format, color=to_terminal and args.format == "text" and _color(sys.stdout))
     if args.output is not None:
@@ -129,6 +157,60 @@ def _preview(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK if result.passed else EXIT_VIOLATIONS
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from .preview import PreviewOptions, run_preview
+    from .reports.progress import Progress
+
+    progress = Progress(None, "analyzing")
+    options = PreviewOptions(
+        program_dir=Path(args.program_dir),
+        stack=args.stack,
+        policy_pack=args.policy_pack,
+        policy_pack_config=args.policy_pack_config,
+        config=args.config,
+        pack_start_timeout=args.pack_timeout,
+        progress=lambda done, total: progress.advance(1),
+    )
+    _check_output(args)
+    try:
+        result = run_preview(options)
+    finally:
+        progress.finish()
+    return _report(result, args)
+
+
+def _variables(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise GuardError(f"--var {pair!r}: expected NAME=VALUE, like `terraform plan -var`.")
+        out[name.strip()] = value
+    return out
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import CheckOptions, run_check
+    from .reports.progress import Progress
+
+    progress = Progress(None, "analyzing")
+    options = CheckOptions(
+        inputs=args.inputs,
+        policy_pack=args.policy_pack,
+        policy_pack_config=args.policy_pack_config,
+        variables=_variables(args.var),
+        var_files=args.var_file,
+        pack_start_timeout=args.pack_timeout,
+        progress=lambda done, total: progress.advance(1),
+    )
+    _check_output(args)
+    try:
+        result = run_check(options)
+    finally:
+        progress.finish()
+    return _report(result, args)
 
 
 def _policies() -> int:
@@ -155,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "preview":
             return _preview(args)
+        if args.command == "check":
+            return _check(args)
         if args.command == "policies":
             return _policies()
         return _explain(args.name)

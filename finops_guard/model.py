@@ -109,6 +109,10 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     duration_seconds: float = 0.0
     program_dir: str = ""
+    #: what was checked: "" for a Pulumi program, else the kinds of `finops-guard check` inputs
+    input_kind: str = ""
+    #: allocation coverage (`finops_guard.coverage`), when computed
+    coverage: Any = None
 
     @property
     def summary(self) -> Summary:

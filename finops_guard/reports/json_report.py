@@ -5,8 +5,12 @@
  "summary": {"mandatory", "advisory", "waived", "unverifiable"},
  "violations": [{"policy", "enforcement", "urn", "type", "name", "property", "message", "waiver",
                  "state", "location": {"file", "line"} | null, "related": [{"file", "line"}]}],
- "warnings": [str], "passed", "durationSeconds"}
+ "warnings": [str], "passed", "durationSeconds", "inputKind",
+ "coverage": {"total": Share, "teams": {team: Share}} | null}
 ```
+`Share` is `{"taggable", "allocated", "unverifiable", "share", "monthlyCost", "allocatedMonthlyCost",
+"costShare"}` (see `finops_guard.coverage`); `inputKind` is `pulumi-program` for `preview`, else
+the kinds of the `check` inputs.
 `warnings` names what the offline run could not check (remote components, Helm charts).
 Every finding is listed, waived and unverifiable ones too, with its `state`. File paths are
 relative to the working directory when under it, absolute otherwise (as in the text report).
@@ -56,6 +60,8 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
         "warnings": [scrub(warning) for warning in result.warnings],
         "passed": result.passed,
         "durationSeconds": round(result.duration_seconds, 3),
+        "inputKind": result.input_kind or "pulumi-program",
+        "coverage": result.coverage.as_dict() if result.coverage is not None else None,
     }
 
 

@@ -199,6 +199,8 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
             "resources": len(result.resources),
             "summary": result.summary.as_dict(),
             "durationSeconds": round(result.duration_seconds, 3),
+            "inputKind": result.input_kind or "pulumi-program",
+            "coverage": result.coverage.as_dict() if result.coverage is not None else None,
         },
     }
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}

@@ -126,6 +126,8 @@ def render_text(result: RunResult, *, color: bool = False, base_dir: str | None 
             described.add(finding.policy)
             lines.extend(_finding_lines(finding, description, paths, scrub, paint))
     lines.append("")
+    if result.coverage is not None:
+        lines.append(result.coverage.line())
     lines.append(summary_line(result))
     verdict = verdict_line(result)
     lines.append(paint("fail" if result.summary.mandatory else "pass", verdict))

@@ -1,0 +1,55 @@
+"""Which kind of input a path holds, decided from its content, and reading it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .common import InputKind, ReadInput
+from .jsonfile import InputError, decode, loads, read_bytes
+from .pulumi_state import deployment_of, read_state
+from .terraform_plan import is_plan, read_plan
+
+_WHAT = (
+    "expected a Terraform plan (`terraform show -json plan.out > plan.json`), a directory of Terraform "
+    "files (.tf), or a Pulumi stack export (`pulumi stack export > stack.json`)"
+)
+
+
+def detect_kind(path: Path) -> InputKind:
+    """The kind of input at `path` (reads it whole; use `read_input` to read it once)."""
+    return read_input(path).kind
+
+
+def read_input(
+    path: Path,
+    *,
+    variables: Mapping[str, str] | None = None,
+    var_files: Sequence[Path] = (),
+) -> ReadInput:
+    """Read `path` into registrations; the kind comes from the content, not the file name."""
+    if path.is_dir():
+        if any(path.glob("*.tf")) or any(path.glob("*.tf.json")):
+            from .terraform_source import read_source
+
+            return read_source(path, variables=variables or {}, var_files=var_files)
+        if (path / "Pulumi.yaml").exists() or (path / "Pulumi.yml").exists():
+            raise InputError(f"{path}: a Pulumi program; check it with `finops-guard preview {path}`.")
+        raise InputError(f"{path}: a directory without .tf files; {_WHAT}.")
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory; {_WHAT}.")
+    if path.suffix == ".tf":
+        raise InputError(f"{path}: a single .tf file; pass its directory ({path.parent}) to read the whole module.")
+    text = decode(read_bytes(path), str(path))
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        raise InputError(f"{path}:1:1: not JSON; {_WHAT}.")
+    data = loads(text, str(path))
+    if is_plan(data):
+        return read_plan(data, path)
+    if deployment_of(data) is not None:
+        return read_state(data, path)
+    raise InputError(f"{path}: JSON, but neither a Terraform plan nor a Pulumi stack export; {_WHAT}.")
+
+
+__all__ = ["ReadInput", "detect_kind", "read_input"]
