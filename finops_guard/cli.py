@@ -210,6 +210,8 @@ def _check(args: argparse.Namespace) -> int:
         result = run_check(options)
     finally:
         progress.finish()
+    for warning in result.warnings:  # what was not checked, said where people look (reports list it too)
+        sys.stderr.write(f"finops-guard: warning: {warning}\n")
     return _report(result, args)
 
 
