@@ -87,7 +87,7 @@ def _block(value: dict[str, Any]) -> dict[str, Any]:
             continue  # an absent single block
         else:
             # maps (labels, annotations, limits, data), scalars and lists of scalars: as they are
-            out[_LISTS.get(key, _camel(key))] = item
+            out[_camel(key)] = item
     return out
 
 
