@@ -181,12 +181,15 @@ def state_class(module: Any, class_name: str) -> type | None:
     return None
 
 
-def generate(renames_path: Path) -> dict[str, Any]:
+def generate(renames_path: Path, modules: frozenset[str] | None = None) -> dict[str, Any]:
+    """The mapping data; `modules` limits it to those pulumi-aws modules (for tests)."""
     renames, renamed_properties, source = load_renames(renames_path)
     shapes = Shapes(renamed_properties)
     resources: dict[str, dict[str, Any]] = {}
     claimed_by_rename: set[str] = set()
     for entry in resource_registry():
+        if modules is not None and entry["fqn"].removeprefix("pulumi_aws.") not in modules:
+            continue
         module = importlib.import_module(entry["fqn"])
         for token, class_name in sorted(entry["classes"].items()):
             explicit = token in renames
@@ -236,8 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 if the file at --output is stale")
+    parser.add_argument("--modules", help="only these pulumi-aws modules, comma-separated (for tests)")
     options = parser.parse_args(argv)
-    text = render(generate(options.bridge_metadata))
+    modules = frozenset(options.modules.split(",")) if options.modules else None
+    text = render(generate(options.bridge_metadata, modules))
     if options.check:
         current = options.output.read_text(encoding="utf-8") if options.output.exists() else ""
         if current != text:
