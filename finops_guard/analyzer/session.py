@@ -140,6 +140,11 @@ class AnalyzerSession:
         return self._call("Analyze", self._request(r, provider, properties))
 
     def analyze_stack(self, resources: Sequence[Registration], providers: Mapping[str, Registration]) -> Any:
+        return self._call("AnalyzeStack", self.stack_request(resources, providers))
+
+    def stack_request(
+        self, resources: Sequence[Registration], providers: Mapping[str, Registration]
+    ) -> analyzer_pb2.AnalyzeStackRequest:
         request = analyzer_pb2.AnalyzeStackRequest()
         for r in resources:
             provider = providers.get(r.urn)
@@ -155,7 +160,7 @@ class AnalyzerSession:
             item.dependencies.extend(r.dependencies)
             for prop, urns in r.property_dependencies.items():
                 item.propertyDependencies[prop].urns.extend(urns)
-        return self._call("AnalyzeStack", request)
+        return request
 
 
 __all__ = ["AnalyzerSession", "plugin_pb2"]
