@@ -117,17 +117,26 @@ def _tag_map(value: Any) -> dict[str, Any]:
     return {}
 
 
-def team_of(registration: Registration, providers: dict[str, Registration]) -> str:
-    """The `team` tag or label of a resource (own tags over tagsAll over the provider's defaultTags)."""
+def team_of(
+    registration: Registration, providers: dict[str, Registration], defaults: dict[str, dict[str, Any]] | None = None
+) -> str:
+    """The `team` tag or label of a resource (own tags over tagsAll over the provider's defaultTags).
+
+    `defaults` caches each provider's decoded default tags across calls.
+    """
     inputs = registration.inputs
     if registration.type.startswith("kubernetes:"):
         labels = _tag_map((_plain(inputs.get("metadata")) or {}).get("labels"))
         found = labels.get(TEAM_KEY)
     else:
-        provider = providers.get((registration.provider or "").rsplit("::", 1)[0])
-        defaults = _tag_map(provider.inputs.get("defaultTags")).get("tags") if provider is not None else None
+        provider_urn = (registration.provider or "").rsplit("::", 1)[0]
+        cache = {} if defaults is None else defaults
+        if provider_urn not in cache:
+            provider = providers.get(provider_urn)
+            raw = _tag_map(provider.inputs.get("defaultTags")).get("tags") if provider is not None else None
+            cache[provider_urn] = _tag_map(raw)
         found = None
-        for source in (_tag_map(inputs.get("tags")), _tag_map(inputs.get("tagsAll")), _tag_map(defaults)):
+        for source in (_tag_map(inputs.get("tags")), _tag_map(inputs.get("tagsAll")), cache[provider_urn]):
             if isinstance(source.get(TEAM_KEY), str) and source[TEAM_KEY].strip():
                 found = source[TEAM_KEY]
                 break
@@ -150,6 +159,7 @@ def allocation_coverage(
             failing[finding.urn] = state
     providers = {r.urn: r for r in result.resources if r.type.startswith("pulumi:providers:")}
     coverage = Coverage()
+    defaults: dict[str, dict[str, Any]] = {}
     if monthly_cost is not None:
         coverage.total.cost = coverage.total.allocated_cost = 0.0
     for registration in result.resources:
@@ -157,7 +167,7 @@ def allocation_coverage(
             continue
         if not _is_taggable(registration.type, module):
             continue
-        team = team_of(registration, providers)
+        team = team_of(registration, providers, defaults)
         share = coverage.teams.setdefault(team, Share())
         if monthly_cost is not None and share.cost is None:
             share.cost = share.allocated_cost = 0.0

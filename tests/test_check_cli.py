@@ -164,3 +164,15 @@ def test_explain_says_which_inputs_a_policy_cannot_fully_judge(capsys):
     assert main(["explain", "cross-region-review"]) == 0
     out = capsys.readouterr().out
     assert "Input kinds:" in out and "Terraform source" in out and "module's variables or outputs" in out
+
+
+@pytest.mark.parametrize("path", [PLAN, K8S, STATE])
+def test_the_batch_transport_finds_what_the_grpc_one_finds(path):
+    from finops_guard.check import CheckOptions, run_check
+
+    def findings(transport: str) -> list[tuple[str, str, str, str, str]]:
+        result = run_check(CheckOptions(inputs=[path], transport=transport))  # type: ignore[arg-type]
+        return sorted((f.policy, f.urn, f.state, f.enforcement, f.message) for f in result.findings)
+
+    batch = findings("batch")
+    assert batch and batch == findings("grpc")
