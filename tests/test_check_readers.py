@@ -387,3 +387,23 @@ def test_a_pulumi_program_directory_points_at_preview(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: x\nruntime: python\n")
     with pytest.raises(InputError, match="finops-guard preview"):
         read_input(tmp_path)
+
+
+def test_a_plan_beside_its_configuration_points_at_the_tf_lines(tmp_path):
+    shutil.copytree(SOURCE, tmp_path / "infra")
+    data = json.loads(PLAN.read_text())
+    change = next(c for c in data["resource_changes"] if c["address"] == "aws_cloudwatch_log_group.app")
+    queue = json.loads(json.dumps(change))
+    queue.update(address="module.queue.aws_sqs_queue.this", module_address="module.queue", type="aws_sqs_queue")
+    data["resource_changes"] = [change, queue]
+    data["configuration"]["root_module"]["module_calls"] = {
+        "queue": {"source": "./modules/queue", "module": {"resources": []}}
+    }
+    plan = tmp_path / "infra" / "plan.json"
+    plan.write_text(json.dumps(data))
+    regs = by_name(read_input(plan).registrations)
+    app = regs["aws_cloudwatch_log_group.app"].source
+    assert app is not None and (Path(app.file).name, app.line) == ("main.tf", 37)
+    nested = regs["module.queue.aws_sqs_queue.this"].source
+    assert nested is not None and Path(nested.file).parent.name == "queue" and nested.line == 10
+    assert read_input(PLAN).registrations[-1].source is None  # no configuration beside it

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..model import Registration
+from ..model import Registration, SourceLocation
 from . import tf_shapes
 from .common import (
     MODULE_TYPE,
@@ -116,6 +116,7 @@ class PlanReader:
         self.providers: dict[str, Registration] = {}
         self.modules: dict[str, Registration] = {}
         self.stack = stack_registration(self.urns)
+        self.locations = _source_lines(Path(path).parent, root) if isinstance(root, dict) else {}
 
     # --- providers ------------------------------------------------------------------------------
 
@@ -234,6 +235,7 @@ class PlanReader:
                 dependencies=[],
                 property_dependencies={},
                 inputs=inputs,
+                source=self.locations.get((_strip_indexes(module_address), block)),
             )
             self.result.registrations.append(registration)
             by_block[(module_address, block)].append(registration)
@@ -282,6 +284,39 @@ class PlanReader:
         for reference in config.get("depends_on") or []:
             dependencies.extend(u for u in targets(str(reference)) if u not in dependencies)
         registration.dependencies = dependencies
+
+
+def _source_lines(directory: Path, root: dict[str, Any]) -> dict[tuple[str, str], SourceLocation]:
+    """Where each resource block is declared, when the plan sits beside its configuration.
+
+    The root module's `.tf` files are in the plan's directory; a module's are where its call's
+    local `source` points. Nothing is found (and nothing is pointed at) for other layouts.
+    """
+    from .terraform_source import block_lines
+
+    found: dict[tuple[str, str], SourceLocation] = {}
+
+    def scan(module_address: str, folder: Path, config: dict[str, Any], depth: int) -> None:
+        if depth > 16 or not folder.is_dir():
+            return
+        for path in sorted(folder.glob("*.tf")):
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for key, line in block_lines(text).items():
+                if key[0] == "resource":
+                    found.setdefault((module_address, f"{key[1]}.{key[2]}"), SourceLocation(str(path.resolve()), line))
+        for name, call in (config.get("module_calls") or {}).items():
+            source = call.get("source") if isinstance(call, dict) else None
+            child = call.get("module") if isinstance(call, dict) else None
+            if isinstance(source, str) and source.startswith(("./", "../")) and isinstance(child, dict):
+                address = f"{module_address}.module.{name}" if module_address else f"module.{name}"
+                scan(address, (folder / source).resolve(), child, depth + 1)
+
+    if any(directory.glob("*.tf")):
+        scan("", directory, root, 0)
+    return found
 
 
 def _references(expression: Any) -> Iterator[str]:

@@ -427,7 +427,7 @@ class SourceReader:
         resources: dict[str, list[Registration]] = {}
         pending: list[tuple[Registration, dict[str, Any], str]] = []
         for path, document, text in module.documents:
-            lines = _block_lines(text)
+            lines = block_lines(text)
             for labels, body in _blocks(document, "resource"):
                 if len(labels) != 2:
                     continue
@@ -441,7 +441,7 @@ class SourceReader:
         for registration, body, tf_type in pending:
             _link(registration, body, tf_type, resources)
         for path, document, text in module.documents:
-            lines = _block_lines(text)
+            lines = block_lines(text)
             for labels, body in _blocks(document, "module"):
                 if labels:
                     self._module_call(
@@ -588,7 +588,7 @@ def _cli_value(text: str, declaration: dict[str, Any]) -> Any:
     return text
 
 
-def _block_lines(text: str) -> dict[tuple[str, ...], int]:
+def block_lines(text: str) -> dict[tuple[str, ...], int]:
     """Line of each `resource "type" "name" {` and `module "name" {` header in a file."""
     lines: dict[tuple[str, ...], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
