@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from . import jsonstream
 from .common import InputKind, ReadInput
 from .jsonfile import InputError, decode, loads, read_bytes
 from .pulumi_state import deployment_of, read_state
-from .terraform_plan import is_plan, read_plan
+from .terraform_plan import HEADER_KEYS, is_plan, read_plan
 
 _WHAT = (
     "expected a Terraform plan (`terraform show -json plan.out > plan.json`), a directory of Terraform "
@@ -40,13 +41,17 @@ def read_input(
         raise InputError(f"{path}: no such file or directory; {_WHAT}.")
     if path.suffix == ".tf":
         raise InputError(f"{path}: a single .tf file; pass its directory ({path.parent}) to read the whole module.")
-    text = decode(read_bytes(path), str(path))
-    stripped = text.lstrip()
-    if not stripped.startswith(("{", "[")):
+    open_input = jsonstream.opener(path)
+    with open_input() as handle:
+        head = handle.read(256).decode("utf-8", errors="replace").lstrip()
+    if not head.startswith(("{", "[")):
         raise InputError(f"{path}:1:1: not JSON; {_WHAT}.")
-    data = loads(text, str(path))
-    if is_plan(data):
-        return read_plan(data, path)
+    # Plans are streamed (they reach hundreds of megabytes); other JSON is read whole.
+    keys, header = jsonstream.top_level(open_input, path, HEADER_KEYS)
+    if is_plan(keys):
+        changes = jsonstream.items(open_input, path, "resource_changes") if "resource_changes" in keys else None
+        return read_plan(header, changes, path)
+    data = loads(decode(read_bytes(path), str(path)), str(path))
     if deployment_of(data) is not None:
         return read_state(data, path)
     raise InputError(f"{path}: JSON, but neither a Terraform plan nor a Pulumi stack export; {_WHAT}.")

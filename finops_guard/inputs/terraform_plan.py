@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,14 @@ _INDEX = re.compile(r"\[[^\]]*\]$")
 _REFERENCE = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)")
 
 
+#: Top-level sections a plan is read from; the rest (planned_values, prior_state...) is skipped.
+HEADER_KEYS = frozenset({"format_version", "terraform_version", "variables", "configuration"})
+
+
 def is_plan(data: Any) -> bool:
+    """True for a plan's top-level object, or the set of its top-level keys."""
     return (
-        isinstance(data, dict)
+        isinstance(data, dict | set | frozenset)
         and "format_version" in data
         and ("resource_changes" in data or "planned_values" in data or "terraform_version" in data)
     )
@@ -185,13 +190,7 @@ class PlanReader:
 
     # --- resources ------------------------------------------------------------------------------
 
-    def read(self) -> ReadInput:
-        changes = self.data.get("resource_changes")
-        if changes is None:
-            changes = []
-            self.result.warnings.append(f"{self.path}: the plan has no resource_changes; nothing was checked.")
-        if not isinstance(changes, list):
-            raise InputError(f"{self.path}: resource_changes must be a list, found {type(changes).__name__}.")
+    def read(self, changes: Iterable[Any]) -> ReadInput:
         self.result.registrations.append(self.stack)
         by_block: dict[tuple[str, str], list[Registration]] = defaultdict(list)
         pending: list[tuple[Registration, dict[str, Any] | None, str, str, tf_shapes.Mapping | None]] = []
@@ -333,13 +332,19 @@ def _references(expression: Any) -> Iterator[str]:
             yield from _references(item)
 
 
-def read_plan(data: dict[str, Any], path: Path) -> ReadInput:
-    """The registrations of a plan already loaded from `path`."""
-    version = str(data.get("format_version", ""))
+def read_plan(header: dict[str, Any], changes: Iterable[Any] | None, path: Path) -> ReadInput:
+    """The registrations of the plan at `path`: its top-level `header` sections (HEADER_KEYS) and
+    its `resource_changes` (None when the plan has none), which may be a stream."""
+    version = str(header.get("format_version", ""))
     if not re.match(r"^[01]\.\d+", version):
         raise InputError(
             f"{path}: plan format_version {version!r} is not one this reader knows (0.x or 1.x, "
             "from Terraform 0.12 to 1.x or OpenTofu)."
         )
-    reader = PlanReader(data, str(path), "terraform", path.stem or "plan")
-    return reader.read()
+    reader = PlanReader(header, str(path), "terraform", path.stem or "plan")
+    if changes is None:
+        reader.result.warnings.append(f"{path}: the plan has no resource_changes; nothing was checked.")
+        changes = ()
+    elif isinstance(changes, dict | str | int | float):
+        raise InputError(f"{path}: resource_changes must be a list, found {type(changes).__name__}.")
+    return reader.read(changes)
