@@ -141,7 +141,7 @@ def _check_output(args: argparse.Namespace) -> None:
 
 def _report(result: RunResult, args: argparse.Namespace) -> int:
     from .coverage import allocation_coverage
-    from .reports import render, write_atomic
+    from .reports import render, summary_line, verdict_line, write_atomic
 
     result.coverage = allocation_coverage(result)
     to_terminal = args.output is None
@@ -152,8 +152,11 @@ def _report(result: RunResult, args: argparse.Namespace) -> int:
         except OSError as exc:
             raise GuardError(f"--output {args.output}: cannot write the report ({exc.strerror or exc}).") from None
         if args.format != "text":
-            summary = render(result, "text", color=_color(sys.stderr)).rstrip().splitlines()
-            sys.stderr.write("\n".join(summary[-2:]) + "\n")
+            if _color(sys.stderr):
+                summary = render(result, "text", color=True).rstrip().splitlines()[-2:]
+            else:  # the same two lines, without rendering every finding to throw them away
+                summary = [summary_line(result), verdict_line(result)]
+            sys.stderr.write("\n".join(summary) + "\n")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK if result.passed else EXIT_VIOLATIONS
