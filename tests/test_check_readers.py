@@ -407,3 +407,16 @@ def test_a_plan_beside_its_configuration_points_at_the_tf_lines(tmp_path):
     nested = regs["module.queue.aws_sqs_queue.this"].source
     assert nested is not None and Path(nested.file).parent.name == "queue" and nested.line == 10
     assert read_input(PLAN).registrations[-1].source is None  # no configuration beside it
+
+
+def test_setup_terraform_wrapper_output_is_read_as_the_plan_inside(tmp_path):
+    # What `terraform show -json plan.out > plan.json` writes under hashicorp/setup-terraform's
+    # wrapper: the command line first, GitHub workflow commands after (as in infracost's testdata).
+    wrapped = tmp_path / PLAN.name
+    plan = json.dumps(json.loads(PLAN.read_text()), separators=(",", ":"))
+    wrapped.write_text(
+        f"[command]/tmp/a1/terraform-bin show -json plan.out\n{plan}%0A\n::set-output name=stderr::\n"
+        "::set-output name=exitcode::0\n"
+    )
+    expected = [(r.name, r.inputs) for r in read_input(PLAN).registrations]
+    assert [(r.name, r.inputs) for r in read_input(wrapped).registrations] == expected

@@ -51,7 +51,7 @@ def read_input(
     if is_plan(keys):
         changes = jsonstream.items(open_input, path, "resource_changes") if "resource_changes" in keys else None
         return read_plan(header, changes, path)
-    data = loads(decode(read_bytes(path), str(path)), str(path))
+    data = loads(jsonstream.unwrap(decode(read_bytes(path), str(path))), str(path))
     if deployment_of(data) is not None:
         return read_state(data, path)
     raise InputError(f"{path}: JSON, but neither a Terraform plan nor a Pulumi stack export; {_WHAT}.")

@@ -22,10 +22,32 @@ from .jsonfile import InputError, decode, loads, read_bytes
 Opener = Callable[[], IO[bytes]]
 
 
+#: hashicorp/setup-terraform's wrapper (`terraform_wrapper: true`, its default) writes the command
+#: line before Terraform's stdout and GitHub workflow commands after it, so
+#: `terraform show -json plan.out > plan.json` in such a job is not JSON as it stands (infracost's
+#: testdata `plan_with_terraform_wrapper.json` is one).
+WRAPPER_PREFIX = "[command]"
+
+
+def unwrap(text: str) -> str:
+    """The JSON inside setup-terraform wrapper output (other text is returned as it is)."""
+    if not text.startswith(WRAPPER_PREFIX):
+        return text
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    lines = body.rstrip().split("\n")
+    while lines and lines[-1].startswith("::"):  # ::set-output / ::debug:: workflow commands
+        lines.pop()
+    body = "\n".join(lines).rstrip()
+    return body[: -len("%0A")] if body.endswith("%0A") else body  # the wrapper's escaped newline
+
+
 def opener(path: Path) -> Opener:
-    """UTF-8 files stream from disk; other encodings are transcoded once into memory."""
+    """UTF-8 files stream from disk; other encodings (and wrapped output) are transcoded once into memory."""
     with path.open("rb") as handle:
-        head = handle.read(4)
+        head = handle.read(len(WRAPPER_PREFIX))
+    if head.startswith(WRAPPER_PREFIX.encode()):
+        data = unwrap(decode(read_bytes(path), str(path))).encode("utf-8")
+        return lambda: io.BytesIO(data)
     utf8_bom = head[:3] == b"\xef\xbb\xbf"
     if utf8_bom or (0 not in head and head[:2] not in (b"\xff\xfe", b"\xfe\xff")):
         skip = 3 if utf8_bom else 0
@@ -36,7 +58,7 @@ def opener(path: Path) -> Opener:
             return handle
 
         return from_disk
-    data = decode(read_bytes(path), str(path)).encode("utf-8")
+    data = unwrap(decode(read_bytes(path), str(path))).encode("utf-8")
     return lambda: io.BytesIO(data)
 
 
