@@ -50,7 +50,7 @@ def read_input(
     keys, header = jsonstream.top_level(open_input, path, HEADER_KEYS)
     if is_plan(keys):
         changes = jsonstream.items(open_input, path, "resource_changes") if "resource_changes" in keys else None
-        return read_plan(header, changes, path)
+        return read_plan(header, changes, path, state_only="values" in keys and "resource_changes" not in keys)
     data = loads(jsonstream.unwrap(decode(read_bytes(path), str(path))), str(path))
     if deployment_of(data) is not None:
         return read_state(data, path)

@@ -332,7 +332,9 @@ def _references(expression: Any) -> Iterator[str]:
             yield from _references(item)
 
 
-def read_plan(header: dict[str, Any], changes: Iterable[Any] | None, path: Path) -> ReadInput:
+def read_plan(
+    header: dict[str, Any], changes: Iterable[Any] | None, path: Path, *, state_only: bool = False
+) -> ReadInput:
     """The registrations of the plan at `path`: its top-level `header` sections (HEADER_KEYS) and
     its `resource_changes` (None when the plan has none), which may be a stream."""
     version = str(header.get("format_version", ""))
@@ -343,7 +345,12 @@ def read_plan(header: dict[str, Any], changes: Iterable[Any] | None, path: Path)
         )
     reader = PlanReader(header, str(path), "terraform", path.stem or "plan")
     if changes is None:
-        reader.result.warnings.append(f"{path}: the plan has no resource_changes; nothing was checked.")
+        reader.result.warnings.append(
+            f"{path}: Terraform state (`terraform show -json` without a plan file), not a plan: nothing was "
+            "checked; check `terraform show -json plan.out` of a saved plan instead."
+            if state_only
+            else f"{path}: the plan has no resource_changes; nothing was checked."
+        )
         changes = ()
     elif isinstance(changes, dict | str | int | float):
         raise InputError(f"{path}: resource_changes must be a list, found {type(changes).__name__}.")
