@@ -83,7 +83,8 @@ def check_one(read: ReadInput, options: CheckOptions, started: float | None = No
         policy_pack_config=options.policy_pack_config,
         pack_start_timeout=options.pack_start_timeout,
         progress=options.progress,
-        program_dir=read.path if Path(read.path).is_dir() else str(Path(read.path).parent),
+        # the input itself: SARIF points findings of unknown location at it
+        program_dir=str(Path(read.path).resolve()),
     )
     if options.transport == "batch":
         result = analyze_batch(

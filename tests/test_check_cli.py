@@ -176,3 +176,13 @@ def test_the_batch_transport_finds_what_the_grpc_one_finds(path):
 
     batch = findings("batch")
     assert batch and batch == findings("grpc")
+
+
+def test_sarif_points_unlocated_findings_at_the_input(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(PLAN.parent)
+    out = tmp_path / "plan.sarif"
+    assert main(["check", PLAN.name, "--format", "sarif", "--output", str(out)]) == 1
+    capsys.readouterr()
+    locations = [r["locations"][0] for r in json.loads(out.read_text())["runs"][0]["results"]]
+    assert locations and {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in locations} == {PLAN.name}
+    assert all("not known" in loc["message"]["text"] for loc in locations)
