@@ -7,6 +7,7 @@ codes are the same. Several inputs are checked one after the other and reported 
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +20,8 @@ from .analyzer.engine_server import EngineServer
 from .analyzer.pack_process import load_pack, pack_environment
 from .analyzer.policy_config import merge, read_config_file
 from .analyzer.session import LEVEL_NAMES
-from .inputs import ReadInput, read_input
+from .inputs import ReadInput, jsonstream, read_input
+from .inputs.jsonfile import InputError
 from .inputs.limits import run_notes
 from .model import Registration, RunResult
 from .preview import (
@@ -66,183 +68,241 @@ def _warnings(read: ReadInput) -> list[str]:
     return out
 
 
-def check_one(read: ReadInput, options: CheckOptions, started: float | None = None) -> RunResult:
-    """The pack's verdict on one input already read."""
-
-    def produce(sink: Callable[[Registration], None]) -> Sequence[Registration]:
-        for registration in read.registrations:
-            sink(registration)
-        return read.registrations
-
-    analysis = AnalysisOptions(
-        project=read.project,
-        stack=read.stack,
+def _analysis_options(project: str, stack: str, path: str, options: CheckOptions) -> AnalysisOptions:
+    return AnalysisOptions(
+        project=project,
+        stack=stack,
         organization=options.organization,
-        secret_values=frozenset(read.secret_values),
         policy_pack=options.policy_pack,
         policy_pack_config=options.policy_pack_config,
         pack_start_timeout=options.pack_start_timeout,
         progress=options.progress,
         # the input itself: SARIF points findings of unknown location at it
-        program_dir=str(Path(read.path).resolve()),
+        program_dir=str(Path(path).resolve()),
     )
-    if options.transport == "batch":
-        result = analyze_batch(
-            read.registrations, analysis, _warnings(read), time.monotonic() if started is None else started
-        )
-    else:
-        result = analyze_registrations(produce, analysis, _warnings(read), started)
+
+
+def _finish(result: RunResult, read: ReadInput) -> RunResult:
     result.warnings.extend(run_notes(read.kind, result))
     result.input_kind = read.kind
     return result
 
 
-def _providers(registrations: Sequence[Registration]) -> dict[str, Registration]:
-    by_urn = {r.urn: r for r in registrations if r.type.startswith("pulumi:providers:")}
-    out: dict[str, Registration] = {}
-    for r in registrations:
-        provider = by_urn.get((r.provider or "").rsplit("::", 1)[0])
-        if provider is not None:
-            out[r.urn] = provider
-    return out
+def check_one(read: ReadInput, options: CheckOptions, started: float | None = None) -> RunResult:
+    """The pack's verdict on one input already read."""
+    started = time.monotonic() if started is None else started
+    analysis = _analysis_options(read.project, read.stack, read.path, options)
+    analysis.secret_values = frozenset(read.secret_values)
+    if options.transport == "grpc":
+
+        def produce(sink: Callable[[Registration], None]) -> Sequence[Registration]:
+            for registration in read.registrations:
+                sink(registration)
+            return read.registrations
+
+        return _finish(analyze_registrations(produce, analysis, _warnings(read), started), read)
+    with BatchRun(analysis) as run:
+        for registration in read.registrations:
+            run.add(registration)
+        return _finish(run.result(_warnings(read), started), read)
+
+
+def check_plan_streaming(path: Path, options: CheckOptions, started: float) -> RunResult:
+    """A plan read while the pack already analyzes it: each resource goes to the pack as soon as it
+    is translated, and `AnalyzeStack` once the whole plan (and its dependencies) is read."""
+    analysis = _analysis_options("terraform", path.stem or "plan", str(path), options)
+    with BatchRun(analysis) as run:
+        read = read_input(path, on_registration=run.add)
+        if (read.project, read.stack) != (analysis.project, analysis.stack):  # pragma: no cover - same rule
+            raise RuntimeError("plan names changed while reading")
+        run.options.secret_values = frozenset(read.secret_values)
+        return _finish(run.result(_warnings(read), started), read)
+
+
+def _looks_like_plan(path: Path) -> bool:
+    """Terraform writes `format_version` first: a cheap look before the pack starts."""
+    if not path.is_file():
+        return False
+    try:
+        with jsonstream.opener(path)() as handle:
+            head = handle.read(4096)
+    except (OSError, InputError):
+        return False
+    return b'"format_version"' in head and b'"deployment"' not in head
 
 
 #: Share of the per-resource stream given to the host that also answers `AnalyzeStack` (measured:
 #: AnalyzeStack costs about half of the stream's time, so the two hosts finish together).
-STACK_HOST_SHARE = 1 / 3
+STACK_HOST_EVERY = 3
 
 
-def _stream(
-    registrations: Sequence[Registration], analysis: _Analysis, hosts: list[BatchPack], sessions: list[BatchSession]
-) -> dict[int, Any]:
-    """Answers of every `Analyze` (by registration index) and of `AnalyzeStack` (index -1).
+class BatchRun:
+    """Two batch hosts of the pack, and the stream of requests to them.
 
-    Requests are written and answers read concurrently, per host, so neither side waits for the
-    other (and full pipes cannot deadlock). Host 1 answers `AnalyzeStack` first, then the last
-    third of the stream; host 0 the rest.
+    `add` each registration as it is made (any thread may be reading the input meanwhile): it is
+    sent to a host as soon as the hosts are configured, every third one to the host that answers
+    `AnalyzeStack` at the end. Requests are written and answers read concurrently, per host, so
+    neither side waits for the other and full pipes cannot deadlock. `result` sends
+    `AnalyzeStack`, waits for every answer, and builds the `RunResult`.
     """
-    providers = _providers(registrations)
-    for registration in registrations:
-        analysis.registrations.append(registration)
-        analysis.by_urn[registration.urn] = registration
-        if registration.urn in providers:
-            analysis.provider_of[registration.urn] = providers[registration.urn]
-    split = len(registrations) - int(len(registrations) * STACK_HOST_SHARE)
-    # (index, method) per host; -1 is AnalyzeStack. Requests are built as they are written, so a
-    # large input is never held twice in memory.
-    plans: list[list[tuple[int, str]]] = [
-        [(i, "Analyze") for i in range(split)],
-        [(-1, "AnalyzeStack"), *((i, "Analyze") for i in range(split, len(registrations)))],
-    ]
 
-    def request(index: int) -> bytes:
-        if index < 0:
-            return bytes(sessions[1].stack_request(registrations, providers).SerializeToString())
-        registration = registrations[index]
-        return bytes(sessions[0]._request(registration, providers.get(registration.urn)).SerializeToString())
+    def __init__(self, options: AnalysisOptions) -> None:
+        self.options = options
+        self.pack = load_pack(options.policy_pack or default_pack_dir())
+        self.given: dict[str, Any] = {}
+        self.source = "policy config"
+        if options.policy_pack_config is not None:
+            self.given = read_config_file(options.policy_pack_config)
+            self.source = str(options.policy_pack_config)
+        self.registrations: list[Registration] = []
+        self.providers: dict[str, Registration] = {}
+        self.provider_of: dict[str, Registration] = {}
+        self.answers: dict[int, Any] = {}
+        self.failures: list[BaseException] = []
+        self.configured = threading.Event()
+        self._queues: list[queue.Queue[int | None]] = [queue.Queue(), queue.Queue()]
+        self._sent: list[queue.Queue[tuple[int, str] | None]] = [queue.Queue(), queue.Queue()]
+        self._threads: list[threading.Thread] = []
+        self.sessions: list[BatchSession] = []
+        self.engine = EngineServer()
+        self.hosts: list[BatchPack] = []
 
-    answers: dict[int, Any] = {}
-    failures: list[BaseException] = []
-
-    def write(host: BatchPack, plan: list[tuple[int, str]]) -> None:
+    def __enter__(self) -> BatchRun:
+        self.engine.__enter__()
+        env = pack_environment(
+            self.options.project, self.options.stack, self.options.organization, self.options.stack_config
+        )
+        self.hosts = [BatchPack(self.pack, self.engine.address, env) for _ in range(2)]
         try:
-            for index, method in plan:
-                host.send(method, request(index))
-        except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
-            failures.append(exc)
-
-    def read(host: BatchPack, session: BatchSession, plan: list[tuple[int, str]]) -> None:
-        try:
-            for index, method in plan:
-                answers[index] = session.answer(method, *host.receive(method))
-                if index >= 0 and analysis.progress is not None:
-                    analysis.progress(len(answers), None)
-        except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=target, args=args, daemon=True)
-        for host, session, plan in zip(hosts, sessions, plans, strict=True)
-        for target, args in ((write, (host, plan)), (read, (host, session, plan)))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-    return answers
-
-
-def analyze_batch(
-    registrations: Sequence[Registration], options: AnalysisOptions, warnings: list[str], started: float
-) -> RunResult:
-    """`analyze_registrations` for registrations known up front: the same requests to the same
-    servicer, over pipes, with `AnalyzeStack` answered by a second process during the stream."""
-    pack = load_pack(options.policy_pack or default_pack_dir())
-    given: dict[str, Any] = {}
-    source = "policy config"
-    if options.policy_pack_config is not None:
-        given = read_config_file(options.policy_pack_config)
-        source = str(options.policy_pack_config)
-    env = pack_environment(options.project, options.stack, options.organization, options.stack_config)
-    with EngineServer() as engine:
-        hosts = [BatchPack(pack, engine.address, env) for _ in range(2)]
-        try:
-            for host in hosts:
+            for host in self.hosts:
                 host.start()
-            sessions = []
-            for host in hosts:
-                host.await_ready()
-                session = BatchSession(host)
-                session.configure_stack(
-                    project=options.project,
-                    stack=options.stack,
-                    organization=options.organization,
-                    config={k: v for k, v in options.stack_config.items() if k not in options.secret_keys},
-                    secret_keys=sorted(options.secret_keys),
-                    tags={},
-                )
-                session.plugin_info()
-                info, policies = session.analyzer_info()
-                initial = {
-                    k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
-                    for k, v in info.initialConfig.items()
-                }
-                config = merge(policies, initial, given, source)
-                session.configure(config)
-                sessions.append(session)
-            analysis = _Analysis(sessions[0], config, options.progress)
-            answers = _stream(registrations, analysis, hosts, sessions)
-            for index, registration in enumerate(registrations):
-                analysis._keep(registration, answers[index])
-            analysis._keep(None, answers[-1])
-            policy_table = {p.name: p for p in policies}
-            secrets: set[str] = set(options.secret_values)
-            for r in registrations:
-                _secret_strings(r.inputs, secrets)
-            redact = Redactor(secrets)
-            logs = engine.entries
-            findings = _findings(analysis, policy_table, logs, redact)
-            log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
-            log_lines += [redact(line.rstrip()) for host in hosts for line in host.stderr_lines if line.strip()]
-        finally:
-            for host in hosts:
-                host.stop()
-    return RunResult(
-        project=options.project,
-        stack=options.stack,
-        pack_name=info.name or pack.name,
-        pack_version=pack.version,
-        policies=list(policy_table.values()),
-        resources=list(registrations),
-        findings=findings,
-        not_applicable=analysis.not_applicable,
-        logs=log_lines,
-        warnings=[redact(w) for w in warnings],
-        duration_seconds=time.monotonic() - started,
-        program_dir=options.program_dir,
-    )
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self._spawn(self._configure)
+        for number in range(2):
+            self._spawn(self._write, number)
+            self._spawn(self._read, number)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for q in self._queues:
+            q.put(None)
+        for host in self.hosts:
+            host.stop()
+        self.engine.__exit__(None, None, None)
+
+    def _spawn(self, target: Callable[..., None], *args: Any) -> None:
+        def guarded() -> None:
+            try:
+                target(*args)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by `result`
+                self.failures.append(exc)
+                self.configured.set()
+                for sent in self._sent:
+                    sent.put(None)
+
+        thread = threading.Thread(target=guarded, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _configure(self) -> None:
+        for host in self.hosts:
+            host.await_ready()
+            session = BatchSession(host)
+            session.configure_stack(
+                project=self.options.project,
+                stack=self.options.stack,
+                organization=self.options.organization,
+                config={k: v for k, v in self.options.stack_config.items() if k not in self.options.secret_keys},
+                secret_keys=sorted(self.options.secret_keys),
+                tags={},
+            )
+            session.plugin_info()
+            self.info, self.policies = session.analyzer_info()
+            initial = {
+                k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
+                for k, v in self.info.initialConfig.items()
+            }
+            self.config = merge(self.policies, initial, self.given, self.source)
+            session.configure(self.config)
+            self.sessions.append(session)
+        self.configured.set()
+
+    def add(self, registration: Registration) -> None:
+        index = len(self.registrations)
+        self.registrations.append(registration)
+        if registration.type.startswith("pulumi:providers:"):
+            self.providers[registration.urn] = registration
+        provider = self.providers.get((registration.provider or "").rsplit("::", 1)[0])
+        if provider is not None:
+            self.provider_of[registration.urn] = provider
+        self._queues[1 if index % STACK_HOST_EVERY == STACK_HOST_EVERY - 1 else 0].put(index)
+
+    def _request(self, index: int) -> tuple[str, bytes]:
+        if index < 0:
+            request = self.sessions[1].stack_request(self.registrations, self.provider_of)
+            return "AnalyzeStack", bytes(request.SerializeToString())
+        registration = self.registrations[index]
+        request = self.sessions[0]._request(registration, self.provider_of.get(registration.urn))
+        return "Analyze", bytes(request.SerializeToString())
+
+    def _write(self, number: int) -> None:
+        self.configured.wait()
+        if self.failures:
+            return
+        while (index := self._queues[number].get()) is not None:
+            method, payload = self._request(index)
+            self._sent[number].put((index, method))
+            self.hosts[number].send(method, payload)
+        self._sent[number].put(None)
+
+    def _read(self, number: int) -> None:
+        while (item := self._sent[number].get()) is not None:
+            index, method = item
+            self.answers[index] = self.sessions[number].answer(method, *self.hosts[number].receive(method))
+            if index >= 0 and self.options.progress is not None:
+                self.options.progress(len(self.answers), None)
+
+    def result(self, warnings: list[str], started: float) -> RunResult:
+        self._queues[1].put(-1)  # AnalyzeStack, once every registration (and dependency) is known
+        for q in self._queues:
+            q.put(None)
+        for thread in self._threads:
+            thread.join()
+        if self.failures:
+            raise self.failures[0]
+        analysis = _Analysis(self.sessions[0], self.config, None)
+        for index, registration in enumerate(self.registrations):
+            analysis.registrations.append(registration)
+            analysis.by_urn[registration.urn] = registration
+            if registration.urn in self.provider_of:
+                analysis.provider_of[registration.urn] = self.provider_of[registration.urn]
+            analysis._keep(registration, self.answers[index])
+        analysis._keep(None, self.answers[-1])
+        policy_table = {p.name: p for p in self.policies}
+        secrets: set[str] = set(self.options.secret_values)
+        for r in self.registrations:
+            _secret_strings(r.inputs, secrets)
+        redact = Redactor(secrets)
+        logs = self.engine.entries
+        findings = _findings(analysis, policy_table, logs, redact)
+        log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
+        log_lines += [redact(line.rstrip()) for host in self.hosts for line in host.stderr_lines if line.strip()]
+        return RunResult(
+            project=self.options.project,
+            stack=self.options.stack,
+            pack_name=self.info.name or self.pack.name,
+            pack_version=self.pack.version,
+            policies=list(policy_table.values()),
+            resources=list(self.registrations),
+            findings=findings,
+            not_applicable=analysis.not_applicable,
+            logs=log_lines,
+            warnings=[redact(w) for w in warnings],
+            duration_seconds=time.monotonic() - started,
+            program_dir=self.options.program_dir,
+        )
 
 
 def merge_results(results: Sequence[RunResult], started: float) -> RunResult:
@@ -272,6 +332,9 @@ def run_check(options: CheckOptions) -> RunResult:
     started = time.monotonic()
     results: list[RunResult] = []
     for path in options.inputs:
+        if options.transport == "batch" and _looks_like_plan(path):
+            results.append(check_plan_streaming(path, options, time.monotonic()))
+            continue
         read = read_input(path, variables=options.variables, var_files=options.var_files)
         results.append(check_one(read, options, time.monotonic()))
     return merge_results(results, started)

@@ -8,7 +8,8 @@ dependencies. Readers translate; the pack never knows where a resource came from
 
 from __future__ import annotations
 
+from . import jsonstream
 from .common import InputKind, ReadInput
 from .detect import detect_kind, read_input
 
-__all__ = ["InputKind", "ReadInput", "detect_kind", "read_input"]
+__all__ = ["InputKind", "ReadInput", "detect_kind", "jsonstream", "read_input"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from ..model import Registration
 from . import jsonstream
 from .common import InputKind, ReadInput
 from .jsonfile import InputError, decode, loads, read_bytes
@@ -27,8 +28,13 @@ def read_input(
     *,
     variables: Mapping[str, str] | None = None,
     var_files: Sequence[Path] = (),
+    on_registration: Callable[[Registration], None] | None = None,
 ) -> ReadInput:
-    """Read `path` into registrations; the kind comes from the content, not the file name."""
+    """Read `path` into registrations; the kind comes from the content, not the file name.
+
+    `on_registration` sees each registration of a plan as soon as it is made (other inputs are
+    small and read whole; they are only returned).
+    """
     if path.is_dir():
         if any(path.glob("*.tf")) or any(path.glob("*.tf.json")):
             from .terraform_source import read_source
@@ -50,7 +56,8 @@ def read_input(
     keys, header = jsonstream.top_level(open_input, path, HEADER_KEYS)
     if is_plan(keys):
         changes = jsonstream.items(open_input, path, "resource_changes") if "resource_changes" in keys else None
-        return read_plan(header, changes, path, state_only="values" in keys and "resource_changes" not in keys)
+        state_only = "values" in keys and "resource_changes" not in keys
+        return read_plan(header, changes, path, state_only=state_only, on_registration=on_registration)
     data = loads(jsonstream.unwrap(decode(read_bytes(path), str(path))), str(path))
     if deployment_of(data) is not None:
         return read_state(data, path)

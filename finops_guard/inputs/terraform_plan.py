@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +103,16 @@ def _strip_indexes(module_address: str) -> str:
 
 
 class PlanReader:
-    def __init__(self, data: dict[str, Any], path: str, project: str, stack: str) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        path: str,
+        project: str,
+        stack: str,
+        on_registration: Callable[[Registration], None] | None = None,
+    ) -> None:
         self.data = data
+        self.on_registration = on_registration
         self.path = path
         self.urns = UrnMaker(stack, project)
         self.result = ReadInput("terraform-plan", path, project, stack, [])
@@ -122,6 +130,12 @@ class PlanReader:
         self.modules: dict[str, Registration] = {}
         self.stack = stack_registration(self.urns)
         self.locations = _source_lines(Path(path).parent, root) if isinstance(root, dict) else {}
+
+    def _add(self, registration: Registration) -> None:
+        """Keep a registration and hand it on at once (the pack may analyze while we read)."""
+        self.result.registrations.append(registration)
+        if self.on_registration is not None:
+            self.on_registration(registration)
 
     # --- providers ------------------------------------------------------------------------------
 
@@ -143,7 +157,7 @@ class PlanReader:
                 inputs["version"] = str(config["version_constraint"])
         registration = provider_registration(self.urns, package, key.replace(":", "."), inputs)
         self.providers[key] = registration
-        self.result.registrations.append(registration)
+        self._add(registration)
         return registration
 
     def _provider_for(self, change: dict[str, Any], config: dict[str, Any] | None) -> Registration:
@@ -185,13 +199,13 @@ class PlanReader:
             inputs={},
         )
         self.modules[address] = registration
-        self.result.registrations.append(registration)
+        self._add(registration)
         return registration.urn
 
     # --- resources ------------------------------------------------------------------------------
 
     def read(self, changes: Iterable[Any]) -> ReadInput:
-        self.result.registrations.append(self.stack)
+        self._add(self.stack)
         by_block: dict[tuple[str, str], list[Registration]] = defaultdict(list)
         pending: list[tuple[Registration, dict[str, Any] | None, str, str, tf_shapes.Mapping | None]] = []
         skipped_deletes = 0
@@ -236,7 +250,7 @@ class PlanReader:
                 inputs=inputs,
                 source=self.locations.get((_strip_indexes(module_address), block)),
             )
-            self.result.registrations.append(registration)
+            self._add(registration)
             by_block[(module_address, block)].append(registration)
             pending.append((registration, config, module_address, tf_type, mapping))
         for registration, config, module_address, tf_type, mapping in pending:
@@ -333,7 +347,12 @@ def _references(expression: Any) -> Iterator[str]:
 
 
 def read_plan(
-    header: dict[str, Any], changes: Iterable[Any] | None, path: Path, *, state_only: bool = False
+    header: dict[str, Any],
+    changes: Iterable[Any] | None,
+    path: Path,
+    *,
+    state_only: bool = False,
+    on_registration: Callable[[Registration], None] | None = None,
 ) -> ReadInput:
     """The registrations of the plan at `path`: its top-level `header` sections (HEADER_KEYS) and
     its `resource_changes` (None when the plan has none), which may be a stream."""
@@ -343,7 +362,7 @@ def read_plan(
             f"{path}: plan format_version {version!r} is not one this reader knows (0.x or 1.x, "
             "from Terraform 0.12 to 1.x or OpenTofu)."
         )
-    reader = PlanReader(header, str(path), "terraform", path.stem or "plan")
+    reader = PlanReader(header, str(path), "terraform", path.stem or "plan", on_registration)
     if changes is None:
         reader.result.warnings.append(
             f"{path}: Terraform state (`terraform show -json` without a plan file), not a plan: nothing was "
