@@ -1,8 +1,12 @@
 """`finops-guard check INPUT...`: the pack on Terraform plans and sources and deployed Pulumi stacks.
 
-Each input is read into registrations (`finops_guard.inputs`) and put through the very analyzer
-session `preview` uses (`preview.analyze_registrations`), so findings, waivers, reports and exit
-codes are the same. Several inputs are checked one after the other and reported together.
+Each input is read into registrations (`finops_guard.inputs`) and put through the pack with the
+requests `preview` builds (`AnalyzerSession`), so findings, waivers, reports and exit codes are the
+same. Every resource is known up front, so by default the requests go to the pack's own servicer
+over pipes (`analyzer/batch_host.py`, two processes side by side) rather than one gRPC call each;
+`transport="grpc"` runs exactly `preview`'s path (`preview.analyze_registrations`), and a test
+holds the two to the same findings. Several inputs are checked one after the other and reported
+together.
 """
 
 from __future__ import annotations
