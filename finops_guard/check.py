@@ -176,7 +176,7 @@ class BatchRun:
         env = pack_environment(
             self.options.project, self.options.stack, self.options.organization, self.options.stack_config
         )
-        self.hosts = [BatchPack(self.pack, self.engine.address, env) for _ in range(2)]
+        self.hosts = [BatchPack(self.pack, self.engine.address, env, self.options.pack_start_timeout) for _ in range(2)]
         try:
             for host in self.hosts:
                 host.start()

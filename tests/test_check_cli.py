@@ -186,3 +186,20 @@ def test_sarif_points_unlocated_findings_at_the_input(capsys, tmp_path, monkeypa
     locations = [r["locations"][0] for r in json.loads(out.read_text())["runs"][0]["results"]]
     assert locations and {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in locations} == {PLAN.name}
     assert all("not known" in loc["message"]["text"] for loc in locations)
+
+
+@pytest.mark.parametrize(
+    ("main_py", "expected"),
+    [
+        ("import time\ntime.sleep(60)\n", "did not start within 1 s"),
+        ("raise RuntimeError('broken pack')\n", "failed to start"),
+    ],
+)
+def test_a_pack_that_does_not_start_is_exit_2(capsys, tmp_path, main_py, expected):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nname: broken\nversion: 0.0.1\n")
+    (pack / "__main__.py").write_text(main_py)
+    code, out, err = run(capsys, str(PLAN), "--policy-pack", str(pack), "--pack-timeout", "1")
+    assert code == 2 and out == ""
+    assert expected in err

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import struct
 import subprocess
 import threading
@@ -50,8 +51,11 @@ _RESPONSES: dict[str, Any] = {
 class BatchPack:
     """One `batch_host.py` process in the pack's interpreter, environment and directory."""
 
-    def __init__(self, pack: PackInfo, engine_address: str, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, pack: PackInfo, engine_address: str, env: Mapping[str, str], start_timeout: float = 60.0
+    ) -> None:
         self.pack = pack
+        self.start_timeout = start_timeout
         self.engine_address = engine_address
         self.env = dict(env)
         self.proc: subprocess.Popen[bytes] | None = None
@@ -83,6 +87,14 @@ class BatchPack:
         self._stderr_thread.start()
 
     def await_ready(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], self.start_timeout)
+        if not ready:
+            self.stop()
+            raise PackError(
+                f"policy pack {self.pack.name} did not start within {self.start_timeout:.0f} s; "
+                "it may be stuck at import (check its __main__.py)."
+            )
         status, payload = self.receive()
         if status != 0:
             self.stop()
