@@ -1,4 +1,5 @@
-"""`finops-guard`: preview a Pulumi program against the FinOps policy pack, offline.
+"""`finops-guard`: check a Pulumi program, Terraform plans and source, or deployed stacks against the FinOps
+policy pack, offline.
 
 Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 usage error, bad
 config, missing or broken pack, or the program itself failed; 130 interrupted.
@@ -13,13 +14,16 @@ import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import GuardError
+from .reports import FORMATS
+
+if TYPE_CHECKING:
+    from .model import RunResult
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-FORMATS = ("text", "json", "sarif", "junit")
 COST_FORMATS = ("text", "json", "markdown", "html")
 
 
@@ -70,16 +74,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="a stack tag the policy pack sees, like `pulumi stack tag set` (repeatable); "
         "`pulumi:tags` in the stack config wins for the same key, as in Pulumi Cloud",
     )
-    preview.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
-    preview.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
-    preview.add_argument(
-        "--pack-timeout",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="how long the pack may take to start (default: 60)",
-    )
+    _add_report_options(preview)
     preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    check = sub.add_parser(
+        "check",
+        help="check Terraform plans, Terraform source or deployed Pulumi stacks against a policy pack",
+        description="Check each INPUT against the policy pack, with the findings, waivers, reports and exit codes "
+        "of `preview`. INPUT is recognized from its content: a Terraform plan (`terraform show -json plan.out`), "
+        "a directory of Terraform files (.tf), or a Pulumi stack export (`pulumi stack export`).",
+    )
+    check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="plan JSON, .tf directory or stack export")
+    check.add_argument(
+        "--policy-pack",
+        type=Path,
+        metavar="DIR",
+        help="policy pack directory (default: the pack shipped with finops-guardrails)",
+    )
+    check.add_argument("--policy-pack-config", type=Path, metavar="FILE", help="JSON policy config in the CLI's format")
+    check.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Terraform variable for .tf inputs, like `terraform plan -var` (repeatable)",
+    )
+    check.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a Terraform variable file (.tfvars or .tfvars.json), like `terraform plan -var-file` (repeatable)",
+    )
+    _add_report_options(check)
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     cost = sub.add_parser(
         "cost",
@@ -115,6 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command that reports findings shares (preview, check)."""
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
+    parser.add_argument(
+        "--pack-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long the pack may take to start (default: 60)",
+    )
+
+
 def _color(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
@@ -132,9 +174,40 @@ def _fail(error: GuardError, debug: bool) -> int:
     return error.exit_code
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    if args.output is not None:
+        parent = args.output.resolve().parent
+        if not parent.is_dir():
+            raise GuardError(f"--output {args.output}: directory {parent} does not exist.")
+        if not os.access(parent, os.W_OK):
+            raise GuardError(f"--output {args.output}: directory {parent} is not writable.")
+
+
+def _report(result: RunResult, args: argparse.Namespace) -> int:
+    from .coverage import allocation_coverage
+    from .reports import render, summary_line, verdict_line, write_atomic
+
+    result.coverage = allocation_coverage(result)
+    to_terminal = args.output is None
+    text = render(result, args.format, color=to_terminal and args.format == "text" and _color(sys.stdout))
+    if args.output is not None:
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            raise GuardError(f"--output {args.output}: cannot write the report ({exc.strerror or exc}).") from None
+        if args.format != "text":
+            if _color(sys.stderr):
+                summary = render(result, "text", color=True).rstrip().splitlines()[-2:]
+            else:  # the same two lines, without rendering every finding to throw them away
+                summary = [summary_line(result), verdict_line(result)]
+            sys.stderr.write("\n".join(summary) + "\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK if result.passed else EXIT_VIOLATIONS
+
+
 def _preview(args: argparse.Namespace) -> int:
     from .preview import PreviewOptions, run_preview
-    from .reports import render, write_atomic
     from .reports.progress import Progress
 
     progress = Progress(None, "analyzing")
@@ -148,39 +221,46 @@ def _preview(args: argparse.Namespace) -> int:
         pack_start_timeout=args.pack_timeout,
         progress=lambda done, total: progress.advance(1),
     )
-    if args.output is not None:
-        parent = args.output.resolve().parent
-        if not parent.is_dir():
-            raise GuardError(f"--output {args.output}: directory {parent} does not exist.")
-        if not os.access(parent, os.W_OK):
-            raise GuardError(f"--output {args.output}: directory {parent} is not writable.")
+    _check_output(args)
     try:
         result = run_preview(options)
     finally:
         progress.finish()
-    to_terminal = args.output is None
-    text = render(result, args.format, color=to_terminal and args.format == "text" and _color(sys.stdout))
-    if args.output is not None:
-        try:
-            write_atomic(args.output, text)
-        except OSError as exc:
-            raise GuardError(f"--output {args.output}: cannot write the report ({exc.strerror or exc}).") from None
-        if args.format != "text":
-            summary = render(result, "text", color=_color(sys.stderr)).rstrip().splitlines()
-            sys.stderr.write("\n".join(summary[-2:]) + "\n")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return EXIT_OK if result.passed else EXIT_VIOLATIONS
+    return _report(result, args)
 
 
-def _check_output(output: Path | None) -> None:
-    if output is None:
-        return
-    parent = output.resolve().parent
-    if not parent.is_dir():
-        raise GuardError(f"--output {output}: directory {parent} does not exist.")
-    if not os.access(parent, os.W_OK):
-        raise GuardError(f"--output {output}: directory {parent} is not writable.")
+def _variables(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise GuardError(f"--var {pair!r}: expected NAME=VALUE, like `terraform plan -var`.")
+        out[name.strip()] = value
+    return out
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import CheckOptions, run_check
+    from .reports.progress import Progress
+
+    progress = Progress(None, "analyzing")
+    options = CheckOptions(
+        inputs=args.inputs,
+        policy_pack=args.policy_pack,
+        policy_pack_config=args.policy_pack_config,
+        variables=_variables(args.var),
+        var_files=args.var_file,
+        pack_start_timeout=args.pack_timeout,
+        progress=lambda done, total: progress.advance(1),
+    )
+    _check_output(args)
+    try:
+        result = run_check(options)
+    finally:
+        progress.finish()
+    for warning in result.warnings:  # what was not checked, said where people look (reports list it too)
+        sys.stderr.write(f"finops-guard: warning: {warning}\n")
+    return _report(result, args)
 
 
 def _cost(args: argparse.Namespace) -> int:
@@ -188,7 +268,7 @@ def _cost(args: argparse.Namespace) -> int:
     from .reports import write_atomic
     from .reports.cost import render_cost, span
 
-    _check_output(args.output)
+    _check_output(args)
     for flag, path in (("--usage", args.usage), ("--baseline", args.baseline)):
         if path is not None and not path.is_file():
             raise GuardError(f"{flag} {path}: no such file.")
@@ -247,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _preview(args)
         if args.command == "cost":
             return _cost(args)
+        if args.command == "check":
+            return _check(args)
         if args.command == "policies":
             return _policies()
         if args.command == "pack-dir":

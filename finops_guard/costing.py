@@ -7,8 +7,8 @@ and a policy inside `pulumi preview --policy-pack` compute the same figures.
 Where the declared usage comes from:
 - cost contracts: the files named by the stack config key `finops:contracts` (comma-separated,
   relative to the program directory), else every `*.yaml` / `*.yml` next to `Pulumi.yaml`, and next
-  to the program when `main:` points elsewhere, whose `kind` is `ServiceCostContract`. Each contract gives its service's `spec.usage` (quantity
-  source `contract`), budgets and expected unit volumes;
+  to the program when `main:` points elsewhere, whose `kind` is `ServiceCostContract`. Each contract
+  gives its service's `spec.usage` (quantity source `contract`), budgets and expected unit volumes;
 - `--usage FILE` (quantity source `usage-file`), which wins over a contract for the same service.
 Prices: `finops:discountPercent` (a number, 0..100) and `finops:priceOverrides` (a JSON object of
 `"service/key[@region]": USD`) in stack config override the catalog's list prices.

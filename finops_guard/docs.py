@@ -7,6 +7,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from .errors import GuardError
+from .inputs.limits import KIND_NAMES, notes_for
 
 if TYPE_CHECKING:
     from finops_policies.spec import PolicySpec
@@ -61,6 +62,12 @@ def explain(name: str) -> str:
         default = json.dumps(config.schema.get("default"))
         out.append(f"  {key} (default {default if len(default) < 60 else default[:57] + '...'})")
         out.append(textwrap.indent(textwrap.fill(config.doc, 92), "      "))
+    out += ["", "Input kinds:"]
+    notes = notes_for(spec.name)
+    if not notes:
+        out.append("  Judges Pulumi programs, Terraform plans, Terraform source and Pulumi stack exports alike.")
+    for kind, note in notes.items():
+        out.append(textwrap.indent(textwrap.fill(f"On {KIND_NAMES.get(kind, kind)}: {note}.", 96), "  "))
     out += [
         "",
         f"Bad (finops_policies/examples/{spec.module}/bad.py; the lines marked # [{spec.name}] trip it):",

@@ -147,6 +147,10 @@ class RunResult:
     program_dir: str = ""
     #: the cost estimate's per-service summary (`finops_guard.costing.service_summary`), if priced
     cost: dict[str, Any] | None = None
+    #: what was checked: "" for a Pulumi program, else the kinds of `finops-guard check` inputs
+    input_kind: str = ""
+    #: allocation coverage (`finops_guard.coverage`), when computed
+    coverage: Any = None
 
     @property
     def summary(self) -> Summary:

@@ -12,7 +12,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -271,12 +271,85 @@ def _findings(
     return out
 
 
-def run_preview(options: PreviewOptions) -> RunResult:
-    started = time.monotonic()
-    project = load_project(options.program_dir)
-    stack_name = choose_stack(project, options.stack)
-    stack = load_stack_config(project, stack_name, options.config)
-    tags = stack_tags(project, stack, options.stack_tags)
+@dataclass
+class AnalysisOptions:
+    """What the pack is told about a run, and where the pack and its config come from.
+
+    `finops-guard preview` fills it from the program's project and stack; `finops-guard check`
+    from the input it reads (a Terraform plan or source, a stack export).
+    """
+
+    project: str
+    stack: str
+    organization: str = "organization"
+    #: stack config as the engine hands it to the pack (values as strings), secrets included
+    stack_config: Mapping[str, str] = field(default_factory=dict)
+    secret_keys: frozenset[str] = frozenset()
+    #: plain values that must never be printed (secure config)
+    secret_values: frozenset[str] = frozenset()
+    policy_pack: Path | None = None
+    policy_pack_config: Path | None = None
+    pack_start_timeout: float = 60.0
+    progress: Callable[[int, int | None], None] | None = None
+    program_dir: str = ""
+    #: the stack's tags (`pulumi:tags` config and `--stack-tag`), sent in ConfigureStack
+    stack_tags: Mapping[str, str] = field(default_factory=dict)
+
+
+#: Calls its argument with each registration, in registration order, and returns them all; runs
+#: on the calling thread (the preview's recorder must own the main thread for Ctrl-C).
+Producer = Callable[[Callable[[Registration], None]], Sequence[Registration]]
+
+
+@dataclass
+class SessionSetup:
+    """What the pack said about itself, and the config it was given."""
+
+    info: Any
+    policies: list[PolicyInfo]
+    version: str
+    config: dict[str, EffectiveConfig]
+
+
+def configure_session(
+    session: Any, options: AnalysisOptions, pack: PackInfo, given: Mapping[str, Any], source: str
+) -> SessionSetup:
+    """The engine's opening calls, in its order: ConfigureStack, GetPluginInfo, GetAnalyzerInfo, Configure.
+
+    `session` is an `AnalyzerSession` (gRPC) or a `BatchSession` (pipes): both speak the same calls.
+    """
+    session.configure_stack(
+        project=options.project,
+        stack=options.stack,
+        organization=options.organization,
+        config={k: v for k, v in options.stack_config.items() if k not in options.secret_keys},
+        secret_keys=sorted(options.secret_keys),
+        tags=dict(options.stack_tags),
+    )
+    session.plugin_info()
+    info, policies = session.analyzer_info()
+    # analyzer_plugin.go: PulumiPolicy.yaml's version wins over the one the pack reports
+    version = pack.version or info.version or "0.0.1"
+    initial = {
+        k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
+        for k, v in info.initialConfig.items()
+    }
+    config = merge(policies, initial, given, source, (info.name or pack.name, version))
+    session.configure(config)
+    return SessionSetup(info, policies, version, config)
+
+
+def analyze_registrations(
+    produce: Producer, options: AnalysisOptions, warnings: list[str] | None = None, started: float | None = None
+) -> RunResult:
+    """Put every registration `produce` makes through the pack, as `pulumi preview --policy-pack` does.
+
+    The pack starts on a worker thread while `produce` runs on this one; registrations stream to
+    it as they are made (`Remediate` + `Analyze` each), then `AnalyzeStack` sees them all.
+    `warnings` (what the run could not check) may still grow while `produce` runs.
+    """
+    started = time.monotonic() if started is None else started
+    warnings = [] if warnings is None else warnings
     pack: PackInfo = load_pack(options.policy_pack or default_pack_dir())
     given: dict[str, Any] = {}
     source = "policy config"
@@ -284,12 +357,11 @@ def run_preview(options: PreviewOptions) -> RunResult:
         given = read_config_file(options.policy_pack_config)
         source = str(options.policy_pack_config)
 
-    env = pack_environment(project.name, stack.name, options.organization, stack.values)
+    env = pack_environment(options.project, options.stack, options.organization, options.stack_config)
     pending: queue.Queue[Registration | None] = queue.Queue()
     failure: list[BaseException] = []
     ready = threading.Event()
     state: dict[str, Any] = {}
-    warnings: list[str] = []
 
     with EngineServer() as engine:
         process = PackProcess(pack, engine.address, env, options.pack_start_timeout)
@@ -300,24 +372,9 @@ def run_preview(options: PreviewOptions) -> RunResult:
                     port = process.start()
                     session = AnalyzerSession(port)
                     state["session"] = session
-                    session.configure_stack(
-                        project=project.name,
-                        stack=stack.name,
-                        organization=options.organization,
-                        config={k: v for k, v in stack.values.items() if k not in stack.secret_keys},
-                        secret_keys=sorted(stack.secret_keys),
-                        tags=tags,
-                    )
-                    session.plugin_info()
-                    info, policies = session.analyzer_info()
-                    # analyzer_plugin.go: PulumiPolicy.yaml's version wins over the one the pack reports
-                    state["version"] = pack.version or info.version or "0.0.1"
-                    initial = {
-                        k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
-                        for k, v in info.initialConfig.items()
-                    }
-                    config = merge(policies, initial, given, source, (info.name or pack.name, state["version"]))
-                    session.configure(config)
+                    setup = configure_session(session, options, pack, given, source)
+                    info, policies, config = setup.info, setup.policies, setup.config
+                    state["version"] = setup.version
                     analysis = _Analysis(session, config, options.progress)
                     state.update(policies=policies, info=info, analysis=analysis)
                     ready.set()
@@ -332,14 +389,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
             worker = threading.Thread(target=analyze_worker, name="analyzer", daemon=True)
             worker.start()
             try:
-                registrations = record_program(
-                    project,
-                    stack,
-                    organization=options.organization,
-                    on_registration=pending.put,
-                    echo=options.echo,
-                    warnings=warnings,
-                )
+                registrations = produce(pending.put)
             finally:
                 pending.put(None)
                 worker.join()
@@ -348,7 +398,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
             analysis = state["analysis"]
             analysis.analyze_stack()
             policies = {p.name: p for p in state["policies"]}
-            secrets: set[str] = set(stack.secret_values)
+            secrets: set[str] = set(options.secret_values)
             for r in registrations:
                 _secret_strings(r.inputs, secrets)
             redact = Redactor(secrets)
@@ -369,22 +419,56 @@ def run_preview(options: PreviewOptions) -> RunResult:
             if session is not None:
                 session.close()
             process.stop()
-    cost = _cost_summary(registrations, project, stack, warnings)
     return RunResult(
-        project=project.name,
-        stack=stack.name,
+        project=options.project,
+        stack=options.stack,
         pack_name=state["info"].name or pack.name,
         pack_version=state["version"],
         policies=list(policies.values()),
-        resources=registrations,
+        resources=list(registrations),
         findings=findings,
         not_applicable=analysis.not_applicable,
         logs=log_lines,
         warnings=[redact(w) for w in warnings],
         duration_seconds=time.monotonic() - started,
-        program_dir=str(project.dir),
-        cost=cost,
+        program_dir=options.program_dir,
     )
+
+
+def run_preview(options: PreviewOptions) -> RunResult:
+    started = time.monotonic()
+    project = load_project(options.program_dir)
+    stack_name = choose_stack(project, options.stack)
+    stack = load_stack_config(project, stack_name, options.config)
+    warnings: list[str] = []
+
+    def record(sink: Callable[[Registration], None]) -> Sequence[Registration]:
+        return record_program(
+            project,
+            stack,
+            organization=options.organization,
+            on_registration=sink,
+            echo=options.echo,
+            warnings=warnings,
+        )
+
+    analysis = AnalysisOptions(
+        project=project.name,
+        stack=stack.name,
+        organization=options.organization,
+        stack_config=stack.values,
+        secret_keys=frozenset(stack.secret_keys),
+        secret_values=frozenset(stack.secret_values),
+        policy_pack=options.policy_pack,
+        policy_pack_config=options.policy_pack_config,
+        pack_start_timeout=options.pack_start_timeout,
+        progress=options.progress,
+        program_dir=str(project.dir),
+        stack_tags=stack_tags(project, stack, options.stack_tags),
+    )
+    result = analyze_registrations(record, analysis, warnings, started)
+    result.cost = _cost_summary(result.resources, project, stack, result.warnings)
+    return result
 
 
 def _cost_summary(
@@ -410,4 +494,14 @@ def _struct_dict(struct: Any) -> dict[str, Any]:
     return dict(json_format.MessageToDict(struct))
 
 
-__all__ = ["GuardError", "PreviewOptions", "Redactor", "default_pack_dir", "locate", "run_preview"]
+__all__ = [
+    "AnalysisOptions",
+    "GuardError",
+    "PreviewOptions",
+    "Producer",
+    "Redactor",
+    "analyze_registrations",
+    "default_pack_dir",
+    "locate",
+    "run_preview",
+]

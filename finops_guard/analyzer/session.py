@@ -194,6 +194,11 @@ class AnalyzerSession:
         return self._call("Analyze", self._request(r, provider, properties), r.urn)
 
     def analyze_stack(self, resources: Sequence[Registration], providers: Mapping[str, Registration]) -> Any:
+        return self._call("AnalyzeStack", self.stack_request(resources, providers))
+
+    def stack_request(
+        self, resources: Sequence[Registration], providers: Mapping[str, Registration]
+    ) -> analyzer_pb2.AnalyzeStackRequest:
         request = analyzer_pb2.AnalyzeStackRequest()
         for r in resources:
             provider = providers.get(r.urn)
@@ -210,7 +215,7 @@ class AnalyzerSession:
             for prop, urns in r.property_dependencies.items():
                 if urns:  # analyzer_plugin.go: "Skip properties that have no dependencies."
                     item.propertyDependencies[prop].urns.extend(urns)
-        return self._call("AnalyzeStack", request)
+        return request
 
 
 __all__ = ["AnalyzerSession", "plugin_pb2"]

@@ -5,8 +5,12 @@
  "summary": {"mandatory", "advisory", "waived", "unverifiable", "errored"},
  "violations": [{"policy", "enforcement", "urn", "type", "name", "property", "message", "waiver",
                  "state", "location": {"file", "line"} | null, "related": [{"file", "line"}]}],
- "warnings": [str], "passed", "durationSeconds", "cost"?}
+ "warnings": [str], "passed", "durationSeconds", "inputKind",
+ "coverage": {"total": Share, "teams": {team: Share}} | null, "cost"?}
 ```
+`Share` is `{"taggable", "allocated", "unverifiable", "share", "monthlyCost", "allocatedMonthlyCost",
+"costShare"}` (see `finops_guard.coverage`); `inputKind` is `pulumi-program` for `preview`, else
+the kinds of the `check` inputs.
 `cost` (present when the stack could be priced) is the estimate's summary per service:
 `{"currency", "priceCatalog", "totalMonthlyCost", "totalMonthlyCostHigh", "unallocatedMonthlyCost",
 "unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}]}`.
@@ -59,6 +63,8 @@ def report_dict(result: RunResult, *, base_dir: str | None = None) -> dict[str, 
         "warnings": [scrub(warning) for warning in result.warnings],
         "passed": result.passed,
         "durationSeconds": round(result.duration_seconds, 3),
+        "inputKind": result.input_kind or "pulumi-program",
+        "coverage": result.coverage.as_dict() if result.coverage is not None else None,
     }
     if result.cost is not None:
         report["cost"] = result.cost

@@ -150,7 +150,8 @@ def junit_root(result: RunResult, *, base_dir: str | None = None) -> ET.Element:
         by_policy[finding.policy][finding.urn].append(finding)
 
     total = _Counts()
-    root = ET.Element("testsuites", name=sanitize(f"finops-guard preview {result.project}/{result.stack}"))
+    command = "check" if result.input_kind else "preview"
+    root = ET.Element("testsuites", name=sanitize(f"finops-guard {command} {result.project}/{result.stack}"))
     for policy in sorted(policies):
         info = policies[policy]
         by_urn = by_policy.get(policy, {})

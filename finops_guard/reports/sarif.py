@@ -110,14 +110,31 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _result(finding: Finding, rule_index: int, locator: _Locator, scrub: Scrubber, program_dir: str) -> dict[str, Any]:
+def _fallback(result: RunResult) -> tuple[SourceLocation, str] | None:
+    """Where a finding without a known line points (code scanning shows only results with a file)."""
+    if not result.program_dir:
+        return None
+    if not result.input_kind:
+        where = SourceLocation(os.path.join(result.program_dir, "Pulumi.yaml"), 1)
+        return where, "The program line that created this resource is not known."
+    # `finops-guard check`: the input file itself, or the first .tf file of a source directory
+    target = Path(result.program_dir)
+    if target.is_dir():
+        target = next(iter(sorted(target.glob("*.tf"))), target)
+    return SourceLocation(
+        str(target), 1
+    ), "Where this resource is declared is not known; this is the input it came from."
+
+
+def _result(
+    finding: Finding, rule_index: int, locator: _Locator, scrub: Scrubber, fallback: tuple[SourceLocation, str] | None
+) -> dict[str, Any]:
     location: dict[str, Any] = {}
     if finding.location is not None:
         location["physicalLocation"] = locator.physical(finding.location)
-    elif program_dir:
-        # Code scanning shows only results with a file: point at the project file and say why.
-        location["physicalLocation"] = locator.physical(SourceLocation(os.path.join(program_dir, "Pulumi.yaml"), 1))
-        location["message"] = {"text": "The program line that created this resource is not known."}
+    elif fallback is not None:
+        location["physicalLocation"] = locator.physical(fallback[0])
+        location["message"] = {"text": fallback[1]}
     location["logicalLocations"] = [
         {"name": sanitize(finding.name), "fullyQualifiedName": sanitize(finding.urn), "kind": "resource"}
     ]
@@ -167,6 +184,7 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
     policies = policy_table(result)
     names = sorted(policies)
     index = {name: position for position, name in enumerate(names)}
+    fallback = _fallback(result)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -190,8 +208,7 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
             }
         ],
         "results": [
-            _result(finding, index[finding.policy], locator, scrub, result.program_dir)
-            for finding in ordered_findings(result)
+            _result(finding, index[finding.policy], locator, scrub, fallback) for finding in ordered_findings(result)
         ],
         "properties": {
             "project": result.project,
@@ -199,6 +216,8 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
             "resources": len(result.resources),
             "summary": result.summary.as_dict(),
             "durationSeconds": round(result.duration_seconds, 3),
+            "inputKind": result.input_kind or "pulumi-program",
+            "coverage": result.coverage.as_dict() if result.coverage is not None else None,
         },
     }
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}

@@ -135,6 +135,8 @@ def render_text(result: RunResult, *, color: bool = False, base_dir: str | None 
         if cost_lines:
             lines.extend(sanitize(line) for line in cost_lines)
             lines.append("")
+    if result.coverage is not None:
+        lines.append(result.coverage.line())
     lines.append(summary_line(result))
     verdict = verdict_line(result)
     lines.append(paint("fail" if result.summary.mandatory else "pass", verdict))

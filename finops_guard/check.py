@@ -1,0 +1,338 @@
+"""`finops-guard check INPUT...`: the pack on Terraform plans and sources and deployed Pulumi stacks.
+
+Each input is read into registrations (`finops_guard.inputs`) and put through the pack with the
+requests `preview` builds (`AnalyzerSession`), so findings, waivers, reports and exit codes are the
+same. Every resource is known up front, so by default the requests go to the pack's own servicer
+over pipes (`analyzer/batch_host.py`, two processes side by side) rather than one gRPC call each;
+`transport="grpc"` runs exactly `preview`'s path (`preview.analyze_registrations`), and a test
+holds the two to the same findings. Several inputs are checked one after the other and reported
+together.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .analyzer.batch_pack import BatchPack, BatchSession
+from .analyzer.engine_server import EngineServer
+from .analyzer.pack_process import load_pack, pack_environment
+from .analyzer.policy_config import read_config_file
+from .analyzer.session import to_struct, without_internal_keys
+from .inputs import ReadInput, jsonstream, read_input
+from .inputs.jsonfile import InputError
+from .inputs.limits import run_notes
+from .model import Registration, RunResult
+from .preview import (
+    WAIVER_MARKER,
+    AnalysisOptions,
+    Redactor,
+    _Analysis,
+    _findings,
+    _secret_strings,
+    analyze_registrations,
+    configure_session,
+    default_pack_dir,
+)
+
+#: "batch": the pack's servicer over pipes, two processes side by side (the default: every
+#: resource is known up front); "grpc": exactly as `preview`, one gRPC call per resource.
+Transport = Literal["batch", "grpc"]
+
+
+@dataclass
+class CheckOptions:
+    inputs: Sequence[Path]
+    policy_pack: Path | None = None
+    policy_pack_config: Path | None = None
+    #: Terraform variables (`-var name=value`) and variable files (`-var-file`) for source inputs
+    variables: Mapping[str, str] = field(default_factory=dict)
+    var_files: Sequence[Path] = ()
+    organization: str = "organization"
+    pack_start_timeout: float = 60.0
+    progress: Callable[[int, int | None], None] | None = None
+    transport: Transport = "batch"
+
+
+def _warnings(read: ReadInput) -> list[str]:
+    out = list(read.warnings)
+    if read.unmapped:
+        listed = ", ".join(f"{t} ({n})" for t, n in sorted(read.unmapped.items())[:12])
+        more = f" and {len(read.unmapped) - 12} more types" if len(read.unmapped) > 12 else ""
+        total = sum(read.unmapped.values())
+        out.append(
+            f"{read.path}: {total} resource(s) of types finops-guard has no Pulumi equivalent for were checked "
+            f"only by type-independent rules: {listed}{more}."
+        )
+    return out
+
+
+def _analysis_options(project: str, stack: str, path: str, options: CheckOptions) -> AnalysisOptions:
+    return AnalysisOptions(
+        project=project,
+        stack=stack,
+        organization=options.organization,
+        policy_pack=options.policy_pack,
+        policy_pack_config=options.policy_pack_config,
+        pack_start_timeout=options.pack_start_timeout,
+        progress=options.progress,
+        # the input itself: SARIF points findings of unknown location at it
+        program_dir=str(Path(path).resolve()),
+    )
+
+
+def _finish(result: RunResult, read: ReadInput) -> RunResult:
+    result.warnings.extend(run_notes(read.kind, result))
+    result.input_kind = read.kind
+    return result
+
+
+def check_one(read: ReadInput, options: CheckOptions, started: float | None = None) -> RunResult:
+    """The pack's verdict on one input already read."""
+    started = time.monotonic() if started is None else started
+    analysis = _analysis_options(read.project, read.stack, read.path, options)
+    analysis.secret_values = frozenset(read.secret_values)
+    if options.transport == "grpc":
+
+        def produce(sink: Callable[[Registration], None]) -> Sequence[Registration]:
+            for registration in read.registrations:
+                sink(registration)
+            return read.registrations
+
+        return _finish(analyze_registrations(produce, analysis, _warnings(read), started), read)
+    with BatchRun(analysis) as run:
+        for registration in read.registrations:
+            run.add(registration)
+        return _finish(run.result(_warnings(read), started), read)
+
+
+def check_plan_streaming(path: Path, options: CheckOptions, started: float) -> RunResult:
+    """A plan read while the pack already analyzes it: each resource goes to the pack as soon as it
+    is translated, and `AnalyzeStack` once the whole plan (and its dependencies) is read."""
+    analysis = _analysis_options("terraform", path.stem or "plan", str(path), options)
+    with BatchRun(analysis) as run:
+        read = read_input(path, on_registration=run.add)
+        if (read.project, read.stack) != (analysis.project, analysis.stack):  # pragma: no cover - same rule
+            raise RuntimeError("plan names changed while reading")
+        run.options.secret_values = frozenset(read.secret_values)
+        return _finish(run.result(_warnings(read), started), read)
+
+
+def _looks_like_plan(path: Path) -> bool:
+    """Terraform writes `format_version` first: a cheap look before the pack starts."""
+    if not path.is_file():
+        return False
+    try:
+        with jsonstream.opener(path)() as handle:
+            head = handle.read(4096)
+    except (OSError, InputError):
+        return False
+    return b'"format_version"' in head and b'"deployment"' not in head
+
+
+#: Share of the per-resource stream given to the host that also answers `AnalyzeStack` (measured:
+#: AnalyzeStack costs about half of the stream's time, so the two hosts finish together).
+STACK_HOST_EVERY = 3
+
+
+class BatchRun:
+    """Two batch hosts of the pack, and the stream of requests to them.
+
+    `add` each registration as it is made (any thread may be reading the input meanwhile): it is
+    sent to a host as soon as the hosts are configured, every third one to the host that answers
+    `AnalyzeStack` at the end. Requests are written and answers read concurrently, per host, so
+    neither side waits for the other and full pipes cannot deadlock. `result` sends
+    `AnalyzeStack`, waits for every answer, and builds the `RunResult`.
+    """
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        self.options = options
+        self.pack = load_pack(options.policy_pack or default_pack_dir())
+        self.given: dict[str, Any] = {}
+        self.source = "policy config"
+        if options.policy_pack_config is not None:
+            self.given = read_config_file(options.policy_pack_config)
+            self.source = str(options.policy_pack_config)
+        self.registrations: list[Registration] = []
+        self.providers: dict[str, Registration] = {}
+        self.provider_of: dict[str, Registration] = {}
+        self.answers: dict[int, Any] = {}
+        self.failures: list[BaseException] = []
+        self.configured = threading.Event()
+        self._queues: list[queue.Queue[int | None]] = [queue.Queue(), queue.Queue()]
+        self._sent: list[queue.Queue[tuple[int, str] | None]] = [queue.Queue(), queue.Queue()]
+        self._threads: list[threading.Thread] = []
+        self.sessions: list[BatchSession] = []
+        self.engine = EngineServer()
+        self.hosts: list[BatchPack] = []
+
+    def __enter__(self) -> BatchRun:
+        self.engine.__enter__()
+        env = pack_environment(
+            self.options.project, self.options.stack, self.options.organization, self.options.stack_config
+        )
+        self.hosts = [BatchPack(self.pack, self.engine.address, env, self.options.pack_start_timeout) for _ in range(2)]
+        try:
+            for host in self.hosts:
+                host.start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self._spawn(self._configure)
+        for number in range(2):
+            self._spawn(self._write, number)
+            self._spawn(self._read, number)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for q in self._queues:
+            q.put(None)
+        for host in self.hosts:
+            host.stop()
+        self.engine.__exit__(None, None, None)
+
+    def _spawn(self, target: Callable[..., None], *args: Any) -> None:
+        def guarded() -> None:
+            try:
+                target(*args)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by `result`
+                self.failures.append(exc)
+                self.configured.set()
+                for sent in self._sent:
+                    sent.put(None)
+
+        thread = threading.Thread(target=guarded, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _configure(self) -> None:
+        for host in self.hosts:
+            host.await_ready()
+            session = BatchSession(host)
+            setup = configure_session(session, self.options, self.pack, self.given, self.source)
+            self.info, self.policies, self.config, self.version = (
+                setup.info,
+                setup.policies,
+                setup.config,
+                setup.version,
+            )
+            self.sessions.append(session)
+        self.configured.set()
+
+    def add(self, registration: Registration) -> None:
+        index = len(self.registrations)
+        self.registrations.append(registration)
+        if registration.type.startswith("pulumi:providers:"):
+            self.providers[registration.urn] = registration
+        provider = self.providers.get((registration.provider or "").rsplit("::", 1)[0])
+        if provider is not None:
+            self.provider_of[registration.urn] = provider
+        self._queues[1 if index % STACK_HOST_EVERY == STACK_HOST_EVERY - 1 else 0].put(index)
+
+    def _request(self, index: int) -> tuple[str, bytes]:
+        if index < 0:
+            request = self.sessions[1].stack_request(self.registrations, self.provider_of)
+            return "AnalyzeStack", bytes(request.SerializeToString())
+        registration = self.registrations[index]
+        # the host runs Remediate then Analyze on this one request; internal keys are stripped for
+        # both (only Remediate would see them in the engine, and readers never produce any)
+        properties = to_struct(without_internal_keys(registration.inputs))
+        request = self.sessions[0]._request(registration, self.provider_of.get(registration.urn), properties)
+        return "Analyze", bytes(request.SerializeToString())
+
+    def _write(self, number: int) -> None:
+        self.configured.wait()
+        if self.failures:
+            return
+        while (index := self._queues[number].get()) is not None:
+            method, payload = self._request(index)
+            self._sent[number].put((index, method))
+            self.hosts[number].send(method, payload)
+        self._sent[number].put(None)
+
+    def _read(self, number: int) -> None:
+        while (item := self._sent[number].get()) is not None:
+            index, method = item
+            self.answers[index] = self.sessions[number].answer(method, *self.hosts[number].receive(method))
+            if index >= 0 and self.options.progress is not None:
+                self.options.progress(len(self.answers), None)
+
+    def result(self, warnings: list[str], started: float) -> RunResult:
+        self._queues[1].put(-1)  # AnalyzeStack, once every registration (and dependency) is known
+        for q in self._queues:
+            q.put(None)
+        for thread in self._threads:
+            thread.join()
+        if self.failures:
+            raise self.failures[0]
+        analysis = _Analysis(self.sessions[0], self.config, None)
+        for index, registration in enumerate(self.registrations):
+            analysis.registrations.append(registration)
+            analysis.by_urn[registration.urn] = registration
+            if registration.urn in self.provider_of:
+                analysis.provider_of[registration.urn] = self.provider_of[registration.urn]
+            analysis._keep("analyze", registration, self.answers[index])
+        analysis._keep("stack", None, self.answers[-1])
+        policy_table = {p.name: p for p in self.policies}
+        secrets: set[str] = set(self.options.secret_values)
+        for r in self.registrations:
+            _secret_strings(r.inputs, secrets)
+        redact = Redactor(secrets)
+        logs = self.engine.entries
+        findings = _findings(analysis, policy_table, logs, redact)
+        log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
+        log_lines += [redact(line.rstrip()) for host in self.hosts for line in host.stderr_lines if line.strip()]
+        return RunResult(
+            project=self.options.project,
+            stack=self.options.stack,
+            pack_name=self.info.name or self.pack.name,
+            pack_version=self.version,
+            policies=list(policy_table.values()),
+            resources=list(self.registrations),
+            findings=findings,
+            not_applicable=analysis.not_applicable,
+            logs=log_lines,
+            warnings=[redact(w) for w in warnings],
+            duration_seconds=time.monotonic() - started,
+            program_dir=self.options.program_dir,
+        )
+
+
+def merge_results(results: Sequence[RunResult], started: float) -> RunResult:
+    """Several inputs' results as one report (findings stay attached to their own URNs)."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    merged = RunResult(
+        project=", ".join(dict.fromkeys(r.project for r in results)),
+        stack=", ".join(r.stack for r in results),
+        pack_name=first.pack_name,
+        pack_version=first.pack_version,
+        policies=first.policies,
+        resources=[r for result in results for r in result.resources],
+        findings=[f for result in results for f in result.findings],
+        not_applicable=set().union(*(r.not_applicable for r in results)),
+        logs=[line for r in results for line in r.logs],
+        warnings=[w for r in results for w in r.warnings],
+        duration_seconds=time.monotonic() - started,
+        program_dir=first.program_dir,
+    )
+    merged.input_kind = ", ".join(dict.fromkeys(r.input_kind for r in results if r.input_kind))
+    return merged
+
+
+def run_check(options: CheckOptions) -> RunResult:
+    started = time.monotonic()
+    results: list[RunResult] = []
+    for path in options.inputs:
+        if options.transport == "batch" and _looks_like_plan(path):
+            results.append(check_plan_streaming(path, options, time.monotonic()))
+            continue
+        read = read_input(path, variables=options.variables, var_files=options.var_files)
+        results.append(check_one(read, options, time.monotonic()))
+    return merge_results(results, started)

@@ -1,0 +1,67 @@
+"""Which kind of input a path holds, decided from its content, and reading it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from ..model import Registration
+from . import jsonstream
+from .common import InputKind, ReadInput
+from .jsonfile import InputError, decode, loads, read_bytes
+from .pulumi_state import deployment_of, read_state
+from .terraform_plan import HEADER_KEYS, is_plan, read_plan
+
+_WHAT = (
+    "expected a Terraform plan (`terraform show -json plan.out > plan.json`), a directory of Terraform "
+    "files (.tf), or a Pulumi stack export (`pulumi stack export > stack.json`)"
+)
+
+
+def detect_kind(path: Path) -> InputKind:
+    """The kind of input at `path` (reads it whole; use `read_input` to read it once)."""
+    return read_input(path).kind
+
+
+def read_input(
+    path: Path,
+    *,
+    variables: Mapping[str, str] | None = None,
+    var_files: Sequence[Path] = (),
+    on_registration: Callable[[Registration], None] | None = None,
+) -> ReadInput:
+    """Read `path` into registrations; the kind comes from the content, not the file name.
+
+    `on_registration` sees each registration of a plan as soon as it is made (other inputs are
+    small and read whole; they are only returned).
+    """
+    if path.is_dir():
+        if any(path.glob("*.tf")) or any(path.glob("*.tf.json")):
+            from .terraform_source import read_source
+
+            return read_source(path, variables=variables or {}, var_files=var_files)
+        if (path / "Pulumi.yaml").exists() or (path / "Pulumi.yml").exists():
+            raise InputError(f"{path}: a Pulumi program; check it with `finops-guard preview {path}`.")
+        raise InputError(f"{path}: a directory without .tf files; {_WHAT}.")
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory; {_WHAT}.")
+    if path.suffix == ".tf":
+        raise InputError(f"{path}: a single .tf file; pass its directory ({path.parent}) to read the whole module.")
+    open_input = jsonstream.opener(path)
+    with open_input() as handle:
+        head = handle.read(256).decode("utf-8", errors="replace").lstrip()
+    if not head.startswith(("{", "[")):
+        raise InputError(f"{path}:1:1: not JSON; {_WHAT}.")
+    # Plans are streamed (they reach hundreds of megabytes); other JSON is read whole.
+    keys, header = jsonstream.top_level(open_input, path, HEADER_KEYS)
+    if is_plan(keys):
+        changes = jsonstream.items(open_input, path, "resource_changes") if "resource_changes" in keys else None
+        state_only = "values" in keys and "resource_changes" not in keys
+        return read_plan(header, changes, path, state_only=state_only, on_registration=on_registration)
+    data = loads(jsonstream.unwrap(decode(read_bytes(path), str(path))), str(path))
+    if deployment_of(data) is not None:
+        return read_state(data, path)
+    raise InputError(f"{path}: JSON, but neither a Terraform plan nor a Pulumi stack export; {_WHAT}.")
+
+
+__all__ = ["ReadInput", "detect_kind", "read_input"]

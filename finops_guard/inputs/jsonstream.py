@@ -1,0 +1,115 @@
+"""Reading large JSON inputs without holding them whole: plans of 100,000 resources are ~220 MB.
+
+`json.load` of such a plan builds well over a gigabyte of Python objects, most of them values the
+readers never look at (`planned_values` and `prior_state` repeat every resource). ijson (its C
+yajl2 backend) streams instead: one pass keeps only the small top-level sections asked for, a
+second yields `resource_changes` items one at a time. A file that is not valid JSON is read once
+more with the standard parser, only to name the line and column in the error.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from .jsonfile import InputError, decode, loads, read_bytes
+
+#: Opens the input as UTF-8 bytes, from the start, each time it is called.
+Opener = Callable[[], IO[bytes]]
+
+
+#: hashicorp/setup-terraform's wrapper (`terraform_wrapper: true`, its default) writes the command
+#: line before Terraform's stdout and GitHub workflow commands after it, so
+#: `terraform show -json plan.out > plan.json` in such a job is not JSON as it stands (infracost's
+#: testdata `plan_with_terraform_wrapper.json` is one).
+WRAPPER_PREFIX = "[command]"
+
+
+def unwrap(text: str) -> str:
+    """The JSON inside setup-terraform wrapper output (other text is returned as it is)."""
+    if not text.startswith(WRAPPER_PREFIX):
+        return text
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    lines = body.rstrip().split("\n")
+    while lines and lines[-1].startswith("::"):  # ::set-output / ::debug:: workflow commands
+        lines.pop()
+    body = "\n".join(lines).rstrip()
+    return body[: -len("%0A")] if body.endswith("%0A") else body  # the wrapper's escaped newline
+
+
+def opener(path: Path) -> Opener:
+    """UTF-8 files stream from disk; other encodings (and wrapped output) are transcoded once into memory."""
+    with path.open("rb") as handle:
+        head = handle.read(len(WRAPPER_PREFIX))
+    if head.startswith(WRAPPER_PREFIX.encode()):
+        data = unwrap(decode(read_bytes(path), str(path))).encode("utf-8")
+        return lambda: io.BytesIO(data)
+    utf8_bom = head[:3] == b"\xef\xbb\xbf"
+    if utf8_bom or (0 not in head and head[:2] not in (b"\xff\xfe", b"\xfe\xff")):
+        skip = 3 if utf8_bom else 0
+
+        def from_disk() -> IO[bytes]:
+            handle = path.open("rb")
+            handle.seek(skip)
+            return handle
+
+        return from_disk
+    data = unwrap(decode(read_bytes(path), str(path))).encode("utf-8")
+    return lambda: io.BytesIO(data)
+
+
+def _fail(open_input: Opener, path: Path, error: Exception) -> InputError:
+    """The standard parser's positioned message for a file ijson rejected."""
+    with open_input() as handle:
+        text = handle.read().decode("utf-8", errors="replace")
+    try:
+        loads(text, str(path))
+    except InputError as positioned:
+        return positioned
+    return InputError(f"{path}: not valid JSON: {error}.")
+
+
+def top_level(open_input: Opener, path: Path, keep: frozenset[str]) -> tuple[set[str], dict[str, Any]]:
+    """The top-level keys of the document, and the values of those in `keep` (built whole)."""
+    keys: set[str] = set()
+    kept: dict[str, Any] = {}
+    builder: ijson.ObjectBuilder | None = None
+    building = ""
+    try:
+        with open_input() as handle:
+            for prefix, event, value in ijson.parse(handle, use_float=True):
+                if builder is not None:
+                    if prefix == building and event in ("end_map", "end_array"):
+                        builder.event(event, value)
+                        kept[building] = builder.value
+                        builder = None
+                    else:
+                        builder.event(event, value)
+                    continue
+                if prefix == "" and event == "map_key":
+                    keys.add(value)
+                elif prefix in keep and "." not in prefix:
+                    builder = ijson.ObjectBuilder()
+                    building = prefix
+                    builder.event(event, value)
+                    if event not in ("start_map", "start_array"):
+                        kept[prefix] = builder.value
+                        builder = None
+                elif prefix == "" and event not in ("start_map", "end_map"):
+                    return keys, kept  # not an object at the top: the caller says what it is
+    except ijson.JSONError as error:
+        raise _fail(open_input, path, error) from None
+    return keys, kept
+
+
+def items(open_input: Opener, path: Path, prefix: str) -> Iterator[Any]:
+    """Each element of the array at `prefix`, built one at a time."""
+    try:
+        with open_input() as handle:
+            yield from ijson.items(handle, f"{prefix}.item", use_float=True)
+    except ijson.JSONError as error:
+        raise _fail(open_input, path, error) from None
