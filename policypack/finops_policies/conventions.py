@@ -199,3 +199,6 @@ K8S_CONFIGMAP: Final = "kubernetes:core/v1:ConfigMap"
 EKS_CLUSTER: Final = "aws:eks/cluster:Cluster"
 APIGATEWAY_METHOD_SETTINGS: Final = "aws:apigateway/methodSettings:MethodSettings"
 CODEBUILD_PROJECT: Final = "aws:codebuild/project:Project"
+#: RDS DB instance and cluster identifiers: 1-63 letters, digits or hyphens, a letter first, no trailing or
+#: double hyphen, stored in lowercase (RDS API Reference, CreateDBInstance/CreateDBCluster identifier constraints).
+RDS_IDENTIFIER_PATTERN: Final = r"^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}(?<!-)$"

@@ -225,7 +225,8 @@ def _judge_implicit(items: list[Found], declared: DeclaredGroups) -> Iterator[Fi
         verdict = declared.judge(item)
         prop = f"log group {shown(item.shown_name, 120)}"
         if verdict.state == "unknown":
-            found = f"({item.trigger}) cannot be matched to a declared log group: {verdict.reason}"
+            found = f"(created by {item.service}, {item.trigger}) cannot be matched to a declared log group: "
+            found += verdict.reason
             yield _finding(r, prop, found, item.expected, "", unverifiable=True)
         elif verdict.state == "missing":
             declares = "declares no such group" if item.name is not None else "has no log group that is or could be it"

@@ -294,7 +294,7 @@ def _strings(value: object) -> list[str] | None:
 
 
 # Valid physical names, to suggest the resource name as one only when AWS accepts it.
-_RDS_IDENTIFIER = re.compile(r"^[a-z](?:[a-z0-9]|-(?!-)){0,62}(?<!-)$")  # RDS API: letters, digits, single hyphens
+_RDS_IDENTIFIER = re.compile(conv.RDS_IDENTIFIER_PATTERN)
 _EKS_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")  # pulumi-aws eks.Cluster `name` docs
 
 
