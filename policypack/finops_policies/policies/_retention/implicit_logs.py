@@ -309,6 +309,7 @@ def _lambda(r: ResourceView) -> Iterator[Found]:
     routes = frozenset(r.property_dependencies.get("loggingConfig", ()))
     target = lookup(config, "logGroup") if isinstance(config, dict) else (UNKNOWN if is_unknown(config) else MISSING)
     routed_expected = "an aws.cloudwatch.LogGroup of that name with a finite retention, declared in the stack"
+    # Lambda API Reference, LoggingConfig.LogGroup: "enter an existing log group or enter a new log group name".
     if isinstance(target, str) and target:
         name = _Name(target, target, frozenset(), re.escape(target), target)
         fix = _declare(r, "logs", target, "function")
@@ -359,7 +360,8 @@ def _db_exports(r: ResourceView, *, cluster: bool) -> Iterator[Found]:
     setter = "cluster_identifier" if cluster else "identifier"
     owner = "cluster" if cluster else "DB instance"
     make = cloudwatch.rds_cluster_log_group if cluster else cloudwatch.rds_instance_log_group
-    service = "Aurora" if cluster else "RDS"
+    engine = r.get("engine")
+    service = "Aurora" if isinstance(engine, str) and engine.startswith("aurora") else "RDS"
     identifier = _physical_name(r, prop, prefix_prop)
     for log_type in dict.fromkeys(exports):
         template = make("{}", log_type)
@@ -372,6 +374,7 @@ def _db_exports(r: ResourceView, *, cluster: bool) -> Iterator[Found]:
             fix = f'set {setter}="{chosen}" on the {owner}, then ' + _declare(
                 r, f"{log_type}-logs", make(chosen, log_type), owner
             )
+        # RDS API Reference, CreateDBInstance/CreateDBCluster: the identifier "is stored as a lowercase string".
         yield _group(r, service, trigger, template, identifier, fix=fix, expected=expected, fold_case=True)
 
 
@@ -479,6 +482,7 @@ def _method_settings(r: ResourceView) -> Iterator[Found]:
     if is_unknown(level):
         yield Unreadable(r, "settings.loggingLevel", frozenset(), expected_unknown)
         return
+    # pulumi-aws MethodSettings settings.loggingLevel: "The available levels are OFF, ERROR, and INFO."
     if not isinstance(level, str) or level.strip().upper() not in ("ERROR", "INFO"):
         return
     api, stage = _required_name(r, "restApi"), _required_name(r, "stageName")
@@ -521,6 +525,7 @@ def _codebuild(r: ResourceView) -> Iterator[Found]:
     if is_unknown(status):
         yield Unreadable(r, "logsConfig.cloudwatchLogs.status", routes, expected_unknown)
         return
+    # CodeBuild API Reference, LogsConfig.cloudWatchLogs: "CloudWatch Logs are enabled by default."
     if isinstance(status, str) and status.strip().upper() == "DISABLED":
         return
     project = _physical_name(r, "name")
