@@ -412,6 +412,10 @@ CASES = (
         ),
         unverifiable=("orders",),
     ),
+    Case(
+        "aurora-auto-named-with-log-group-computed-from-it",
+        (_aurora("orders", ["postgresql"]), computed_log_group("orders-postgresql", "orders")),
+    ),
     # EKS control-plane logging
     Case(
         "eks-control-plane-logging-without-log-group",
@@ -431,6 +435,14 @@ CASES = (
     Case(
         "eks-auto-named-with-log-group-computed-from-it",
         (_eks("platform", ["api"]), computed_log_group("platform-logs", "platform")),
+    ),
+    Case(
+        "eks-name-unknown-beside-a-log-group-named-at-apply",
+        (
+            _eks("platform", ["api"], name=UNKNOWN_STRING),
+            log_group("cluster-logs", {"name": UNKNOWN_STRING, **_FOURTEEN}),
+        ),
+        unverifiable=("platform",),
     ),
     Case("eks-without-control-plane-logging", (_eks("platform", [], name="platform"),)),
     Case(
@@ -494,6 +506,17 @@ CASES = (
             ),
         ),
     ),
+    Case(
+        "ecs-service-connect-awslogs-create-group-with-log-group-by-exact-name",
+        (
+            _declared("connect-logs", "/ecs/connect"),
+            res(
+                conv.ECS_SERVICE,
+                "web-svc",
+                {"serviceConnectConfiguration": {"enabled": True, "logConfiguration": _awslogs("/ecs/connect")}},
+            ),
+        ),
+    ),
     # API Gateway execution logging
     Case(
         "api-gateway-execution-logging-without-log-group",
@@ -543,6 +566,10 @@ CASES = (
     Case(
         "codebuild-with-log-group-by-exact-name",
         (_declared("image-build-logs", "/aws/codebuild/image-build"), _codebuild("image-build", name="image-build")),
+    ),
+    Case(
+        "codebuild-auto-named-with-log-group-computed-from-it",
+        (_codebuild("image-build"), computed_log_group("image-build-logs", "image-build")),
     ),
     Case(
         "codebuild-routed-to-a-declared-log-group",
