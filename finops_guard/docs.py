@@ -56,6 +56,12 @@ def explain(name: str) -> str:
         "How to fix:",
         textwrap.indent(textwrap.fill(spec.fix, 96), "  "),
         "",
+    ]
+    for title, lines in spec.details:
+        out.append(textwrap.fill(f"{title}:", 96))
+        out += [textwrap.fill(line, 96, initial_indent="  - ", subsequent_indent="    ") for line in lines]
+        out.append("")
+    out += [
         "Config keys:",
     ]
     for key, config in spec.all_config.items():

@@ -55,6 +55,8 @@ EXPECTED_INPUTS = {
         "securityGroupIds",
         "deletionProtection",
         "claims",
+        "logExports",
+        "identifier",
     },
     "TelemetryRetention": {
         "contractFile",

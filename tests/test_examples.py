@@ -79,6 +79,7 @@ def test_violations_trip_every_policy(violations: dict[str, subprocess.Completed
         ("no-infinite-retention", "forever-logs"),
         ("no-infinite-retention", "app-log-archive"),
         ("no-infinite-retention", "legacy-audit-trail"),
+        ("no-infinite-retention", "orders-notifier"),
         ("retention-tier", "debug-logs"),
         ("retention-tier", "audit-evidence"),
         ("cross-region-review", "orders-eu"),
@@ -94,6 +95,16 @@ def test_each_planted_violation_is_reported(
 ) -> None:
     findings = report(violations["json"])["violations"]
     assert any(v["policy"] == policy and v["name"] == resource for v in findings), (policy, resource)
+
+
+def test_the_implicit_log_group_is_named_with_its_fix(violations: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    (finding,) = [
+        v
+        for v in report(violations["json"])["violations"]
+        if v["policy"] == "no-infinite-retention" and v["name"] == "orders-notifier"
+    ]
+    assert "log group '/aws/lambda/orders-notifier' is created by Lambda" in finding["message"]
+    assert 'name="/aws/lambda/orders-notifier", retention_in_days=14' in finding["message"]
 
 
 def test_the_hpa_without_a_sane_max_and_the_heap_equal_to_the_limit(

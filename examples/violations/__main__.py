@@ -29,9 +29,20 @@ aws.dynamodb.Table(
     tags={"service": pulumi.Output.secret(SECRET_TAG), "domain": "order-management", "environment": "prod"},
 )
 
-# --- no-infinite-retention: a log group that never expires; a logs-classed bucket with no lifecycle
+# --- no-infinite-retention: a log group that never expires; a logs-classed bucket with no lifecycle;
+# a function whose log group Lambda creates on the first invocation (/aws/lambda/orders-notifier),
+# never expiring, because nobody declared it
 aws.cloudwatch.LogGroup("forever-logs", name="/orders/forever", tags=TAGS)
 aws.s3.Bucket("app-log-archive", tags={**TAGS, "retention-class": "logs"})
+aws.lambda_.Function(
+    "orders-notifier",
+    name="orders-notifier",
+    runtime="python3.12",
+    handler="index.handler",
+    role="arn:aws:iam::111122223333:role/orders-notifier",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(event, context):\n    return event\n")}),
+    tags=TAGS,
+)
 
 # --- retention-tier: 365 days under class debug; an audit bucket without Object Lock COMPLIANCE ---
 aws.cloudwatch.LogGroup(

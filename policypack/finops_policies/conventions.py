@@ -194,3 +194,11 @@ RDS_PROXY_TARGET: Final = "aws:rds/proxyTarget:ProxyTarget"
 RDS_PROXY_DEFAULT_TARGET_GROUP: Final = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
 K8S_SECRET: Final = "kubernetes:core/v1:Secret"
 K8S_CONFIGMAP: Final = "kubernetes:core/v1:ConfigMap"
+
+# --- appended for implicit log groups (no-infinite-retention) ----------------------------------
+EKS_CLUSTER: Final = "aws:eks/cluster:Cluster"
+APIGATEWAY_METHOD_SETTINGS: Final = "aws:apigateway/methodSettings:MethodSettings"
+CODEBUILD_PROJECT: Final = "aws:codebuild/project:Project"
+#: RDS DB instance and cluster identifiers: 1-63 letters, digits or hyphens, a letter first, no trailing or
+#: double hyphen, stored in lowercase (RDS API Reference, CreateDBInstance/CreateDBCluster identifier constraints).
+RDS_IDENTIFIER_PATTERN: Final = r"^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}(?<!-)$"

@@ -84,6 +84,8 @@ class PolicySpec:
     check: ResourceCheck | StackCheck
     enforcement: Literal["mandatory", "advisory"] = "mandatory"
     config: Mapping[str, ConfigKey] = field(default_factory=dict)
+    #: Further sections `explain` prints after the fix: (title, lines), e.g. what the policy covers.
+    details: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def module(self) -> str:

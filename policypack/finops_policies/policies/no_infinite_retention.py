@@ -15,7 +15,13 @@ The stack check flags every store that never deletes what it keeps:
 - a Backup plan rule (or copy action) without `lifecycle.deleteAfter`;
 - self-hosted Prometheus, Loki or Tempo (Helm release/chart values, the Prometheus operator's CR,
   or a Deployment/StatefulSet/Pod's container args and mounted ConfigMaps) without an explicit
-  retention; Loki deletes nothing unless `compactor.retention_enabled` is on with a period.
+  retention; Loki deletes nothing unless `compactor.retention_enabled` is on with a period;
+- a log group AWS creates by itself, never expiring, for a resource of the stack (a Lambda function,
+  RDS/Aurora log exports, EKS control-plane logging, ECS `awslogs-create-group`, API Gateway
+  execution logging, CodeBuild), when the stack declares no such group: matched by exact name, by a
+  name computed from the service resource (a property dependency of the group's `name` on it), or as
+  the group the service is told to use (`_retention/implicit_logs.py`). A name unknown until apply
+  that a declared group could turn out to have makes the finding unverifiable.
 """
 
 from __future__ import annotations
@@ -27,10 +33,19 @@ from finops_policies import conventions as conv
 from finops_policies.findings import Finding
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
-from finops_policies.values import UNKNOWN
+from finops_policies.values import UNKNOWN, shown
 
 from ._retention.classes import declared_class, expected_for, suggested_days
 from ._retention.forever import KAFKA_TYPES
+from ._retention.implicit_logs import (
+    CHECKED,
+    IMPLICIT_TYPES,
+    NOT_CHECKED,
+    DeclaredGroups,
+    Found,
+    Unreadable,
+    groups_of,
+)
 from ._retention.kafka import is_strimzi_topic, kafka_topic_kept, msk_configuration_kept
 from ._retention.kept import Kept
 from ._retention.self_hosted import telemetry_of
@@ -199,8 +214,30 @@ def _judge_telemetry(r: ResourceView, index: RetentionIndex, implicit_ok: bool) 
         yield _finding(r, setting.property, setting.found, expected, setting.fix, unverifiable=unverifiable)
 
 
+def _judge_implicit(items: list[Found], declared: DeclaredGroups) -> Iterator[Finding]:
+    for item in items:
+        r = item.resource
+        if isinstance(item, Unreadable):
+            if not item.routes & declared.urns:
+                found = "is unknown until apply (it decides whether AWS creates a log group that never expires)"
+                yield _finding(r, item.property, found, item.expected, "", unverifiable=True)
+            continue
+        verdict = declared.judge(item)
+        prop = f"log group {shown(item.shown_name, 120)}"
+        if verdict.state == "unknown":
+            found = f"(created by {item.service}, {item.trigger}) cannot be matched to a declared log group: "
+            found += verdict.reason
+            yield _finding(r, prop, found, item.expected, "", unverifiable=True)
+        elif verdict.state == "missing":
+            declares = "declares no such group" if item.name is not None else "has no log group that is or could be it"
+            found = f"is created by {item.service} ({item.trigger}) and never expires: the stack {declares}"
+            yield _finding(r, prop, found, item.expected, item.fix)
+
+
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
     index = RetentionIndex.build(stack)
+    implicit = {r.urn: groups_of(r) for r in stack.resources if r.type in IMPLICIT_TYPES}
+    declared = DeclaredGroups(stack, [item for items in implicit.values() for item in items])
     raw_classes = config.get("bucketClasses")
     classes = (
         frozenset(c.strip().lower() for c in raw_classes if isinstance(c, str))
@@ -223,6 +260,27 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
             yield from _judge_kafka(r)
         elif r.is_kubernetes:
             yield from _judge_telemetry(r, index, implicit_ok)
+        if r.urn in implicit:
+            yield from _judge_implicit(implicit[r.urn], declared)
+
+
+def _implicit_services() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What `explain` lists: the services checked for log groups they create, and those left out."""
+    checked = tuple(
+        f"{s.service} ({s.resource_type}): creates {s.group} when {s.when}"
+        + (f"; routed by {s.routed_by}" if s.routed_by else "; cannot be routed")
+        + f". Source: {s.source}"
+        for s in CHECKED
+    )
+    skipped = tuple(f"{service}: {why}" for service, why in NOT_CHECKED)
+    return (
+        (
+            "Log groups AWS creates by itself (never expiring; declare each with a retention before the service, "
+            "or route the logs to a declared group)",
+            checked,
+        ),
+        ("Not checked, deliberately", skipped),
+    )
 
 
 POLICY = PolicySpec(
@@ -232,22 +290,29 @@ POLICY = PolicySpec(
         "data kept forever: CloudWatch log group with `retentionInDays` unset or 0, Kafka/MSK "
         "`retention.ms=-1`, a log/trace/audit bucket with no expiring lifecycle rule, an ECR repository "
         "without an expiring lifecycle policy, a Backup plan rule without `deleteAfter`, self-hosted "
-        "telemetry (Prometheus/Loki/Tempo) without a retention setting"
+        "telemetry (Prometheus/Loki/Tempo) without a retention setting; a log group AWS creates by itself "
+        "(Lambda, RDS/Aurora log exports, EKS control-plane logs, ECS `awslogs-create-group`, API Gateway "
+        "execution logs, CodeBuild) that the stack does not declare"
     ),
     why=(
         "Storage that never expires is the one cost that only grows: every day adds to the bill of every "
         "day after it, long after anyone reads the data. CloudWatch log groups, Loki and Kafka default to "
-        "keeping everything, and S3 and ECR keep objects until something deletes them."
+        "keeping everything, and S3 and ECR keep objects until something deletes them. A Lambda function, a "
+        "database exporting logs or an EKS cluster writes to a log group AWS creates on first write when "
+        "nobody declared it, and such a group never expires."
     ),
     fix=(
         "Give each store a finite retention: `retention_in_days` on log groups (or "
         "`finops_components.TelemetryRetention`), an Enabled whole-bucket S3 lifecycle rule with "
         "`expiration.days` (and `noncurrent_version_expiration` on versioned buckets), an ECR lifecycle "
         "policy with an `expire` rule, `lifecycle.delete_after` on Backup rules and copy actions, a "
-        "positive `retention.ms`, and an explicit retention in Prometheus/Loki/Tempo values."
+        "positive `retention.ms`, and an explicit retention in Prometheus/Loki/Tempo values. Declare the log "
+        "group a service would create (its exact name, with `retention_in_days`) before the service, or route "
+        "the service's logs to a declared group; `finops_components.PooledDatabase` does it for its log exports."
     ),
     scope="stack",
     check=check,
+    details=_implicit_services(),
     config={
         "bucketClasses": ConfigKey(
             {"type": "array", "items": {"type": "string"}, "default": list(conv.EXPIRING_BUCKET_CLASSES)},
