@@ -1,11 +1,12 @@
 """PooledDatabase: an RDS or Aurora database whose connections are a budget that services draw from.
 
 It creates a parameter group that sets `max_connections` explicitly (never the memory formula of
-the engine default), the database (an RDS PostgreSQL/MySQL instance, or an Aurora cluster with its
-instances) with backups of bounded retention, and a `ConnectionBudget` of
-`max_connections - reserve`. A Python `Service` given `database=` draws `max replicas × pool size`
-from it; programs in other languages declare the same draws as `claims`. A draw that does not fit
-is an error at program time.
+the engine default; when the program gives none, the engine's default for the instance class as
+`finops_policies.db_capacity` knows it, the figure `bounded-db-pool` judges with), the database
+(an RDS PostgreSQL/MySQL instance, or an Aurora cluster with its instances) with backups of
+bounded retention, and a `ConnectionBudget` of `max_connections - reserve`. A Python `Service`
+given `database=` draws `max replicas × pool size` from it; programs in other languages declare
+the same draws as `claims`. A draw that does not fit is an error at program time.
 
 Deletion keeps no forever-snapshot: `skip_final_snapshot` is on and automated backups (bounded by
 `backup_retention_days`) are retained after deletion instead; deletion protection is on by default.
@@ -20,6 +21,7 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 from finops_policies import conventions as conv
+from finops_policies.db_capacity import engine_default
 
 from ._common import ArgsError, flag, resolve_contract, text, whole_number
 from .allocation import Allocation
@@ -30,6 +32,8 @@ TYPE_TOKEN = "finops:index:PooledDatabase"
 DEFAULT_BACKUP_RETENTION_DAYS = 7
 #: RDS accepts 1..35 days of automated backups (0 would switch backups off).
 MAX_BACKUP_RETENTION_DAYS = 35
+#: Aurora User Guide, Maximum connections to an Aurora MySQL DB instance: max_connections can be set "up to 16,000".
+MAX_AURORA_MYSQL_CONNECTIONS = 16_000
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,10 @@ class PooledDatabaseArgs(TypedDict):
     """Database engine: postgres, mysql, aurora-postgresql or aurora-mysql."""
     instance_class: str
     """Instance class, e.g. db.r6g.large."""
-    max_connections: int
-    """The `max_connections` parameter, set explicitly in the parameter group."""
+    max_connections: NotRequired[int]
+    """The `max_connections` parameter, set explicitly in the parameter group. Defaults to the engine's
+    default for the instance class where AWS publishes it (the Aurora tables), else to the lowest value
+    the engine's memory formula can give for the class; required where neither is known."""
     contract_file: NotRequired[str]
     """Path of the owning service's ServiceCostContract YAML file (its tags go on the database)."""
     contract_yaml: NotRequired[str]
@@ -111,6 +117,20 @@ class PooledDatabaseArgs(TypedDict):
     claims: NotRequired[list[ConnectionClaim]]
     """Draws on the budget declared up front (for programs in other languages; Python services draw
     themselves with `Service(database=...)`)."""
+
+
+def _max_connections(component: str, args: PooledDatabaseArgs, engine: str, instance_class: str) -> int:
+    """The explicit `max_connections`, else the engine default for the class (its floor where AWS gives a range)."""
+    if args.get("max_connections") is None:
+        default = engine_default(engine, instance_class)
+        if default.low is None:
+            raise ArgsError(
+                f"'{component}.max_connections' is required: no default is known for {engine} on {instance_class} "
+                f"({default.source})"
+            )
+        return default.low
+    maximum = MAX_AURORA_MYSQL_CONNECTIONS if engine == "aurora-mysql" else None
+    return whole_number(component, args, "max_connections", minimum=1, maximum=maximum)
 
 
 class PooledDatabase(pulumi.ComponentResource):
@@ -145,7 +165,8 @@ class PooledDatabase(pulumi.ComponentResource):
         if engine is None:
             raise ArgsError(f"'{component}.engine' must be one of {', '.join(ENGINES)}: {engine_name!r}")
         version = text(component, args, "engine_version", engine.default_version)
-        max_connections = whole_number(component, args, "max_connections", minimum=1)
+        instance_class = text(component, args, "instance_class")
+        max_connections = _max_connections(component, args, engine.name, instance_class)
         backup_days = whole_number(
             component,
             args,
@@ -195,7 +216,6 @@ class PooledDatabase(pulumi.ComponentResource):
         }
         database_name = args.get("database_name") or re.sub(r"[^A-Za-z0-9]", "_", resolved.service)
         username = text(component, args, "username", "app_admin")
-        instance_class = text(component, args, "instance_class")
         if engine.aurora:
             cluster = aws.rds.Cluster(
                 name,
