@@ -298,6 +298,55 @@ CASES = (
         ),
     ),
     Case(
+        "newer-noncurrent-versions-are-kept-forever",
+        (
+            bucket("access-logs", _LOGS, versioning={"enabled": True}),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 3})],
+            ),
+        ),
+        violations=(
+            Expect(
+                "access-logs",
+                "lifecycle noncurrentVersionExpiration does not expire every noncurrent version: rule 'expire' keeps "
+                "the 3 newest noncurrent versions of each object with no time limit (newerNoncurrentVersions)",
+            ),
+        ),
+        note="S3 API NoncurrentVersionExpiration: NewerNoncurrentVersions is how many noncurrent versions S3 retains",
+    ),
+    Case(
+        "newer-noncurrent-versions-with-a-rule-that-expires-them-all",
+        (
+            bucket("access-logs", _LOGS, versioning={"enabled": True}),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [
+                    expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 3}),
+                    {"id": "old-versions", "status": "Enabled", "noncurrentVersionExpiration": {"noncurrentDays": 90}},
+                ],
+            ),
+        ),
+    ),
+    Case(
+        "newer-noncurrent-versions-unknown",
+        (
+            bucket("access-logs", _LOGS, versioning={"enabled": True}),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [
+                    expiring_rule(
+                        30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": UNKNOWN_NUMBER}
+                    )
+                ],
+            ),
+        ),
+        unverifiable=("access-logs",),
+    ),
+    Case(
         "versioning-resource-without-noncurrent-expiration",
         (
             bucket("access-logs", _LOGS),

@@ -284,6 +284,41 @@ CASES = (
         violations=(Expect("access-logs", "noncurrentVersionExpiration is missing on a versioned bucket"),),
     ),
     Case(
+        "newer-noncurrent-versions-break-the-class-maximum",
+        (
+            _bucket("access-logs", "reports", versioning={"enabled": True}),
+            _lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                30,
+                rules=[
+                    expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 5})
+                ],
+            ),
+        ),
+        config=_REPORTS,
+        violations=(
+            Expect(
+                "access-logs",
+                "does not expire every noncurrent version: rule 'expire' keeps the 5 newest noncurrent versions",
+            ),
+        ),
+    ),
+    Case(
+        "newer-noncurrent-versions-on-a-logs-bucket-are-no-infinite-retention-s-finding",
+        (
+            _bucket("access-logs", "logs", versioning={"enabled": True}),
+            _lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                30,
+                rules=[
+                    expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 5})
+                ],
+            ),
+        ),
+    ),
+    Case(
         "versioned-logs-bucket-without-noncurrent-expiration-is-no-infinite-retention-s-finding",
         (
             _bucket("access-logs", "logs", versioning={"enabled": True}),

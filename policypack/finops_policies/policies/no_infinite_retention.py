@@ -8,7 +8,8 @@ The stack check flags every store that never deletes what it keeps:
   `log.retention.{ms,minutes,hours}` (first of those present wins, as in Kafka);
 - an S3 bucket whose `retention-class` tag is one of `bucketClasses` (logs, traces, audit ...) with
   no enabled, whole-bucket lifecycle rule that expires objects (`expiration.days`/`date`; on a
-  versioned bucket also `noncurrentVersionExpiration`). Rules are read inline (`Bucket.lifecycleRules`,
+  versioned bucket also `noncurrentVersionExpiration`, without `newerNoncurrentVersions`: that many
+  noncurrent versions of each object are kept with no time limit). Rules are read inline (`Bucket.lifecycleRules`,
   list-shaped on `BucketV2`) and from `BucketLifecycleConfiguration` (+V2) resources joined by their
   `bucket` input, or by its property dependency while the name is unknown in preview;
 - an ECR repository with no lifecycle policy, or one whose rules only transition images;
@@ -143,6 +144,14 @@ def _judge_bucket(r: ResourceView, index: RetentionIndex, classes: frozenset[str
             "",
             unverifiable=True,
         )
+    elif retention.noncurrent_reasons:
+        yield _finding(
+            r,
+            prop,
+            f"does not expire every noncurrent version: {retention.noncurrent_reasons[0]}",
+            nc_expected,
+            _KEPT_VERSIONS_FIX,
+        )
     else:
         yield _finding(
             r,
@@ -151,6 +160,13 @@ def _judge_bucket(r: ResourceView, index: RetentionIndex, classes: frozenset[str
             nc_expected,
             nc_fix,
         )
+
+
+#: NewerNoncurrentVersions keeps that many versions of each object with no time limit.
+_KEPT_VERSIONS_FIX = (
+    "drop newer_noncurrent_versions from noncurrent_version_expiration, so noncurrent_days alone expires "
+    "every noncurrent version"
+)
 
 
 def _judge_ecr(r: ResourceView, index: RetentionIndex) -> Iterator[Finding]:

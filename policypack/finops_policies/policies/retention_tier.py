@@ -9,7 +9,8 @@ immutable. Checked where a class is declared:
 - CloudWatch log group `retentionInDays`;
 - S3 bucket lifecycle: the earliest enabled whole-bucket expiration (inline or from a joined
   `BucketLifecycleConfiguration`), plus `noncurrentVersionExpiration` on a versioned bucket, whose
-  noncurrent versions live expiration + noncurrent days in all;
+  noncurrent versions live expiration + noncurrent days in all (a rule with `newerNoncurrentVersions`
+  keeps that many versions of each object forever, so it bounds nothing);
 - an immutable class (audit) on a bucket: `objectLockEnabled`, and a default retention in
   COMPLIANCE mode at least the class minimum long (`BucketObjectLockConfiguration` (+V2) joined to
   the bucket, or the inline `objectLockConfiguration`); other stores are held to the minimum only;
@@ -168,6 +169,15 @@ def _noncurrent(
         if retention.noncurrent_uncertain or retention.versioned is UNKNOWN:
             found = "is unknown until apply (versioning or a rule cannot be read yet)"
             yield _finding(r, prop, found, expected, "", unverifiable=True)
+        elif retention.noncurrent_reasons and not forever_elsewhere:
+            yield _finding(
+                r,
+                prop,
+                f"does not expire every noncurrent version: {retention.noncurrent_reasons[0]}",
+                expected,
+                "drop newer_noncurrent_versions from noncurrent_version_expiration, so noncurrent_days alone "
+                f"expires every noncurrent version (with expiration.days, within {max_days} days)",
+            )
         elif not forever_elsewhere:
             yield _finding(
                 r,
