@@ -12,7 +12,9 @@ The stack check flags every store that never deletes what it keeps:
   noncurrent versions of each object are kept with no time limit). Rules are read inline (`Bucket.lifecycleRules`,
   list-shaped on `BucketV2`) and from `BucketLifecycleConfiguration` (+V2) resources joined by their
   `bucket` input, or by its property dependency while the name is unknown in preview;
-- an ECR repository with no lifecycle policy, or one whose rules only transition images;
+- an ECR repository with no lifecycle policy, or one that leaves some images unexpired: images no
+  rule selects (a rule for `tmp-*` tags selects only those), or images a rule only transitions to
+  the archive storage class (`_retention/ecr.py` says exactly when every image expires);
 - a Backup plan rule (or copy action) without `lifecycle.deleteAfter`;
 - self-hosted Prometheus, Loki or Tempo (Helm release/chart values, the Prometheus operator's CR,
   or a Deployment/StatefulSet/Pod's container args and mounted ConfigMaps) without an explicit
@@ -173,22 +175,26 @@ def _judge_ecr(r: ResourceView, index: RetentionIndex) -> Iterator[Finding]:
     verdict, reason = index.ecr(r)
     if verdict is True:
         return
-    expected = "an aws.ecr.LifecyclePolicy with a rule whose action.type is 'expire'"
+    expected = (
+        "an aws.ecr.LifecyclePolicy whose 'expire' rules select every image: a tagStatus 'any' rule, or rules for "
+        "untagged images and for every tag (tagPatternList ['*'])"
+    )
     if verdict is UNKNOWN:
         yield _finding(r, "lifecycle policy", "is unknown until apply", expected, "", unverifiable=True)
         return
     found = (
         "is missing (images are kept forever)"
         if reason == "no lifecycle policy"
-        else f"does not expire images: {reason}"
+        else f"does not expire every image: {reason}"
     )
     yield _finding(
         r,
         "lifecycle policy",
         found,
         expected,
-        "add aws.ecr.LifecyclePolicy(repository=<repository>.name, policy=...) with an 'expire' rule, "
-        "e.g. imageCountMoreThan 30 for tagged and sinceImagePushed 14 days for untagged images",
+        "add aws.ecr.LifecyclePolicy(repository=<repository>.name, policy=...) whose 'expire' rules select every "
+        "image, e.g. untagged images sinceImagePushed 14 days, then a last rule of tagStatus 'any' with "
+        "imageCountMoreThan 30",
     )
 
 
