@@ -30,6 +30,8 @@ from .recording.runner import record_program
 STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 WAIVER_MARKER = "finops-guardrails/waived"
+#: The pack's advisory findings of a mandatory policy arrive as Log warnings with this marker line.
+ADVISORY_MARKER = "finops-guardrails/advisory"
 REDACTED = "[secret]"
 _PROPERTY = re.compile(r"^\S+ '[^']*': ([A-Za-z_][\w.\[\]'\-/]*) ")
 
@@ -250,6 +252,21 @@ def _findings(
         out.append(make(policy=diag.policy, enforcement=level, state=state, urn=diag.urn, message=message))
     for entry in logs:
         for line in entry.message.splitlines():
+            if line.startswith(ADVISORY_MARKER + " "):
+                try:
+                    advice = json.loads(line[len(ADVISORY_MARKER) + 1 :])
+                except ValueError:
+                    continue
+                out.append(
+                    make(
+                        policy=str(advice.get("policy", "")),
+                        enforcement="advisory",
+                        state="violation",
+                        urn=str(advice.get("urn") or entry.urn),
+                        message=str(advice.get("message", "")),
+                    )
+                )
+                continue
             if not line.startswith(WAIVER_MARKER + " "):
                 continue
             try:
@@ -404,7 +421,11 @@ def analyze_registrations(
             redact = Redactor(secrets)
             logs = engine.entries
             findings = _findings(analysis, policies, logs, redact)
-            log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
+            log_lines = [
+                redact(f"{e.severity}: {e.message}")
+                for e in logs
+                if WAIVER_MARKER not in e.message and ADVISORY_MARKER not in e.message
+            ]
             log_lines += [redact(line.rstrip()) for line in process.stderr_lines if line.strip()]
         except PackError as exc:
             # The pack's traceback is on its stderr, complete once it has stopped.

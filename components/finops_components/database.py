@@ -1,11 +1,12 @@
 """PooledDatabase: an RDS or Aurora database whose connections are a budget that services draw from.
 
 It creates a parameter group that sets `max_connections` explicitly (never the memory formula of
-the engine default), the database (an RDS PostgreSQL/MySQL instance, or an Aurora cluster with its
-instances) with backups of bounded retention, and a `ConnectionBudget` of
-`max_connections - reserve`. A Python `Service` given `database=` draws `max replicas × pool size`
-from it; programs in other languages declare the same draws as `claims`. A draw that does not fit
-is an error at program time.
+the engine default; when the program gives none, the engine's default for the instance class as
+`finops_policies.db_capacity` knows it, the figure `bounded-db-pool` judges with), the database
+(an RDS PostgreSQL/MySQL instance, or an Aurora cluster with its instances) with backups of
+bounded retention, and a `ConnectionBudget` of `max_connections - reserve`. A Python `Service`
+given `database=` draws `max replicas × pool size` from it; programs in other languages declare
+the same draws as `claims`. A draw that does not fit is an error at program time.
 
 Deletion keeps no forever-snapshot: `skip_final_snapshot` is on and automated backups (bounded by
 `backup_retention_days`) are retained after deletion instead; deletion protection is on by default.
@@ -28,6 +29,7 @@ import pulumi
 import pulumi_aws as aws
 from finops_policies import cloudwatch
 from finops_policies import conventions as conv
+from finops_policies.db_capacity import engine_default
 
 from ._common import ArgsError, flag, resolve_contract, text, whole_number
 from .allocation import Allocation
@@ -41,6 +43,8 @@ DEFAULT_BACKUP_RETENTION_DAYS = 7
 MAX_BACKUP_RETENTION_DAYS = 35
 #: The retention class of the database's exported logs (engine, error and slow-query logs).
 EXPORTED_LOGS_CLASS = "logs"
+#: Aurora User Guide, Maximum connections to an Aurora MySQL DB instance: max_connections can be set "up to 16,000".
+MAX_AURORA_MYSQL_CONNECTIONS = 16_000
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,10 @@ class PooledDatabaseArgs(TypedDict):
     """Database engine: postgres, mysql, aurora-postgresql or aurora-mysql."""
     instance_class: str
     """Instance class, e.g. db.r6g.large."""
-    max_connections: int
-    """The `max_connections` parameter, set explicitly in the parameter group."""
+    max_connections: NotRequired[int]
+    """The `max_connections` parameter, set explicitly in the parameter group. Defaults to the engine's
+    default for the instance class where AWS publishes it (the Aurora tables), else to the lowest value
+    the engine's memory formula can give for the class; required where neither is known."""
     contract_file: NotRequired[str]
     """Path of the owning service's ServiceCostContract YAML file (its tags go on the database)."""
     contract_yaml: NotRequired[str]
@@ -129,6 +135,20 @@ class PooledDatabaseArgs(TypedDict):
     """DB instance (Aurora: cluster) identifier; generated when omitted, `<name>-<stack>` with log exports."""
 
 
+def _max_connections(component: str, args: PooledDatabaseArgs, engine: str, instance_class: str) -> int:
+    """The explicit `max_connections`, else the engine default for the class (its floor where AWS gives a range)."""
+    if args.get("max_connections") is None:
+        default = engine_default(engine, instance_class)
+        if default.low is None:
+            raise ArgsError(
+                f"'{component}.max_connections' is required: no default is known for {engine} on {instance_class} "
+                f"({default.source})"
+            )
+        return default.low
+    maximum = MAX_AURORA_MYSQL_CONNECTIONS if engine == "aurora-mysql" else None
+    return whole_number(component, args, "max_connections", minimum=1, maximum=maximum)
+
+
 class PooledDatabase(pulumi.ComponentResource):
     """An RDS/Aurora database with an explicit max_connections, bounded backups, and a connection
     budget that services draw from."""
@@ -161,7 +181,8 @@ class PooledDatabase(pulumi.ComponentResource):
         if engine is None:
             raise ArgsError(f"'{component}.engine' must be one of {', '.join(ENGINES)}: {engine_name!r}")
         version = text(component, args, "engine_version", engine.default_version)
-        max_connections = whole_number(component, args, "max_connections", minimum=1)
+        instance_class = text(component, args, "instance_class")
+        max_connections = _max_connections(component, args, engine.name, instance_class)
         backup_days = whole_number(
             component,
             args,
@@ -219,7 +240,6 @@ class PooledDatabase(pulumi.ComponentResource):
             common["enabled_cloudwatch_logs_exports"] = log_exports
         database_name = args.get("database_name") or re.sub(r"[^A-Za-z0-9]", "_", resolved.service)
         username = text(component, args, "username", "app_admin")
-        instance_class = text(component, args, "instance_class")
         if engine.aurora:
             cluster = aws.rds.Cluster(
                 name,

@@ -11,7 +11,9 @@ class Finding:
     """A rule broken (or not verifiable) on one resource.
 
     The message reads: `<Kind> '<name>': <property> <found>; expected <expected>. Fix: <fix>`.
-    An unverifiable finding has `found` like "is unknown until apply" and no fix.
+    An unverifiable finding has `found` like "is unknown until apply" and no fix. An advisory finding
+    is reported but never blocks, whatever the policy's enforcement level: for what no setting of the
+    resource can satisfy (an audit class on a queue that keeps messages 14 days at most).
     """
 
     urn: str
@@ -23,6 +25,10 @@ class Finding:
     fix: str
     #: True when the verdict depends on a value that is unknown until apply.
     unverifiable: bool = False
+    #: Why an unverifiable verdict cannot be reached, when it is not a value unknown until apply.
+    unverifiable_because: str = ""
+    #: True for a finding that informs and never blocks (sent apart from violations).
+    advisory: bool = False
 
     @builtins.property  # the field `property` shadows the builtin for type checkers
     def kind(self) -> str:
@@ -31,5 +37,6 @@ class Finding:
     def message(self) -> str:
         subject = f"{self.kind} '{self.resource_name}'"
         if self.unverifiable:
-            return f"{subject}: {self.property} {self.found}; expected {self.expected} (cannot be verified until apply)"
+            because = self.unverifiable_because or "cannot be verified until apply"
+            return f"{subject}: {self.property} {self.found}; expected {self.expected} ({because})"
         return f"{subject}: {self.property} {self.found}; expected {self.expected}. Fix: {self.fix}"

@@ -47,9 +47,11 @@ class Outcome:
     violations: list[tuple[str, str]] = field(default_factory=list)
     unverifiable: list[str] = field(default_factory=list)
     waived: list[tuple[str, str]] = field(default_factory=list)
+    advisory: list[tuple[str, str]] = field(default_factory=list)
 
     def messages(self) -> list[str]:
-        return [m for _, m in self.violations] + self.unverifiable + [m for _, m in self.waived]
+        advisories = [m for _, m in self.advisory]
+        return [m for _, m in self.violations] + self.unverifiable + [m for _, m in self.waived] + advisories
 
 
 def run_case(spec: PolicySpec, case: Case) -> Outcome:
@@ -97,6 +99,7 @@ def run_case(spec: PolicySpec, case: Case) -> Outcome:
         except UnknownValueError as e:
             outcome.unverifiable.append(e.message)
     outcome.waived = [(f.resource_name, f.message()) for _, f, _ in sink.items]
+    outcome.advisory = [(f.resource_name, f.message()) for _, f in sink.advisories]
     return outcome
 
 
@@ -121,6 +124,12 @@ def check_case(spec: PolicySpec, case: Case) -> list[str]:
             f"unverifiable: expected {sorted(case.unverifiable)}, got {sorted(got_unverifiable)}"
             f" ({outcome.unverifiable})"
         )
+    for expected in case.advisory:
+        if not any(n == expected.name and expected.text in m for n, m in outcome.advisory):
+            problems.append(f"missing advisory on '{expected.name}' containing {expected.text!r}")
+    for name, message in outcome.advisory:
+        if not any(e.name == name for e in case.advisory):
+            problems.append(f"unexpected advisory on '{name}': {message}")
     got_waived = {n for n, _ in outcome.waived}
     if set(case.waived) != got_waived:
         problems.append(f"waived: expected {sorted(case.waived)}, got {sorted(got_waived)}")

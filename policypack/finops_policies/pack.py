@@ -7,6 +7,9 @@ engine. Three things CrossGuard has no direct word for are mapped onto its proto
   "can't run policy ... during preview" diagnostic, never a mandatory violation;
 - waived findings are sent to the engine's `Log` RPC as info diagnostics on the resource, with a
   machine-readable second line, so they stay visible without failing the run;
+- advisory findings of a mandatory policy (what no setting of the resource can satisfy, such as an
+  audit class on a queue that keeps messages 14 days at most) go the same way as warnings: CrossGuard
+  gives a policy one enforcement level, so a finding that must never block cannot be a violation;
 - a check that fails (a bug in it) is the policy's `onError` choice, like an admission controller's
   `failurePolicy`: "advisory" (the default, fail open) reports it as unverifiable, so nobody's
   preview fails for a bug in a rule; "mandatory" (fail closed) reports it as a violation of the
@@ -50,6 +53,8 @@ PACK_NAME = "finops-guardrails"
 CHECK_ERROR_MARKER = "the check itself failed"
 #: Prefix of the machine-readable line of a waived-finding log message.
 WAIVER_MARKER = "finops-guardrails/waived"
+#: Prefix of the machine-readable line of an advisory-finding log message.
+ADVISORY_MARKER = "finops-guardrails/advisory"
 _MAX_LISTED = 20
 
 
@@ -64,6 +69,8 @@ class Unverifiable(UnknownValueError):  # noqa: N818 - named for what the report
 class Sink(Protocol):
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None: ...
 
+    def advisory(self, policy: str, finding: Finding) -> None: ...
+
 
 def waiver_log_message(policy: str, finding: Finding, approval: Approval) -> str:
     human = (
@@ -72,6 +79,12 @@ def waiver_log_message(policy: str, finding: Finding, approval: Approval) -> str
     )
     payload = {"policy": policy, "urn": finding.urn, "message": finding.message(), "waiver": approval.as_report()}
     return f"{human}\n{WAIVER_MARKER} {json.dumps(payload, sort_keys=True)}"
+
+
+def advisory_log_message(policy: str, finding: Finding) -> str:
+    human = f"[{PACK_NAME}] advisory '{policy}': {finding.message()}"
+    payload = {"policy": policy, "urn": finding.urn, "message": finding.message()}
+    return f"{human}\n{ADVISORY_MARKER} {json.dumps(payload, sort_keys=True)}"
 
 
 _ADDRESS = re.compile(r"^(?:[\w.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$")
@@ -92,9 +105,13 @@ class EngineLog:
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
         self._send(waiver_log_message(policy, finding, approval), finding.urn)
 
-    def _send(self, message: str, urn: str) -> None:
+    def advisory(self, policy: str, finding: Finding) -> None:
+        self._send(advisory_log_message(policy, finding), finding.urn, warning=True)
+
+    def _send(self, message: str, urn: str, *, warning: bool = False) -> None:
+        label = "warning" if warning else "info"
         if self._address is None:
-            print(f"info: {message}", file=sys.stderr)
+            print(f"{label}: {message}", file=sys.stderr)
             return
         try:
             if self._stub is None:
@@ -104,19 +121,24 @@ class EngineLog:
                 self._stub = engine_pb2_grpc.EngineStub(grpc.insecure_channel(self._address))
             from pulumi.runtime.proto import engine_pb2
 
-            self._stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn), timeout=10)
+            severity = engine_pb2.WARNING if warning else engine_pb2.INFO
+            self._stub.Log(engine_pb2.LogRequest(severity=severity, message=message, urn=urn), timeout=10)
         except Exception:  # noqa: BLE001 - a lost log line must never fail the policy run
-            print(f"info: {message}", file=sys.stderr)
+            print(f"{label}: {message}", file=sys.stderr)
 
 
 class ListSink:
-    """Collects waived findings in memory (tests, the in-process harness)."""
+    """Collects waived and advisory findings in memory (tests, the in-process harness)."""
 
     def __init__(self) -> None:
         self.items: list[tuple[str, Finding, Approval]] = []
+        self.advisories: list[tuple[str, Finding]] = []
 
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
         self.items.append((policy, finding, approval))
+
+    def advisory(self, policy: str, finding: Finding) -> None:
+        self.advisories.append((policy, finding))
 
 
 def provider_view(provider: Any) -> ProviderView | None:
@@ -150,12 +172,15 @@ def emit(
     report_violation: Callable[[str, str | None], None],
     sink: Sink,
 ) -> None:
-    """Report definite findings (or waive them), then raise once for the unverifiable ones."""
+    """Report definite findings (or waive them) and advisories, then raise once for the unverifiable ones."""
     approvals: list[Approval] | None = None  # parsed on the first definite finding: most resources have none
     unverifiable: list[Finding] = []
     for finding in findings:
         if finding.unverifiable:
             unverifiable.append(finding)
+            continue
+        if finding.advisory:
+            sink.advisory(spec.name, finding)  # never blocks, so nothing to waive
             continue
         if approvals is None:
             approvals = parse_approvals(config.get("waivers"), str(config.get("ticketPattern") or ""))

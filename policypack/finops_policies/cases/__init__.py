@@ -85,6 +85,8 @@ class Case:
     unverifiable: tuple[str, ...] = ()
     #: names of resources whose finding must be waived
     waived: tuple[str, ...] = ()
+    #: advisory findings the case must produce (never blocking, whatever the policy's level)
+    advisory: tuple[Expect, ...] = ()
     #: text that must appear in no message (e.g. a secret value)
     never_shown: tuple[str, ...] = ()
     note: str = ""

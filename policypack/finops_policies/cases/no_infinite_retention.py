@@ -44,6 +44,25 @@ _EXPIRE_IMAGES = json.dumps(
         ]
     }
 )
+
+
+def _ecr_rule(priority: int, status: str, action: str = "expire", **selection: Any) -> dict[str, Any]:
+    """An ECR lifecycle rule: `status` images, pushed over 14 days ago unless `selection` says otherwise."""
+    chosen = {"tagStatus": status, "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14}
+    chosen.update(selection)
+    if chosen["countType"] == "imageCountMoreThan":
+        chosen.pop("countUnit")
+    kind: dict[str, Any] = {"type": action}
+    if action == "transition":
+        kind["targetStorageClass"] = "archive"
+    return {"rulePriority": priority, "selection": chosen, "action": kind}
+
+
+def _ecr_rules(*rules: dict[str, Any]) -> str:
+    return json.dumps({"rules": list(rules)})
+
+
+_ARCHIVE_RULE = _ecr_rule(1, "any", "transition")
 _ARCHIVE_IMAGES = json.dumps(
     {
         "rules": [
@@ -194,13 +213,15 @@ CASES = (
     ),
     Case(
         "secret-values-are-never-shown",
-        (log_group(
-            "orders-app-logs",
-            {
-                "kmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/s3cr3t-key",
-                "tags": {"api-token": "hunter2-super-secret"},
-            },
-        ),),
+        (
+            log_group(
+                "orders-app-logs",
+                {
+                    "kmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/s3cr3t-key",
+                    "tags": {"api-token": "hunter2-super-secret"},
+                },
+            ),
+        ),
         violations=(Expect("orders-app-logs", "retentionInDays is unset"),),
         never_shown=("s3cr3t-key", "hunter2-super-secret"),
     ),
@@ -737,6 +758,55 @@ CASES = (
         ),
     ),
     Case(
+        "newer-noncurrent-versions-are-kept-forever",
+        (
+            bucket("access-logs", _LOGS, versioning={"enabled": True}),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 3})],
+            ),
+        ),
+        violations=(
+            Expect(
+                "access-logs",
+                "lifecycle noncurrentVersionExpiration does not expire every noncurrent version: rule 'expire' keeps "
+                "the 3 newest noncurrent versions of each object with no time limit (newerNoncurrentVersions)",
+            ),
+        ),
+        note="S3 API NoncurrentVersionExpiration: NewerNoncurrentVersions is how many noncurrent versions S3 retains",
+    ),
+    Case(
+        "newer-noncurrent-versions-with-a-rule-that-expires-them-all",
+        (
+            bucket("access-logs", _LOGS, versioning={"enabled": True}),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [
+                    expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 3}),
+                    {"id": "old-versions", "status": "Enabled", "noncurrentVersionExpiration": {"noncurrentDays": 90}},
+                ],
+            ),
+        ),
+    ),
+    Case(
+        "newer-noncurrent-versions-unknown",
+        (
+            bucket("access-logs", _LOGS, versioning={"enabled": True}),
+            lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                [
+                    expiring_rule(
+                        30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": UNKNOWN_NUMBER}
+                    )
+                ],
+            ),
+        ),
+        unverifiable=("access-logs",),
+    ),
+    Case(
         "versioning-resource-without-noncurrent-expiration",
         (
             bucket("access-logs", _LOGS),
@@ -847,7 +917,102 @@ CASES = (
             res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
             _ecr_policy("orders-images", "orders", _ARCHIVE_IMAGES),
         ),
-        violations=(Expect("orders", "does not expire images: its rules only transition images"),),
+        violations=(
+            Expect(
+                "orders",
+                "does not expire every image: rule 1 selects every image and only transitions them to the archive "
+                "storage class, where no rule expires them",
+            ),
+        ),
+    ),
+    Case(
+        "ecr-archived-images-expired-by-an-archive-rule",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy(
+                "orders-images", "orders", _ecr_rules(_ARCHIVE_RULE, _ecr_rule(2, "any", storageClass="archive"))
+            ),
+        ),
+    ),
+    Case(
+        "ecr-expire-rule-for-some-tags-only",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy("orders-images", "orders", _ecr_rules(_ecr_rule(1, "tagged", tagPatternList=["tmp-*"]))),
+        ),
+        violations=(
+            Expect(
+                "orders",
+                "does not expire every image: no rule selects untagged images; images with other tags are selected "
+                "by no rule (its rules select only images tagged 'tmp-*') (those images are kept forever)",
+            ),
+        ),
+        note="ECR User Guide: a tagged rule selects only images with all the listed tags",
+    ),
+    Case(
+        "ecr-untagged-and-prefixed-tags-leave-other-tags",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy(
+                "orders-images",
+                "orders",
+                _ecr_rules(_ecr_rule(1, "untagged"), _ecr_rule(2, "tagged", tagPrefixList=["v"])),
+            ),
+        ),
+        violations=(
+            Expect(
+                "orders", "images with other tags are selected by no rule (its rules select only images tagged 'v*')"
+            ),
+        ),
+    ),
+    Case(
+        "ecr-untagged-and-every-tag-cover-everything",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy(
+                "orders-images",
+                "orders",
+                _ecr_rules(
+                    _ecr_rule(1, "tagged", tagPrefixList=["v"], countType="imageCountMoreThan", countNumber=30),
+                    _ecr_rule(2, "untagged"),
+                    _ecr_rule(3, "tagged", tagPatternList=["*"]),
+                ),
+            ),
+        ),
+    ),
+    Case(
+        "ecr-a-transition-before-an-any-rule-keeps-those-images",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy(
+                "orders-images",
+                "orders",
+                _ecr_rules(_ecr_rule(1, "tagged", "transition", tagPrefixList=["release-"]), _ecr_rule(2, "any")),
+            ),
+        ),
+        violations=(
+            Expect(
+                "orders",
+                "rule 1 selects images tagged 'release-*' and only transitions them to the archive storage class",
+            ),
+        ),
+        note="an image matching a higher-priority rule cannot be expired by a lower-priority one",
+    ),
+    Case(
+        "ecr-rule-selection-unknown",
+        (
+            res(conv.ECR_REPOSITORY, "orders", {"name": "orders"}),
+            _ecr_policy(
+                "orders-images",
+                "orders",
+                {
+                    "rules": [
+                        {"rulePriority": 1, "selection": {"tagStatus": UNKNOWN_STRING}, "action": {"type": "expire"}}
+                    ]
+                },
+            ),
+        ),
+        unverifiable=("orders",),
     ),
     Case(
         "ecr-policy-unknown",

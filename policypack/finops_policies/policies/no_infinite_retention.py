@@ -8,10 +8,13 @@ The stack check flags every store that never deletes what it keeps:
   `log.retention.{ms,minutes,hours}` (first of those present wins, as in Kafka);
 - an S3 bucket whose `retention-class` tag is one of `bucketClasses` (logs, traces, audit ...) with
   no enabled, whole-bucket lifecycle rule that expires objects (`expiration.days`/`date`; on a
-  versioned bucket also `noncurrentVersionExpiration`). Rules are read inline (`Bucket.lifecycleRules`,
+  versioned bucket also `noncurrentVersionExpiration`, without `newerNoncurrentVersions`: that many
+  noncurrent versions of each object are kept with no time limit). Rules are read inline (`Bucket.lifecycleRules`,
   list-shaped on `BucketV2`) and from `BucketLifecycleConfiguration` (+V2) resources joined by their
   `bucket` input, or by its property dependency while the name is unknown in preview;
-- an ECR repository with no lifecycle policy, or one whose rules only transition images;
+- an ECR repository with no lifecycle policy, or one that leaves some images unexpired: images no
+  rule selects (a rule for `tmp-*` tags selects only those), or images a rule only transitions to
+  the archive storage class (`_retention/ecr.py` says exactly when every image expires);
 - a Backup plan rule (or copy action) without `lifecycle.deleteAfter`;
 - self-hosted Prometheus, Loki or Tempo (Helm release/chart values, the Prometheus operator's CR,
   or a Deployment/StatefulSet/Pod's container args and mounted ConfigMaps) without an explicit
@@ -158,6 +161,14 @@ def _judge_bucket(r: ResourceView, index: RetentionIndex, classes: frozenset[str
             "",
             unverifiable=True,
         )
+    elif retention.noncurrent_reasons:
+        yield _finding(
+            r,
+            prop,
+            f"does not expire every noncurrent version: {retention.noncurrent_reasons[0]}",
+            nc_expected,
+            _KEPT_VERSIONS_FIX,
+        )
     else:
         yield _finding(
             r,
@@ -168,26 +179,37 @@ def _judge_bucket(r: ResourceView, index: RetentionIndex, classes: frozenset[str
         )
 
 
+#: NewerNoncurrentVersions keeps that many versions of each object with no time limit.
+_KEPT_VERSIONS_FIX = (
+    "drop newer_noncurrent_versions from noncurrent_version_expiration, so noncurrent_days alone expires "
+    "every noncurrent version"
+)
+
+
 def _judge_ecr(r: ResourceView, index: RetentionIndex) -> Iterator[Finding]:
     verdict, reason = index.ecr(r)
     if verdict is True:
         return
-    expected = "an aws.ecr.LifecyclePolicy with a rule whose action.type is 'expire'"
+    expected = (
+        "an aws.ecr.LifecyclePolicy whose 'expire' rules select every image: a tagStatus 'any' rule, or rules for "
+        "untagged images and for every tag (tagPatternList ['*'])"
+    )
     if verdict is UNKNOWN:
         yield _finding(r, "lifecycle policy", "is unknown until apply", expected, "", unverifiable=True)
         return
     found = (
         "is missing (images are kept forever)"
         if reason == "no lifecycle policy"
-        else f"does not expire images: {reason}"
+        else f"does not expire every image: {reason}"
     )
     yield _finding(
         r,
         "lifecycle policy",
         found,
         expected,
-        "add aws.ecr.LifecyclePolicy(repository=<repository>.name, policy=...) with an 'expire' rule, "
-        "e.g. imageCountMoreThan 30 for tagged and sinceImagePushed 14 days for untagged images",
+        "add aws.ecr.LifecyclePolicy(repository=<repository>.name, policy=...) whose 'expire' rules select every "
+        "image, e.g. untagged images sinceImagePushed 14 days, then a last rule of tagStatus 'any' with "
+        "imageCountMoreThan 30",
     )
 
 
