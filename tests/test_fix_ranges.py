@@ -50,13 +50,27 @@ def suggestions(fix: str) -> Iterator[tuple[str, float]]:
             yield name, float(value)
 
 
+_CONSTRUCTOR = re.compile(r"\baws\.(\w+)\.([A-Z]\w*)\(")
+
+
+def declared_types(fix: str) -> list[str]:
+    """Type tokens of the resources a fix tells the user to declare (`aws.cloudwatch.LogGroup(...)`)."""
+    return [f"aws:{module}/{cls[0].lower()}{cls[1:]}:{cls}" for module, cls in _CONSTRUCTOR.findall(fix)]
+
+
 def problems(resource_type: str, fix: str) -> list[str]:
-    """What in `fix` lies outside a documented range, or has none."""
+    """What in `fix` lies outside a documented range, or has none.
+
+    A value is judged as an input of the flagged resource, or of a resource the fix declares."""
     found = []
+    types = [resource_type, *declared_types(fix)]
     for name, value in suggestions(fix):
         parts = name.split(".")
         candidates = [".".join(parts[i:]) for i in range(len(parts))]  # rules[0].lifecycle.delete_after -> delete_after
-        limit = next((r for c in candidates if (r := documented_range(resource_type, c)) is not None), None)
+        limit = next(
+            (r for t in types for c in candidates if (r := documented_range(t, c)) is not None),
+            None,
+        )
         if limit is not None:
             if not limit.admits(value):
                 found.append(f"{resource_type}: {name}={value:g} is outside {limit.shown()} ({limit.source})")
@@ -67,6 +81,13 @@ def problems(resource_type: str, fix: str) -> list[str]:
         elif value < other[0] or (other[1] is not None and value > other[1]):
             found.append(f"{resource_type}: {name}={value:g} is outside {other[0]:g}..{other[1]} ({other[2]})")
     return found
+
+
+def test_a_value_inside_a_declared_resource_is_judged_as_that_resource_s_input():
+    fix = 'declare aws.cloudwatch.LogGroup("fn-logs", name="/aws/lambda/fn", retention_in_days=14)'
+    assert declared_types(fix) == ["aws:cloudwatch/logGroup:LogGroup"]
+    assert problems("aws:lambda/function:Function", fix) == []
+    assert problems("aws:lambda/function:Function", fix.replace("=14", "=15")) != []
 
 
 def test_the_parser_sees_the_suggestions_fixes_make():
