@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+#: Prefix of the machine-readable last line of a violation message that carries a finding's details;
+#: `finops_guard.model` strips it from the message and puts the details in the reports.
+DETAILS_MARKER: Final = "finops-guardrails/details"
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,11 @@ class Finding:
     fix: str
     #: True when the verdict depends on a value that is unknown until apply.
     unverifiable: bool = False
+    #: True when the finding never blocks, whatever the policy's enforcement level (e.g. a resource
+    #: that costs nothing by itself): it is reported as advisory.
+    advisory: bool = False
+    #: Machine-readable facts for the reports, JSON-ready (e.g. {"keys": ["team"], "missing": ["team"]}).
+    details: Mapping[str, Sequence[str]] | None = field(default=None, hash=False, compare=False)
 
     @builtins.property  # the field `property` shadows the builtin for type checkers
     def kind(self) -> str:
@@ -33,3 +45,11 @@ class Finding:
         if self.unverifiable:
             return f"{subject}: {self.property} {self.found}; expected {self.expected} (cannot be verified until apply)"
         return f"{subject}: {self.property} {self.found}; expected {self.expected}. Fix: {self.fix}"
+
+    def report_text(self, note: str = "") -> str:
+        """The message (with `note` appended) and, on a last line, the details for the reports."""
+        text = self.message() + note
+        if self.details:
+            payload = {k: list(v) for k, v in self.details.items()}
+            text += f"\n{DETAILS_MARKER} {json.dumps(payload, sort_keys=True, ensure_ascii=False)}"
+        return text

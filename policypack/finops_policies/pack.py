@@ -7,6 +7,14 @@ engine. Three things CrossGuard has no direct word for are mapped onto its proto
   "can't run policy ... during preview" diagnostic, never a mandatory violation;
 - waived findings are sent to the engine's `Log` RPC as info diagnostics on the resource, with a
   machine-readable second line, so they stay visible without failing the run;
+- a finding that never blocks (`Finding.advisory`, e.g. missing tags on a resource that costs
+  nothing) is a violation at the advisory level whatever the policy's level: the analyzer protocol
+  carries a level per diagnostic, and the servicer (`servicer_class`) hands policies a
+  `report_violation` that can set it (`LevelledReport`);
+- a finding's details (`Finding.details`, e.g. the tag keys it is about) travel on the message's
+  last line after `DETAILS_MARKER`, which the engine turns into a field of the reports;
+- a resource policy whose rule needs the whole stack for some resources (`PolicySpec.stack_check`)
+  is one policy that answers both `Analyze` and `AnalyzeStack` (`ResourceAndStackPolicy`);
 - a check that fails (a bug in it) is the policy's `onError` choice, like an admission controller's
   `failurePolicy`: "advisory" (the default, fail open) reports it as unverifiable, so nobody's
   preview fails for a bug in a rule; "mandatory" (fail closed) reports it as a violation of the
@@ -70,7 +78,14 @@ def waiver_log_message(policy: str, finding: Finding, approval: Approval) -> str
         f"[{PACK_NAME}] waived '{policy}': {finding.message()} "
         f"(waiver {approval.ticket} approved by {approval.approved_by}, expires {approval.expires})"
     )
-    payload = {"policy": policy, "urn": finding.urn, "message": finding.message(), "waiver": approval.as_report()}
+    payload: dict[str, Any] = {
+        "policy": policy,
+        "urn": finding.urn,
+        "message": finding.message(),
+        "waiver": approval.as_report(),
+    }
+    if finding.details:
+        payload["details"] = {k: list(v) for k, v in finding.details.items()}
     return f"{human}\n{WAIVER_MARKER} {json.dumps(payload, sort_keys=True)}"
 
 
@@ -143,18 +158,39 @@ def view_from_policy_resource(r: PolicyResource) -> ResourceView:
     )
 
 
+class LevelledReport:
+    """pulumi-policy's `report_violation` for one policy, which can also report one violation as
+    advisory (`level="advisory"`) when the policy's own level is mandatory: each diagnostic of the
+    analyzer protocol carries its own enforcement level."""
+
+    reports_levels = True
+
+    def __init__(self, at_policy_level: Callable[..., None], advisory: Callable[..., None]) -> None:
+        self._at_policy_level = at_policy_level
+        self._advisory = advisory
+
+    def __call__(self, message: str, urn: str | None = None, level: str | None = None) -> None:
+        (self._advisory if level == "advisory" else self._at_policy_level)(message, urn)
+
+
 def emit(
     spec: PolicySpec,
     findings: Iterable[Finding],
     config: Mapping[str, Any],
-    report_violation: Callable[[str, str | None], None],
+    report_violation: Callable[..., None],
     sink: Sink,
 ) -> None:
-    """Report definite findings (or waive them), then raise once for the unverifiable ones."""
+    """Report definite findings (or waive them), then raise once for the unverifiable ones.
+
+    An advisory finding goes out at the advisory level where `report_violation` can set levels;
+    where it cannot (a pulumi-policy this pack does not know how to extend), it is reported with the
+    unverifiable ones, which are advisory too, so that it never blocks.
+    """
     approvals: list[Approval] | None = None  # parsed on the first definite finding: most resources have none
     unverifiable: list[Finding] = []
+    levels = getattr(report_violation, "reports_levels", False)
     for finding in findings:
-        if finding.unverifiable:
+        if finding.unverifiable or (finding.advisory and not levels):
             unverifiable.append(finding)
             continue
         if approvals is None:
@@ -164,15 +200,19 @@ def emit(
         if valid is not None:
             sink.waived(spec.name, finding, valid)
             continue
-        message = finding.message()
-        if matching:
-            message += f" (not waived: waiver {why_not(matching)})"
-        report_violation(message, finding.urn)
+        note = f" (not waived: waiver {why_not(matching)})" if matching else ""
+        if finding.advisory:
+            report_violation(finding.report_text(note), finding.urn, level="advisory")
+        else:
+            report_violation(finding.report_text(note), finding.urn)
     if unverifiable:
         listed = [f.message() for f in unverifiable[:_MAX_LISTED]]
         if len(unverifiable) > _MAX_LISTED:
             listed.append(f"and {len(unverifiable) - _MAX_LISTED} more")
-        raise Unverifiable("; ".join(listed))
+        message = "; ".join(listed)
+        if len(unverifiable) == 1:  # details name one resource's keys: never merged across resources
+            message = unverifiable[0].report_text()
+        raise Unverifiable(message)
 
 
 def check_error_message(spec: PolicySpec, where: str, exc: Exception) -> str:
@@ -261,8 +301,44 @@ def _level(spec: PolicySpec) -> EnforcementLevel:
     return EnforcementLevel.MANDATORY if spec.enforcement == "mandatory" else EnforcementLevel.ADVISORY
 
 
+class ResourceAndStackPolicy(ResourceValidationPolicy):
+    """A resource policy that also answers `AnalyzeStack`, for resources whose verdict needs others
+    of the stack (an Auto Scaling group's launch template). pulumi-policy asks a policy for
+    `Analyze` when it is a `ResourceValidationPolicy` and for `AnalyzeStack` when it is a
+    `StackValidationPolicy`; this class is both (a registered virtual subclass of the latter), and
+    tells the two calls apart by their arguments. The engine attributes each stack-time finding to
+    the resource it names, as for any stack policy."""
+
+    def __init__(
+        self,
+        *,
+        stack_validate: Callable[[StackValidationArgs, ReportViolation], None],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._stack_validate = stack_validate
+
+    def validate(self, args: Any, report_violation: ReportViolation) -> Any:
+        if isinstance(args, StackValidationArgs):
+            return self._stack_validate(args, report_violation)
+        return super().validate(args, report_violation)
+
+
+StackValidationPolicy.register(ResourceAndStackPolicy)
+
+
 def to_policy(spec: PolicySpec, sink: Sink) -> Policy:
     schema = PolicyConfigSchema(properties=spec.config_schema())
+    if spec.scope == "resource" and spec.stack_check is not None:
+        return ResourceAndStackPolicy(
+            name=spec.name,
+            description=spec.description,
+            validate=_resource_validator(spec, sink),
+            enforcement_level=_level(spec),
+            config_schema=schema,
+            remediation_steps=spec.fix,
+            stack_validate=_stack_validator(spec, sink),
+        )
     if spec.scope == "resource":
         return ResourceValidationPolicy(
             name=spec.name,
@@ -356,6 +432,8 @@ def servicer_class() -> type | None:
     - each distinct message of a call is decoded once, and deserialized and proxied once
       (`_DecodeOnce`, installed as `pulumi_policy.policy.json_format` and around its
       `deserialize_properties` and `unknown_checking_proxy`; it passes through outside a call);
+    - policies get a `report_violation` that can report one violation at the advisory level
+      (`LevelledReport`), built from the SDK's own, once for the policy's level and once for advisory;
     - the cycle collector pauses during `AnalyzeStack`: the call builds every resource anew for
       each stack policy, which made full collections rescan a growing heap (10,000 -> 100,000
       resources took 12x the time). A stack is a DAG, so its objects are freed by reference
@@ -377,7 +455,23 @@ def servicer_class() -> type | None:
         if callable(function) and not hasattr(function, "__wrapped__"):
             setattr(sdk, name, shim.shared(function))
 
+    levelled = callable(getattr(base, "_create_report_violation", None))
+
     class Servicer(base):  # type: ignore[misc, valid-type]
+        if levelled:
+
+            def _create_report_violation(
+                self, response: Any, policy_name: str, description: str, level: Any, *args: Any, **kwargs: Any
+            ) -> LevelledReport:
+                make = super()._create_report_violation
+                report = make(response, policy_name, description, level, *args, **kwargs)
+                advisory = (
+                    report
+                    if level == EnforcementLevel.ADVISORY
+                    else make(response, policy_name, description, EnforcementLevel.ADVISORY, *args, **kwargs)
+                )
+                return LevelledReport(report, advisory)
+
         def Analyze(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method names
             with shim.per_call():
                 return super().Analyze(request, context)

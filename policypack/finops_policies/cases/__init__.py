@@ -81,6 +81,8 @@ class Case:
     resources: tuple[CaseResource, ...]
     config: Mapping[str, Any] = field(default_factory=dict)
     violations: tuple[Expect, ...] = ()
+    #: findings the case must produce at the advisory level (never blocking), and no others
+    advisory: tuple[Expect, ...] = ()
     #: names of resources whose check must come out unverifiable
     unverifiable: tuple[str, ...] = ()
     #: names of resources whose finding must be waived
