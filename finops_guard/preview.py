@@ -23,7 +23,7 @@ from .analyzer.policy_config import EffectiveConfig, merge, read_config_file
 from .analyzer.session import LEVEL_NAMES, AnalyzerSession
 from .bundled_pack import bundled_pack_dir
 from .errors import GuardError, PackError
-from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation
+from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation, split_details
 from .project import Project, StackConfig, choose_stack, load_project, load_stack_config, stack_tags
 from .recording.runner import record_program
 
@@ -216,11 +216,18 @@ def _findings(
     out: list[Finding] = []
 
     def make(
-        *, policy: str, enforcement: str, state: str, urn: str, message: str, waiver: dict[str, str] | None = None
+        *,
+        policy: str,
+        enforcement: str,
+        state: str,
+        urn: str,
+        message: str,
+        waiver: dict[str, str] | None = None,
+        details: Any = None,
     ) -> Finding:
         reg = by_urn.get(urn)
         location, related = locate(reg, by_urn) if reg is not None else (None, ())
-        text = redact(message)
+        text, carried = split_details(redact(message))
         match = _PROPERTY.match(text)
         return Finding(
             policy=policy,
@@ -234,6 +241,7 @@ def _findings(
             waiver=waiver,
             location=location,
             related=related,
+            details=details if isinstance(details, dict) else carried,
         )
 
     for diag in _diagnostics(analysis):
@@ -266,6 +274,7 @@ def _findings(
                     urn=str(payload.get("urn") or entry.urn),
                     message=str(payload.get("message", "")),
                     waiver={k: str(v) for k, v in (payload.get("waiver") or {}).items()},
+                    details=payload.get("details"),
                 )
             )
     return out
