@@ -29,4 +29,3 @@ def ecr_policy_expires(policy: object) -> tuple[Tri, str]:
     if saw_unknown:
         return UNKNOWN, ""
     return False, "its rules only transition images, which deletes nothing"
-

@@ -60,4 +60,3 @@ class Kept:
             return f"set {self.setter}={snapped} or use finops_components.TelemetryRetention"
         value = days * self.per_day
         return f"set {self.setter}={value:.0f}"
-

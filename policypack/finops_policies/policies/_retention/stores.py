@@ -24,7 +24,6 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-
 def _number_kept(
     resource: ResourceView,
     prop: str,
@@ -193,4 +192,3 @@ def _delete_after(lifecycle: object, prop: str, named: str, what: str) -> Kept:
     if number is None or number <= 0:
         return Kept(prop, f"is {shown(value)}{named} ({what} are kept forever)", None, fix_text=fix)
     return Kept(prop, f"is {fmt(number)} days{named}", number, setter=setter)
-
