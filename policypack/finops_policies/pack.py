@@ -426,6 +426,23 @@ class _DecodeOnce:
             self._local.memo = None
 
 
+class LevelledReports:
+    """Mixed into pulumi-policy's servicer: each policy's `report_violation` is a `LevelledReport`,
+    the SDK's own reporter built twice, for the policy's level and for advisory."""
+
+    def _create_report_violation(
+        self, response: Any, policy_name: str, description: str, level: Any, *args: Any, **kwargs: Any
+    ) -> LevelledReport:
+        make = super()._create_report_violation  # type: ignore[misc]
+        report = make(response, policy_name, description, level, *args, **kwargs)
+        advisory = (
+            report
+            if level == EnforcementLevel.ADVISORY
+            else make(response, policy_name, description, EnforcementLevel.ADVISORY, *args, **kwargs)
+        )
+        return LevelledReport(report, advisory)
+
+
 def servicer_class() -> type | None:
     """pulumi-policy's servicer, made to scale: what `serve()` runs.
 
@@ -455,23 +472,9 @@ def servicer_class() -> type | None:
         if callable(function) and not hasattr(function, "__wrapped__"):
             setattr(sdk, name, shim.shared(function))
 
-    levelled = callable(getattr(base, "_create_report_violation", None))
+    bases = (LevelledReports, base) if callable(getattr(base, "_create_report_violation", None)) else (base,)
 
-    class Servicer(base):  # type: ignore[misc, valid-type]
-        if levelled:
-
-            def _create_report_violation(
-                self, response: Any, policy_name: str, description: str, level: Any, *args: Any, **kwargs: Any
-            ) -> LevelledReport:
-                make = super()._create_report_violation
-                report = make(response, policy_name, description, level, *args, **kwargs)
-                advisory = (
-                    report
-                    if level == EnforcementLevel.ADVISORY
-                    else make(response, policy_name, description, EnforcementLevel.ADVISORY, *args, **kwargs)
-                )
-                return LevelledReport(report, advisory)
-
+    class Servicer(*bases):  # type: ignore[misc]
         def Analyze(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method names
             with shim.per_call():
                 return super().Analyze(request, context)
