@@ -333,14 +333,13 @@ config:
 """
 
 
-@pytest.fixture(scope="module")
-def engine_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    program = tmp_path_factory.mktemp("tags-program")
-    (program / "Pulumi.yaml").write_text("name: tags\nruntime: python\n", encoding="utf-8")
-    (program / "Pulumi.dev.yaml").write_text(STACK, encoding="utf-8")
-    (program / "__main__.py").write_text(PROGRAM, encoding="utf-8")
+def _preview(program: Path, fmt: str) -> str:
+    if not (program / "__main__.py").exists():
+        (program / "Pulumi.yaml").write_text("name: tags\nruntime: python\n", encoding="utf-8")
+        (program / "Pulumi.dev.yaml").write_text(STACK, encoding="utf-8")
+        (program / "__main__.py").write_text(PROGRAM, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "finops_guard", "preview", str(program), "--stack", "dev", "--format", "json"],
+        [sys.executable, "-m", "finops_guard", "preview", str(program), "--stack", "dev", "--format", fmt],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -348,7 +347,17 @@ def engine_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         check=False,
     )
     assert run.returncode == 1, run.stderr
-    return json.loads(run.stdout)
+    return run.stdout
+
+
+@pytest.fixture(scope="module")
+def engine_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tags-program")
+
+
+@pytest.fixture(scope="module")
+def engine_report(engine_program: Path) -> dict[str, Any]:
+    return json.loads(_preview(engine_program, "json"))
 
 
 def _messages(report: dict[str, Any], name: str) -> list[str]:
@@ -401,3 +410,16 @@ def test_engine_free_resource_is_advisory_and_its_api_still_judges_keys(engine_r
 def test_engine_never_flags_plumbing_or_untaggable_types(engine_report):
     flagged = {v["type"] for v in engine_report["violations"] if v["policy"] == SPEC.name}
     assert flagged == {conv.S3_BUCKET, conv.ASG, conv.K8S_DEPLOYMENT, "aws:iam/role:Role"}
+
+
+def test_engine_sarif_lists_the_keys_of_each_finding(engine_program):
+    from test_reports_sarif import assert_valid_sarif
+
+    log = json.loads(_preview(engine_program, "sarif"))
+    assert_valid_sarif(log)
+    results = [r for r in log["runs"][0]["results"] if r["ruleId"] == SPEC.name]
+    by_name = {r["locations"][0]["logicalLocations"][0]["name"]: r for r in results}
+    assert by_name["orders"]["properties"]["details"]["missing"] == ["service", "team", "domain", "environment"]
+    assert by_name["orders"]["level"] == "error"
+    assert by_name["free-role"]["level"] == "warning"  # advisory: a role costs nothing by itself
+    assert all("finops-guardrails/details" not in r["message"]["text"] for r in results)
