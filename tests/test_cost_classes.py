@@ -84,6 +84,7 @@ def test_what_the_estimate_prices_is_priced_and_never_free():
         "aws:ec2/launchTemplate:LaunchTemplate",
         "aws:rds/subnetGroup:SubnetGroup",
         "aws:kms/alias:Alias",
+        "aws:redshift/subnetGroup:SubnetGroup",
     ],
 )
 def test_plumbing_costs_nothing_by_itself(type_):
