@@ -291,16 +291,17 @@ def check_stack(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding
     if not chosen:
         return
     conf = settings(config)
+    index = launched.Index(stack)
     for resource in chosen:
         judged = _aws_level(resource, conf)
         if judged is None:
             continue
         cost_class, blocking = judged
         if resource.type == conv.ASG:
-            parts = launched.group_parts(stack, resource, conf, blocking=blocking)
+            parts = launched.group_parts(index, resource, conf, blocking=blocking)
         else:
             parts = aws_tag_parts(resource, conf, blocking=blocking) + launched.task_parts(
-                stack, resource, conf, blocking=blocking, map_sources=map_sources
+                index, resource, conf, blocking=blocking, map_sources=map_sources
             )
         finding = _finding(resource, parts, [] if blocking else [cost_class])
         if finding is not None:

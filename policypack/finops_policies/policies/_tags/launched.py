@@ -46,6 +46,35 @@ TASK_PROPAGATION: Final[Mapping[str, tuple[str, ...]]] = {
 STACK_TYPES: Final = frozenset({conv.ASG, *TASK_PROPAGATION})
 
 
+# --- what the stack holds, indexed once per AnalyzeStack ---------------------------------------------
+class Index:
+    """The stack and its launch templates by name and task definitions by family, built on first use
+    so that judging every group and service of a stack stays linear in its size."""
+
+    def __init__(self, stack: StackView) -> None:
+        self.stack = stack
+        self._templates: dict[str, ResourceView] | None = None
+        self._tasks: dict[str, ResourceView] | None = None
+
+    def template_named(self, name: str) -> ResourceView | None:
+        if self._templates is None:
+            self._templates = {}
+            for r in self.stack.of_type(LAUNCH_TEMPLATE):
+                named = r.get("name")
+                if isinstance(named, str):
+                    self._templates.setdefault(named, r)
+        return self._templates.get(name)
+
+    def task_definition(self, family: str) -> ResourceView | None:
+        if self._tasks is None:
+            self._tasks = {}
+            for r in self.stack.of_type(conv.ECS_TASK_DEFINITION):
+                named = r.get("family")
+                if isinstance(named, str):
+                    self._tasks.setdefault(named, r)
+        return self._tasks.get(family)
+
+
 # --- launch templates -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Template:
@@ -84,8 +113,9 @@ def _specs(group: ResourceView) -> list[tuple[Any, Any]]:
     return specs
 
 
-def templates(stack: StackView, group: ResourceView) -> list[Template]:
+def templates(index: Index, group: ResourceView) -> list[Template]:
     """The launch templates the group launches instances from, as far as the stack tells."""
+    stack = index.stack
     referenced = [
         r
         for prop in ("launchTemplate", "mixedInstancesPolicy")
@@ -93,12 +123,11 @@ def templates(stack: StackView, group: ResourceView) -> list[Template]:
         if r.type == LAUNCH_TEMPLATE
     ]
     referenced += [r for r in stack.resolve(group.dependencies) if r.type == LAUNCH_TEMPLATE and r not in referenced]
-    by_name = {r.get("name"): r for r in stack.of_type(LAUNCH_TEMPLATE) if isinstance(r.get("name"), str)}
     found: dict[str, Template] = {}
     needs_reference = False
     for template_id, name in _specs(group):
         if isinstance(name, str) and not is_unknown(name):
-            match = by_name.get(name)
+            match = index.template_named(name)
             found[name] = (
                 Template(f"launch template '{match.name}'", match)
                 if match is not None
@@ -174,14 +203,14 @@ def _group_tags(group: ResourceView) -> _GroupTags:
     return _GroupTags(propagated, tuple(kept), unknown, own)
 
 
-def group_parts(stack: StackView, group: ResourceView, conf: Settings, *, blocking: bool) -> list[Part]:
+def group_parts(index: Index, group: ResourceView, conf: Settings, *, blocking: bool) -> list[Part]:
     """The parts about the instances and volumes an Auto Scaling group launches."""
     tags = _group_tags(group)
     parts = list(
         key_parts(Source(tags.own, "tags"), "aws", group.type, blocking=blocking, subject=lambda k: f"tags[{k}]")
     )
     defaults = group.provider.default_tags if group.provider is not None else {}
-    used = templates(stack, group)
+    used = templates(index, group)
     group_source = Source(tags.propagated, "tags", key_format="tags[{key}].value")
     unknown_group = [Source(UNKNOWN, "tags")] if tags.entries_unknown else []
 
@@ -337,24 +366,21 @@ def _volume_parts(group: ResourceView, template: Template, conf: Settings, block
 
 
 # --- ECS services and daemons -------------------------------------------------------------------------
-def _task_definition(stack: StackView, service: ResourceView) -> ResourceView | Any | None:
+def _task_definition(index: Index, service: ResourceView) -> ResourceView | Any | None:
     """The task definition a service runs: a view, UNKNOWN when the stack cannot tell, None when the
     service names one the stack does not hold."""
-    for r in stack.resolve(service.property_dependencies.get("taskDefinition", ())):
+    for r in index.stack.resolve(service.property_dependencies.get("taskDefinition", ())):
         if r.type == conv.ECS_TASK_DEFINITION:
             return r
     named = service.get("taskDefinition")
     if isinstance(named, str) and not is_unknown(named):
-        family = named.rsplit("/", 1)[-1].split(":", 1)[0]
-        for r in stack.of_type(conv.ECS_TASK_DEFINITION):
-            if r.get("family") == family:
-                return r
-        return None
+        # an ARN `...:task-definition/<family>:<revision>`, `<family>:<revision>` or `<family>`
+        return index.task_definition(named.rsplit("/", 1)[-1].split(":", 1)[0])
     return UNKNOWN
 
 
 def task_parts(
-    stack: StackView,
+    index: Index,
     service: ResourceView,
     conf: Settings,
     *,
@@ -382,7 +408,7 @@ def task_parts(
         ]
     if value != "TASK_DEFINITION":
         return []  # the tasks get the service's (or daemon's) own tags, which are checked as its tags
-    task = _task_definition(stack, service)
+    task = _task_definition(index, service)
     if not isinstance(task, ResourceView):
         why = "is unknown until apply" if task is UNKNOWN else "is not in this stack"
         return [
