@@ -161,16 +161,32 @@ def view_from_policy_resource(r: PolicyResource) -> ResourceView:
 class LevelledReport:
     """pulumi-policy's `report_violation` for one policy, which can also report one violation as
     advisory (`level="advisory"`) when the policy's own level is mandatory: each diagnostic of the
-    analyzer protocol carries its own enforcement level."""
+    analyzer protocol carries its own enforcement level. The advisory reporter is built on first use
+    (`advisory` may be a factory), as most resources have no advisory finding."""
 
     reports_levels = True
 
-    def __init__(self, at_policy_level: Callable[..., None], advisory: Callable[..., None]) -> None:
+    def __init__(
+        self,
+        at_policy_level: Callable[..., None],
+        advisory: Callable[..., None] | None = None,
+        *,
+        make_advisory: Callable[[], Callable[..., None]] | None = None,
+    ) -> None:
+        if (advisory is None) == (make_advisory is None):
+            raise TypeError("LevelledReport needs an advisory reporter or a factory of one")
         self._at_policy_level = at_policy_level
         self._advisory = advisory
+        self._make_advisory = make_advisory
 
     def __call__(self, message: str, urn: str | None = None, level: str | None = None) -> None:
-        (self._advisory if level == "advisory" else self._at_policy_level)(message, urn)
+        if level != "advisory":
+            self._at_policy_level(message, urn)
+            return
+        if self._advisory is None:
+            assert self._make_advisory is not None
+            self._advisory = self._make_advisory()
+        self._advisory(message, urn)
 
 
 def emit(
@@ -435,12 +451,12 @@ class LevelledReports:
     ) -> LevelledReport:
         make = super()._create_report_violation  # type: ignore[misc]
         report = make(response, policy_name, description, level, *args, **kwargs)
-        advisory = (
-            report
-            if level == EnforcementLevel.ADVISORY
-            else make(response, policy_name, description, EnforcementLevel.ADVISORY, *args, **kwargs)
+        if level == EnforcementLevel.ADVISORY:
+            return LevelledReport(report, report)
+        return LevelledReport(
+            report,
+            make_advisory=lambda: make(response, policy_name, description, EnforcementLevel.ADVISORY, *args, **kwargs),
         )
-        return LevelledReport(report, advisory)
 
 
 def servicer_class() -> type | None:

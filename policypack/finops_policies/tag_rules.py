@@ -35,6 +35,7 @@ PORTABLE_PUNCTUATION: Final = frozenset("_.:/=+-@")
 PORTABLE_DOC: Final = "letters, digits, spaces and _ . : / = + - @"
 
 
+@functools.lru_cache(maxsize=4096)  # tag keys and values repeat across a stack
 def non_portable_chars(text: str) -> str:
     """The characters of `text` outside the set every AWS service accepts, each once, in order."""
     bad = dict.fromkeys(c for c in text if c not in PORTABLE_PUNCTUATION and unicodedata.category(c)[0] not in "LNZ")
@@ -93,14 +94,17 @@ class TextRule:
 
     def bad_chars(self, text: str) -> str:
         """Characters no pattern of the API accepts (as far as any single pattern goes)."""
-        if not self.allowed:
-            return ""
-        rejected = [a.rejects(text) for a in self.allowed]
-        return "" if any(r == "" for r in rejected) else rejected[0]
+        return _bad_chars(self, text) if self.allowed else ""
 
     def describe(self) -> str:
         classes = [a.chars.describe() for a in self.allowed if a.chars is not None]
         return classes[0] if classes else "any character"
+
+
+@functools.lru_cache(maxsize=4096)  # tag keys and values repeat across a stack
+def _bad_chars(rule: TextRule, text: str) -> str:
+    rejected = [a.rejects(text) for a in rule.allowed]
+    return "" if any(r == "" for r in rejected) else rejected[0]
 
 
 @dataclass(frozen=True)
