@@ -368,7 +368,19 @@ POLICY: Final = PolicySpec(
     "Services, volume claims and Ingresses are advisory",
     why="Cost Explorer, the CUR and Kubecost/OpenCost can only split the bill by the tags and labels that "
     "are on the resource that incurs the cost: an untagged or 'TODO'-tagged resource lands in an "
-    "unallocated bucket no team owns, and tags added after the fact do not fix past bills.",
+    "unallocated bucket no team owns, and tags added after the fact do not fix past bills. "
+    "So the keys block where they reach a bill: AWS resources that bill by the hour or by use (priced by "
+    "Infracost's registry, the cost estimate or AWS's pricing pages), AWS types no source classifies "
+    "(presumed to bill: a cluster or endpoint left untagged loses its whole bill, a wrong block costs one "
+    "line of config), and the labels OpenCost allocates by: pods and workloads' pod templates, namespaces. "
+    "Resources that cost nothing by themselves (IAM, VPC plumbing, security groups, task definitions, "
+    "target groups, listeners; the list the cost estimate uses) and the Services, volume claims and "
+    "Ingresses whose own labels no cost tool reads are advisory; ConfigMaps, Secrets, RBAC and the like "
+    "are skipped; S3 object and Elastic IP tags never reach a cost report and are not checked (config "
+    "`levels`). A tag character blocks only where the service's API rejects it (EC2 accepts any); "
+    "elsewhere a character outside the set every service accepts is an advisory note. An Auto Scaling "
+    "group's instances get its launch template's instance tags and its propagated tags (the group's "
+    "value wins), its volumes only the template's volume tags, and provider default tags reach neither.",
     fix="Tag through the provider (aws:defaultTags) and finops_components, which label every object from the "
     "cost contract; tag what Auto Scaling groups launch through their launch template's tag_specifications "
     "(instances and volumes) and propagate_at_launch, and set propagate_tags on ECS services.",
