@@ -51,7 +51,7 @@ import synthetic  # noqa: E402
 from finops_guard.analyzer.engine_server import EngineServer  # noqa: E402
 from finops_guard.analyzer.pack_process import PackProcess, load_pack, pack_environment  # noqa: E402
 from finops_guard.analyzer.policy_config import merge  # noqa: E402
-from finops_guard.analyzer.session import AnalyzerSession  # noqa: E402
+from finops_guard.analyzer.session import AnalyzerSession, to_struct  # noqa: E402
 from finops_guard.fuzz import initial_levels  # noqa: E402
 from finops_guard.model import Registration  # noqa: E402
 
@@ -223,7 +223,7 @@ class Stream:
         stream = cls(registrations, providers)
         capture = _Capture()
         started = time.perf_counter()
-        stream.requests = [capture._request(r, providers.get(r.urn)) for r in registrations]
+        stream.requests = [capture._request(r, providers.get(r.urn), to_struct(r.inputs)) for r in registrations]
         stream.stack_request = capture.analyze_stack(registrations, providers)
         stream.build_seconds = time.perf_counter() - started
         return stream

@@ -25,10 +25,10 @@ def _specs() -> list[PolicySpec]:
 def policy_table() -> str:
     specs = _specs()
     width = max(len(s.name) for s in specs)
-    lines = [f"{'POLICY'.ljust(width)}  {'LEVEL':9}  SCOPE     WHY"]
+    lines = [f"{'POLICY'.ljust(width)}  {'LEVEL':9}  {'SCOPE':16}  WHY"]
     for s in specs:
         why = s.why.strip().split(". ")[0].rstrip(".")
-        lines.append(f"{s.name.ljust(width)}  {s.enforcement:9}  {s.scope:8}  {why}.")
+        lines.append(f"{s.name.ljust(width)}  {s.enforcement:9}  {s.scope_label:16}  {why}.")
     lines.append("")
     lines.append("`finops-guard explain NAME` shows why, how to fix, config keys and examples.")
     return "\n".join(lines) + "\n"
@@ -43,7 +43,7 @@ def explain(name: str) -> str:
         names = ", ".join(s.name for s in _specs())
         raise GuardError(f"no policy named {name!r}; policies are: {names}.") from None
     out = [
-        f"{spec.name} ({spec.enforcement}, {spec.scope} policy)",
+        f"{spec.name} ({spec.enforcement}, {spec.scope_label} policy)",
         "",
         spec.description,
         "",
@@ -93,7 +93,7 @@ def _cell(text: str) -> str:
 def readme_tables() -> str:
     specs = _specs()
     rows = ["| policy | default level | scope | what it blocks |", "|---|---|---|---|"]
-    rows += [f"| `{s.name}` | {s.enforcement} | {s.scope} | {_cell(s.blocks)} |" for s in specs]
+    rows += [f"| `{s.name}` | {s.enforcement} | {s.scope_label} | {_cell(s.blocks)} |" for s in specs]
     rows += [
         "",
         "Config keys (in the policy config file, under the policy's name):",

@@ -23,14 +23,15 @@ from .analyzer.policy_config import EffectiveConfig, merge, read_config_file
 from .analyzer.session import LEVEL_NAMES, AnalyzerSession
 from .bundled_pack import bundled_pack_dir
 from .errors import GuardError, PackError
-from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation
+from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation, split_details
 from .project import Project, StackConfig, choose_stack, load_project, load_stack_config, stack_tags
 from .recording.runner import record_program
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 WAIVER_MARKER = "finops-guardrails/waived"
-#: The pack's advisory findings of a mandatory policy arrive as Log warnings with this marker line.
+#: Where the pack cannot send an advisory finding at the advisory level (its fallback), the finding
+#: arrives as a Log warning with this marker line.
 ADVISORY_MARKER = "finops-guardrails/advisory"
 REDACTED = "[secret]"
 _PROPERTY = re.compile(r"^\S+ '[^']*': ([A-Za-z_][\w.\[\]'\-/]*) ")
@@ -218,11 +219,18 @@ def _findings(
     out: list[Finding] = []
 
     def make(
-        *, policy: str, enforcement: str, state: str, urn: str, message: str, waiver: dict[str, str] | None = None
+        *,
+        policy: str,
+        enforcement: str,
+        state: str,
+        urn: str,
+        message: str,
+        waiver: dict[str, str] | None = None,
+        details: Any = None,
     ) -> Finding:
         reg = by_urn.get(urn)
         location, related = locate(reg, by_urn) if reg is not None else (None, ())
-        text = redact(message)
+        text, carried = split_details(redact(message))
         match = _PROPERTY.match(text)
         return Finding(
             policy=policy,
@@ -236,6 +244,7 @@ def _findings(
             waiver=waiver,
             location=location,
             related=related,
+            details=details if isinstance(details, dict) else carried,
         )
 
     for diag in _diagnostics(analysis):
@@ -252,37 +261,33 @@ def _findings(
         out.append(make(policy=diag.policy, enforcement=level, state=state, urn=diag.urn, message=message))
     for entry in logs:
         for line in entry.message.splitlines():
-            if line.startswith(ADVISORY_MARKER + " "):
-                try:
-                    advice = json.loads(line[len(ADVISORY_MARKER) + 1 :])
-                except ValueError:
-                    continue
-                out.append(
-                    make(
-                        policy=str(advice.get("policy", "")),
-                        enforcement="advisory",
-                        state="violation",
-                        urn=str(advice.get("urn") or entry.urn),
-                        message=str(advice.get("message", "")),
-                    )
-                )
-                continue
-            if not line.startswith(WAIVER_MARKER + " "):
+            marker, _, rest = line.partition(" ")
+            if marker not in (ADVISORY_MARKER, WAIVER_MARKER):
                 continue
             try:
-                payload = json.loads(line[len(WAIVER_MARKER) + 1 :])
+                payload = json.loads(rest)
             except ValueError:
                 continue
+            if not isinstance(payload, dict):
+                continue
             policy = str(payload.get("policy", ""))
-            configured = analysis.config.get(policy)
+            waiver: dict[str, str] | None = None
+            if marker == ADVISORY_MARKER:  # the pack's fallback for an advisory finding
+                enforcement, state = "advisory", "violation"
+            else:
+                configured = analysis.config.get(policy)
+                enforcement = configured.enforcement if configured else "advisory"
+                state = "waived"
+                waiver = {k: str(v) for k, v in (payload.get("waiver") or {}).items()}
             out.append(
                 make(
                     policy=policy,
-                    enforcement=configured.enforcement if configured else "advisory",
-                    state="waived",
+                    enforcement=enforcement,
+                    state=state,
                     urn=str(payload.get("urn") or entry.urn),
                     message=str(payload.get("message", "")),
-                    waiver={k: str(v) for k, v in (payload.get("waiver") or {}).items()},
+                    waiver=waiver,
+                    details=payload.get("details"),
                 )
             )
     return out

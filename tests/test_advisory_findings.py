@@ -1,10 +1,10 @@
 """An advisory finding of a mandatory policy reaches every report as advisory and never fails the run.
 
-CrossGuard gives a policy one enforcement level, so the pack sends such a finding to the engine's
-`Log` RPC as a warning with a machine-readable line (as it sends waived findings as info), and the
-offline engine reports it as an advisory violation. The first user: `retention-tier`'s audit class
-on a store whose documented maximum is shorter (issue 13 row 4).
-"""
+The analyzer protocol carries a level per diagnostic, so the pack sends such a finding as a violation
+at the advisory level; where its servicer cannot set levels, it falls back to the engine's `Log` RPC
+as a warning with a machine-readable line, which the offline engine reports as advisory too. The
+first user: `retention-tier`'s audit class on a store whose documented maximum is shorter (issue 13
+row 4)."""
 
 from __future__ import annotations
 

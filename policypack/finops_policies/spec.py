@@ -86,6 +86,14 @@ class PolicySpec:
     config: Mapping[str, ConfigKey] = field(default_factory=dict)
     #: Further sections `explain` prints after the fix: (title, lines), e.g. what the policy covers.
     details: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: For a resource policy: the part of its rule that needs the whole stack (e.g. an Auto Scaling
+    #: group's launch template), run at `AnalyzeStack`; `check` leaves those resources to it.
+    stack_check: StackCheck | None = None
+
+    @property
+    def scope_label(self) -> str:
+        """How the docs name the policy's scope: "resource", "stack", or "resource + stack"."""
+        return "resource + stack" if self.scope == "resource" and self.stack_check is not None else self.scope
 
     @property
     def module(self) -> str:
@@ -134,5 +142,7 @@ class PolicySpec:
         return list(self.check(resource, config))  # type: ignore[arg-type]
 
     def check_stack(self, stack: StackView, config: Mapping[str, Any]) -> list[Finding]:
-        assert self.scope == "stack"
+        """A stack policy's findings, or the stack part of a resource policy that has one."""
+        if self.scope == "resource":
+            return list(self.stack_check(stack, config)) if self.stack_check is not None else []
         return list(self.check(stack, config))  # type: ignore[arg-type]
