@@ -94,7 +94,9 @@ def test_pack_start_measures_the_pack_it_names():
     import pack_start
 
     # the import probe builds every policy of the pack (the figure is about the real pack, not a stub)
+    from finops_policies.registry import all_policies
+
     _, policies, modules = pack_start.pack_import()
-    assert policies == 7 and modules > 0
+    assert policies == len(all_policies()) and modules > 0
     # our pack starts and prints its port (the function raises when it prints anything else)
     assert isinstance(pack_start.pack_start_seconds(pack_start.OUR_PACK), float)

@@ -23,6 +23,11 @@ class Finding:
     fix: str
     #: True when the verdict depends on a value that is unknown until apply.
     unverifiable: bool = False
+    #: True for a finding that is advice by nature (a soft limit), whatever the policy's level: it is
+    #: reported as advisory even when its policy is mandatory (see `pack.emit`).
+    advisory: bool = False
+    #: Why an unverifiable finding cannot be judged, when it is not a value unknown until apply.
+    unverifiable_because: str = ""
 
     @builtins.property  # the field `property` shadows the builtin for type checkers
     def kind(self) -> str:
@@ -31,5 +36,6 @@ class Finding:
     def message(self) -> str:
         subject = f"{self.kind} '{self.resource_name}'"
         if self.unverifiable:
-            return f"{subject}: {self.property} {self.found}; expected {self.expected} (cannot be verified until apply)"
+            because = self.unverifiable_because or "cannot be verified until apply"
+            return f"{subject}: {self.property} {self.found}; expected {self.expected} ({because})"
         return f"{subject}: {self.property} {self.found}; expected {self.expected}. Fix: {self.fix}"

@@ -7,6 +7,7 @@ preview. Used by the tests and by `finops-guard explain`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from pulumi_policy.policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .cases import Case, CaseProvider, CaseResource
-from .pack import ListSink, to_policy
+from .pack import ADVISORY_REPORTER, ListSink, to_policy
 from .spec import PolicySpec
 
 
@@ -47,9 +48,16 @@ class Outcome:
     violations: list[tuple[str, str]] = field(default_factory=list)
     unverifiable: list[str] = field(default_factory=list)
     waived: list[tuple[str, str]] = field(default_factory=list)
+    #: findings reported at the advisory level whatever the policy's level (`Finding.advisory`)
+    advisories: list[tuple[str, str]] = field(default_factory=list)
 
     def messages(self) -> list[str]:
-        return [m for _, m in self.violations] + self.unverifiable + [m for _, m in self.waived]
+        return (
+            [m for _, m in self.violations]
+            + self.unverifiable
+            + [m for _, m in self.waived]
+            + [m for _, m in self.advisories]
+        )
 
 
 def run_case(spec: PolicySpec, case: Case) -> Outcome:
@@ -65,6 +73,11 @@ def run_case(spec: PolicySpec, case: Case) -> Outcome:
 
     def report(message: str, urn: str | None = None) -> None:
         outcome.violations.append((name_of(urn), message))
+
+    def report_advisory(message: str, urn: str | None = None) -> None:
+        outcome.advisories.append((name_of(urn), message))
+
+    setattr(report, ADVISORY_REPORTER, report_advisory)  # as the pack's servicer does
 
     def resolve(ref: str) -> str:
         return by_name[ref].urn if ref in by_name else ref
@@ -100,9 +113,15 @@ def run_case(spec: PolicySpec, case: Case) -> Outcome:
     return outcome
 
 
+#: The subject of a service-level finding (the cost policies'): `service 'orders': ...`.
+_SERVICE_SUBJECT = re.compile(r"(?:^|; )service '([^']+)'")
+
+
 def unverifiable_names(case: Case, outcome: Outcome) -> set[str]:
+    """Resources (and services, for service-level findings) named by the unverifiable findings."""
     text = " ".join(outcome.unverifiable)
-    return {r.name for r in case.resources if f"'{r.name}'" in text}
+    named = {r.name for r in case.resources if f"'{r.name}'" in text}
+    return named | {m for message in outcome.unverifiable for m in _SERVICE_SUBJECT.findall(message)}
 
 
 def check_case(spec: PolicySpec, case: Case) -> list[str]:
@@ -115,6 +134,12 @@ def check_case(spec: PolicySpec, case: Case) -> list[str]:
     for name, message in outcome.violations:
         if not any(e.name == name for e in case.violations):
             problems.append(f"unexpected violation on '{name}': {message}")
+    for expected in case.advisories:
+        if not any(n == expected.name and expected.text in m for n, m in outcome.advisories):
+            problems.append(f"missing advisory finding on '{expected.name}' containing {expected.text!r}")
+    for name, message in outcome.advisories:
+        if not any(e.name == name and e.text in message for e in case.advisories):
+            problems.append(f"unexpected advisory finding on '{name}': {message}")
     got_unverifiable = unverifiable_names(case, outcome)
     if set(case.unverifiable) != got_unverifiable:
         problems.append(

@@ -1,7 +1,7 @@
 """Turns policy specs into CrossGuard policies and serves them as a pack.
 
 The same objects run under `pulumi preview --policy-pack`, `pulumi policy publish` and our offline
-engine. Three things CrossGuard has no direct word for are mapped onto its protocol:
+engine. Four things CrossGuard has no direct word for are mapped onto its protocol:
 
 - unverifiable findings (a value unknown during preview) become the SDK's own advisory
   "can't run policy ... during preview" diagnostic, never a mandatory violation;
@@ -11,7 +11,16 @@ engine. Three things CrossGuard has no direct word for are mapped onto its proto
   `failurePolicy`: "advisory" (the default, fail open) reports it as unverifiable, so nobody's
   preview fails for a bug in a rule; "mandatory" (fail closed) reports it as a violation of the
   policy, so nothing passes unchecked. Either way the message says the check failed
-  (`CHECK_ERROR_MARKER`), so reports can count errored checks.
+  (`CHECK_ERROR_MARKER`), so reports can count errored checks;
+- a finding that is advice by nature (`Finding.advisory`: a soft budget limit) inside a mandatory
+  policy is sent with the ADVISORY level on its own diagnostic. The protocol carries a level per
+  diagnostic (`AnalyzeDiagnostic.enforcementLevel`) and the engine honours it per diagnostic
+  (pulumi `sdk/go/common/resource/plugin/analyzer_plugin.go`, convertDiagnostics); pulumi-policy's
+  own "can't run policy during preview" diagnostic is advisory in a mandatory policy the same way.
+  Its `report_violation` only takes the policy's level, so the pack's servicer hands policies a
+  second reporter (`report_violation.advisory`) at ADVISORY. A level only goes down: a policy
+  configured advisory or disabled stays so. Where that reporter is missing (another servicer), the
+  finding goes to the engine's `Log` as a warning, never as a blocking violation.
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ from .spec import PolicySpec
 from .values import UNKNOWN_STRING
 
 PACK_NAME = "finops-guardrails"
+_ADVISORY = EnforcementLevel.ADVISORY
 #: Every message about a check that failed contains this; `finops_guard.model` counts on it.
 CHECK_ERROR_MARKER = "the check itself failed"
 #: Prefix of the machine-readable line of a waived-finding log message.
@@ -61,8 +71,14 @@ class Unverifiable(UnknownValueError):  # noqa: N818 - named for what the report
         self.message = message
 
 
+#: The attribute of a `report_violation` callable holding the advisory-level reporter.
+ADVISORY_REPORTER = "advisory"
+
+
 class Sink(Protocol):
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None: ...
+
+    def advisory(self, policy: str, finding: Finding) -> None: ...
 
 
 def waiver_log_message(policy: str, finding: Finding, approval: Approval) -> str:
@@ -92,9 +108,13 @@ class EngineLog:
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
         self._send(waiver_log_message(policy, finding, approval), finding.urn)
 
-    def _send(self, message: str, urn: str) -> None:
+    def advisory(self, policy: str, finding: Finding) -> None:
+        self._send(f"[{PACK_NAME}] advisory '{policy}': {finding.message()}", finding.urn, warning=True)
+
+    def _send(self, message: str, urn: str, *, warning: bool = False) -> None:
+        label = "warning" if warning else "info"
         if self._address is None:
-            print(f"info: {message}", file=sys.stderr)
+            print(f"{label}: {message}", file=sys.stderr)
             return
         try:
             if self._stub is None:
@@ -104,9 +124,10 @@ class EngineLog:
                 self._stub = engine_pb2_grpc.EngineStub(grpc.insecure_channel(self._address))
             from pulumi.runtime.proto import engine_pb2
 
-            self._stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn), timeout=10)
+            severity = engine_pb2.WARNING if warning else engine_pb2.INFO
+            self._stub.Log(engine_pb2.LogRequest(severity=severity, message=message, urn=urn), timeout=10)
         except Exception:  # noqa: BLE001 - a lost log line must never fail the policy run
-            print(f"info: {message}", file=sys.stderr)
+            print(f"{label}: {message}", file=sys.stderr)
 
 
 class ListSink:
@@ -114,9 +135,13 @@ class ListSink:
 
     def __init__(self) -> None:
         self.items: list[tuple[str, Finding, Approval]] = []
+        self.advice: list[tuple[str, Finding]] = []
 
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
         self.items.append((policy, finding, approval))
+
+    def advisory(self, policy: str, finding: Finding) -> None:
+        self.advice.append((policy, finding))
 
 
 def provider_view(provider: Any) -> ProviderView | None:
@@ -150,8 +175,13 @@ def emit(
     report_violation: Callable[[str, str | None], None],
     sink: Sink,
 ) -> None:
-    """Report definite findings (or waive them), then raise once for the unverifiable ones."""
+    """Report definite findings (or waive them), then raise once for the unverifiable ones.
+
+    Advisory findings (`Finding.advisory`) go to the advisory reporter the servicer attaches to
+    `report_violation`, else to the sink as a warning: never at a mandatory policy's level.
+    """
     approvals: list[Approval] | None = None  # parsed on the first definite finding: most resources have none
+    report_advisory: Callable[[str, str | None], None] | None = getattr(report_violation, ADVISORY_REPORTER, None)
     unverifiable: list[Finding] = []
     for finding in findings:
         if finding.unverifiable:
@@ -167,7 +197,12 @@ def emit(
         message = finding.message()
         if matching:
             message += f" (not waived: waiver {why_not(matching)})"
-        report_violation(message, finding.urn)
+        if not finding.advisory:
+            report_violation(message, finding.urn)
+        elif report_advisory is not None:
+            report_advisory(message, finding.urn)
+        else:
+            sink.advisory(spec.name, finding)
     if unverifiable:
         listed = [f.message() for f in unverifiable[:_MAX_LISTED]]
         if len(unverifiable) > _MAX_LISTED:
@@ -396,7 +431,22 @@ def servicer_class() -> type | None:
             with shim.per_call():
                 return super().Remediate(request, context)
 
+    create = getattr(base, "_create_report_violation", None)
+    if callable(create):
+        Servicer._create_report_violation = _with_advisory_reporter(create)
     return Servicer
+
+
+def _with_advisory_reporter(create: Callable[..., Any]) -> Callable[..., Any]:
+    """pulumi-policy's `_create_report_violation` (called once per policy and request), whose
+    reporter also carries `advisory`: the same policy and response at the ADVISORY level."""
+
+    def create_both(self: Any, response: Any, policy_name: str, description: str, level: Any, *rest: Any) -> Any:
+        report = create(self, response, policy_name, description, level, *rest)
+        setattr(report, ADVISORY_REPORTER, create(self, response, policy_name, description, _ADVISORY, *rest))
+        return report
+
+    return create_both
 
 
 #: The pack process's garbage-collector thresholds (CPython's default is (700, 10, 10)).

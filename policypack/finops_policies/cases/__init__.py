@@ -81,6 +81,8 @@ class Case:
     resources: tuple[CaseResource, ...]
     config: Mapping[str, Any] = field(default_factory=dict)
     violations: tuple[Expect, ...] = ()
+    #: findings the policy must report at the advisory level (a soft limit), whatever its own level
+    advisories: tuple[Expect, ...] = ()
     #: names of resources whose check must come out unverifiable
     unverifiable: tuple[str, ...] = ()
     #: names of resources whose finding must be waived
