@@ -48,6 +48,8 @@ class PreviewOptions:
     #: called with (done, total or None) as resources are analyzed
     progress: Callable[[int, int | None], None] | None = None
     echo: Any = None
+    #: an earlier cost report or stack export: `cost-review`'s baseline, and the cost summary's diff
+    baseline: Path | None = None
 
 
 @dataclass
@@ -283,6 +285,10 @@ def run_preview(options: PreviewOptions) -> RunResult:
     if options.policy_pack_config is not None:
         given = read_config_file(options.policy_pack_config)
         source = str(options.policy_pack_config)
+    from .cost_config import preview_feed
+
+    # budgets, usage and triggers from the contracts (and --baseline), under what `given` sets
+    feed = preview_feed(project, stack, options.baseline)
 
     env = pack_environment(project.name, stack.name, options.organization, stack.values)
     pending: queue.Queue[Registration | None] = queue.Queue()
@@ -316,7 +322,8 @@ def run_preview(options: PreviewOptions) -> RunResult:
                         k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
                         for k, v in info.initialConfig.items()
                     }
-                    config = merge(policies, initial, given, source, (info.name or pack.name, state["version"]))
+                    fed = feed.apply(given, [p.name for p in policies])
+                    config = merge(policies, initial, fed, source, (info.name or pack.name, state["version"]))
                     session.configure(config)
                     analysis = _Analysis(session, config, options.progress)
                     state.update(policies=policies, info=info, analysis=analysis)
@@ -345,6 +352,8 @@ def run_preview(options: PreviewOptions) -> RunResult:
                 worker.join()
             if failure:
                 raise failure[0]
+            if feed.error is not None:
+                raise feed.error  # the program did not stumble on it: the cost policies cannot run without it
             analysis = state["analysis"]
             analysis.analyze_stack()
             policies = {p.name: p for p in state["policies"]}
@@ -369,7 +378,8 @@ def run_preview(options: PreviewOptions) -> RunResult:
             if session is not None:
                 session.close()
             process.stop()
-    cost = _cost_summary(registrations, project, stack, warnings)
+    budgeted = analysis.config.get("cost-budget")
+    cost = _cost_summary(registrations, project, stack, warnings, budget_config=budgeted, baseline=feed.baseline)
     return RunResult(
         project=project.name,
         stack=stack.name,
@@ -388,13 +398,26 @@ def run_preview(options: PreviewOptions) -> RunResult:
 
 
 def _cost_summary(
-    registrations: list[Registration], project: Project, stack: StackConfig, warnings: list[str]
+    registrations: list[Registration],
+    project: Project,
+    stack: StackConfig,
+    warnings: list[str],
+    *,
+    budget_config: EffectiveConfig | None = None,
+    baseline: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """The per-service cost summary; a pricing problem becomes a warning, never a failed preview."""
-    from .costing import estimate_program, service_summary
+    """The per-service cost summary, priced as `cost-budget` priced it (its usage, budgets and prices)
+    when the pack has it; a pricing problem becomes a warning, never a failed preview."""
+    from .cost_config import facts_from_config
+    from .costing import estimate_program, load_contracts, service_summary
 
     try:
-        _, report = estimate_program(registrations, project, stack)
+        contracts, prices = load_contracts(project.dir, stack.values), None
+        if budget_config is not None:
+            contracts, prices = facts_from_config(budget_config.properties, contracts)
+        _, report = estimate_program(
+            registrations, project, stack, contracts=contracts, prices=prices, baseline=baseline
+        )
     except GuardError as error:
         warnings.append(f"cost estimate skipped: {error.message}")
         return None

@@ -134,19 +134,15 @@ def render_text(report: Mapping[str, Any]) -> str:
     diff = report.get("diff")
     if diff:
         lines.append("")
-        lines.append(
-            f"Against the baseline: total {_change(diff['totalMonthlyCost'])},"
-            f" at max scale {_change(diff['totalMonthlyCostHigh'])}"
-        )
-        for s in diff.get("services") or []:
-            lines.append(
-                f"  {s['service']}: {usd(s['monthlyCost']['old'])} → {usd(s['monthlyCost']['new'])} ({s['status']})"
-            )
+        first, *rest = diff_lines(diff)
+        lines.append(first[0].upper() + first[1:])
+        lines.extend(rest)
     return "\n".join(lines) + "\n"
 
 
 def preview_cost_lines(summary: Mapping[str, Any]) -> list[str]:
-    """The cost lines `finops-guard preview` prints at the end of its text report: one per service."""
+    """The cost lines `finops-guard preview` prints at the end of its text report: one per service,
+    then, against a baseline, the services and resources whose cost changed (old → new)."""
     lines = []
     for s in summary.get("services") or []:
         status = f" · budget: {s['budgetStatus']}" if s.get("budgetStatus") else ""
@@ -154,6 +150,42 @@ def preview_cost_lines(summary: Mapping[str, Any]) -> list[str]:
     unpriced = summary.get("unpriced")
     if unpriced:
         lines.append(f"cost: {unpriced} unpriced (see `finops-guard cost`)")
+    diff = summary.get("diff")
+    if diff:
+        lines.extend(f"cost: {line}" for line in diff_lines(diff, resources=_TOP_CHANGES))
+    return lines
+
+
+def _old_new(change: Mapping[str, Any]) -> str:
+    """`$10.00 → $12.00 (+$2.00, +20 %)`."""
+    delta = float(change.get("delta") or 0)
+    if not delta:
+        return f"{usd(change['old'])} (unchanged)"
+    sign = "+" if delta > 0 else ""
+    percent = change.get("percent")
+    share = f", {sign}{percent:g} %" if percent is not None else ""
+    return f"{usd(change['old'])} → {usd(change['new'])} ({sign}{usd(delta)}{share})"
+
+
+def diff_lines(diff: Mapping[str, Any], resources: int | None = None) -> list[str]:
+    """The diff against the baseline as text: the total, each service, each resource (old → new)."""
+    lines = [
+        f"against the baseline: total {_old_new(diff['totalMonthlyCost'])}, "
+        f"at max scale {_old_new(diff['totalMonthlyCostHigh'])}"
+    ]
+    for s in diff.get("services") or []:
+        lines.append(
+            f"  service {sanitize(str(s['service']))} ({s['status']}): {_old_new(s['monthlyCost'])},"
+            f" at max scale {_old_new(s['monthlyCostHigh'])}"
+        )
+    changed = list(diff.get("resources") or [])
+    for r in changed[:resources] if resources is not None else changed:
+        lines.append(
+            f"  {sanitize(str(r['name']))} ({r['type']}, {r['status']}): {_old_new(r['monthlyCost'])},"
+            f" at max scale {_old_new(r['monthlyCostHigh'])}"
+        )
+    if resources is not None and len(changed) > resources:
+        lines.append(f"  and {len(changed) - resources} more resources (see `finops-guard cost --baseline`)")
     return lines
 
 

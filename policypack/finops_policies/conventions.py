@@ -194,3 +194,15 @@ RDS_PROXY_TARGET: Final = "aws:rds/proxyTarget:ProxyTarget"
 RDS_PROXY_DEFAULT_TARGET_GROUP: Final = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
 K8S_SECRET: Final = "kubernetes:core/v1:Secret"
 K8S_CONFIGMAP: Final = "kubernetes:core/v1:ConfigMap"
+
+# --- appended for cost-review ------------------------------------------------------------------
+#: The review triggers a cost contract's `review.requiredWhen` may list (`cost-review` evaluates
+#: them; N is a number of percent).
+REVIEW_TRIGGER_PATTERN: Final = (
+    r"^(monthly_cost_growth_gt_\d+(\.\d+)?_percent|observability_cost_gt_\d+(\.\d+)?_percent"
+    r"|replica_count_doubles|new_cross_region_dependency)$"
+)
+REVIEW_TRIGGERS_DOC: Final = (
+    "monthly_cost_growth_gt_<N>_percent, observability_cost_gt_<N>_percent, replica_count_doubles "
+    "or new_cross_region_dependency"
+)

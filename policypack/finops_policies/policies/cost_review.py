@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from finops_policies import conventions as conv
 from finops_policies.approvals import Approval
 from finops_policies.findings import Finding
 from finops_policies.policies import _cost
@@ -53,10 +54,7 @@ OBSERVABILITY: Final = re.compile(r"^observability_cost_gt_(\d+(?:\.\d+)?)_perce
 REPLICAS: Final = "replica_count_doubles"
 CROSS_REGION: Final = "new_cross_region_dependency"
 #: The triggers a contract's `review.requiredWhen` may list (N: a number).
-TRIGGER_PATTERN: Final = (
-    r"^(monthly_cost_growth_gt_\d+(\.\d+)?_percent|observability_cost_gt_\d+(\.\d+)?_percent"
-    rf"|{REPLICAS}|{CROSS_REGION})$"
-)
+TRIGGER_PATTERN: Final = conv.REVIEW_TRIGGER_PATTERN
 TRIGGER_SCHEMA: Final[Mapping[str, Any]] = {"type": "string", "pattern": TRIGGER_PATTERN}
 REVIEW_SCHEMA: Final[Mapping[str, Any]] = {
     **_cost.SERVICE_REVIEW_SCHEMA,
