@@ -101,5 +101,5 @@ def read_baseline(path: Path, pricing: Pricing) -> dict[str, Any]:
     try:
         facts_of_report(document)  # what cost-review will read of it, checked now rather than in the pack
     except BaselineError as error:
-        raise GuardError(f"{where}: {error}; expected {_KINDS}") from None
+        raise GuardError(f"{where}: {error} (the file should be {_KINDS})") from None
     return dict(document)

@@ -61,6 +61,13 @@ def explain(name: str) -> str:
         default = json.dumps(config.schema.get("default"))
         out.append(f"  {key} (default {default if len(default) < 60 else default[:57] + '...'})")
         out.append(textwrap.indent(textwrap.fill(config.doc, 92), "      "))
+    example_config = spec.example_config
+    if example_config is not None:
+        out += [
+            "",
+            f"Policy config both examples run with (finops_policies/examples/{spec.module}/policy-config.json):",
+            textwrap.indent(json.dumps(example_config, indent=2), "    "),
+        ]
     out += [
         "",
         f"Bad (finops_policies/examples/{spec.module}/bad.py; the lines marked # [{spec.name}] trip it):",

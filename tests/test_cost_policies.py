@@ -377,7 +377,7 @@ def test_a_baseline_that_is_neither_report_nor_export_exits_2(program: Path, tmp
     bogus = write_json(tmp_path / "bogus.json", {"services": "everything"})
     done = cli("preview", str(program), "--baseline", str(bogus))
     assert done.returncode == 2
-    assert f"--baseline {bogus}: neither" in done.stderr or "expected a `finops-guard cost" in done.stderr
+    assert f"--baseline {bogus}: the baseline is neither a `finops-guard cost --format json` report" in done.stderr
 
 
 def test_a_large_baseline_travels_in_its_compact_form(tmp_path: Path) -> None:
@@ -420,3 +420,35 @@ def test_a_large_baseline_travels_in_its_compact_form(tmp_path: Path) -> None:
     assert sent["kind"] == BASELINE_KIND
     assert sent["workloads"] == {"kubernetes:apps/v1:Deployment::api": {"service": "orders", "min": 2, "max": 10}}
     assert len(json.dumps(sent)) < 1_000
+
+
+# --- the diff in every format -----------------------------------------------------------------------
+
+
+def test_the_diff_old_to_new_is_in_every_format(program: Path, baseline: Path) -> None:
+    """Per service and per resource, old → new: in each `cost` format and each `preview` format."""
+    before = orders(json.loads(baseline.read_text()))
+    after = orders(cost(program, *settings(max_replicas=20)))
+    service = f"{usd(before['monthlyCostHigh'])} → {usd(after['monthlyCostHigh'])}"
+    api_before = next(r for r in json.loads(baseline.read_text())["resources"] if r["name"] == "orders-api")
+    api_after = next(r for r in cost(program, *settings(max_replicas=20))["resources"] if r["name"] == "orders-api")
+    resource = f"{usd(api_before['monthlyCostHigh'])} → {usd(api_after['monthlyCostHigh'])}"
+    for fmt in ("text", "markdown", "html"):
+        done = cli("cost", str(program), *settings(max_replicas=20), "--baseline", str(baseline), "--format", fmt)
+        assert done.returncode == 0, done.stderr
+        assert service in done.stdout, fmt
+        assert "orders-api" in done.stdout and resource in done.stdout, fmt
+    diff = cost(program, *settings(max_replicas=20), "--baseline", str(baseline))["diff"]
+    assert (diff["services"][0]["monthlyCostHigh"]["old"], diff["services"][0]["monthlyCostHigh"]["new"]) == (
+        before["monthlyCostHigh"],
+        after["monthlyCostHigh"],
+    )
+    for fmt in ("text", "json", "sarif", "junit"):
+        done = cli("preview", str(program), *settings(max_replicas=20), "--baseline", str(baseline), "--format", fmt)
+        assert done.returncode == 1, done.stderr
+        if fmt in ("json", "sarif"):
+            data = json.loads(done.stdout)
+            summary = data["cost"] if fmt == "json" else data["runs"][0]["properties"]["cost"]
+            assert summary["diff"] == diff
+        else:
+            assert service in done.stdout and resource in done.stdout, fmt

@@ -201,6 +201,9 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
             "durationSeconds": round(result.duration_seconds, 3),
         },
     }
+    if result.cost is not None:
+        # the estimate per service, and against a baseline its diff per service and resource
+        run["properties"]["cost"] = result.cost  # secrets already scrubbed by the estimate (costing.scrubbed)
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -134,8 +134,8 @@ def cross_region_entries(cross_region: Iterable[CrossRegion]) -> list[dict[str, 
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        raise BaselineError(f"{where} is {value!r}; expected a number >= 0")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BaselineError(f"{where} is {value!r}; expected a number")
     return float(value)
 
 

@@ -51,9 +51,10 @@ if config.get_bool("debugLogs"):
 dead_letters = aws.sqs.Queue("orders-dead-letters", tags=TAGS)
 if config.get_bool("crossRegion"):
     eu = aws.Provider("eu-west-1", region="eu-west-1")
+    redrive = dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5}))
     aws.sqs.Queue(
         "orders-eu",
-        redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
+        redrive_policy=redrive,
         tags=TAGS,
         opts=pulumi.ResourceOptions(provider=eu),
     )
