@@ -189,3 +189,67 @@ def test_the_pack_sends_the_advisory_level_on_the_wire() -> None:
         ("blocking", analyzer_pb2.MANDATORY, "cost-budget"),
         ("advice", analyzer_pb2.ADVISORY, "cost-budget"),
     ]
+
+
+def test_both_cost_policies_share_one_estimate_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One `AnalyzeStack` through the pack's servicer: the stack is priced once for both policies
+    (they price with the same config), and each finding carries its own level."""
+    from finops_policies.cases.cost_budget import HIGH, STACK
+    from finops_policies.cases.cost_review import ALL, baseline
+    from finops_policies.pack import PACK_NAME, build_policies, servicer_class
+    from finops_policies.policies import _cost
+    from google.protobuf import struct_pb2
+    from pulumi.runtime.proto import analyzer_pb2
+    from pulumi_policy import EnforcementLevel
+
+    priced: list[int] = []
+    real = _cost.estimate_stack
+    monkeypatch.setattr(_cost, "estimate_stack", lambda *a, **k: priced.append(1) or real(*a, **k))
+
+    def struct(data: dict[str, Any]) -> struct_pb2.Struct:
+        out = struct_pb2.Struct()
+        out.update(data)
+        return out
+
+    servicer = servicer_class()
+    assert servicer is not None
+    policies = build_policies([get("cost-budget"), get("cost-review")], sink=ListSink())
+    pack = servicer(PACK_NAME, "0.1.0", policies, EnforcementLevel.MANDATORY)
+    budgets = {"orders": {"monthlySoftLimit": HIGH / 10, "monthlyHardReviewThreshold": HIGH / 2}}
+    review_config = {
+        "baseline": baseline(low=1.0, high=1.0, max_replicas=2.0, cross_region=[]),
+        "triggers": {"orders": ALL},
+    }
+    pack.Configure(
+        analyzer_pb2.ConfigureAnalyzerRequest(
+            policyConfig={
+                "cost-budget": analyzer_pb2.PolicyConfig(
+                    enforcementLevel=analyzer_pb2.MANDATORY, properties=struct({"budgets": budgets})
+                ),
+                "cost-review": analyzer_pb2.PolicyConfig(
+                    enforcementLevel=analyzer_pb2.MANDATORY, properties=struct(review_config)
+                ),
+            }
+        ),
+        None,
+    )
+    request = analyzer_pb2.AnalyzeStackRequest()
+    for r in STACK:
+        item = request.resources.add(type=r.type, urn=r.urn, name=r.name, properties=struct(dict(r.props)))
+        if r.provider is not None:
+            item.provider.CopyFrom(
+                analyzer_pb2.AnalyzerProviderResource(
+                    type=r.provider.type,
+                    urn=r.provider.urn,
+                    name=r.provider.name,
+                    properties=struct(dict(r.provider.props)),
+                )
+            )
+    response = pack.AnalyzeStack(request, None)
+    assert priced == [1]
+    levels = sorted((d.policyName, d.enforcementLevel) for d in response.diagnostics)
+    assert levels == [
+        ("cost-budget", analyzer_pb2.MANDATORY),
+        ("cost-review", analyzer_pb2.MANDATORY),
+        ("cost-review", analyzer_pb2.MANDATORY),
+    ]

@@ -385,6 +385,16 @@ class _DecodeOnce:
             self._local.memo = None
 
 
+def call_memo() -> dict[Any, Any] | None:
+    """The memo of the request being served, shared by every policy it runs; None outside one (the
+    in-process harness, tests) or under another servicer. For results that several policies of one
+    call would otherwise compute again from the same decoded properties (the cost estimate)."""
+    import pulumi_policy.policy as sdk
+
+    shim = getattr(sdk, "json_format", None)
+    return shim._memo() if isinstance(shim, _DecodeOnce) else None
+
+
 def servicer_class() -> type | None:
     """pulumi-policy's servicer, made to scale: what `serve()` runs.
 

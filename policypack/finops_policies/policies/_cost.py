@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from finops_policies import conventions as conv
 from finops_policies.approvals import APPROVAL_SUBJECTS_SERVICES, Approval, parse_approvals, why_not
+from finops_policies.pack import call_memo
 from finops_policies.pricing import (
     Estimate,
     EstimateOptions,
@@ -27,6 +28,8 @@ from finops_policies.pricing import (
 from finops_policies.resources import StackView
 from finops_policies.spec import APPROVAL_ITEM_SCHEMA, ConfigKey
 
+#: The per-call memo key of the estimate both cost policies read.
+ESTIMATE_MEMO: Final = "finops-guardrails/cost-estimate"
 #: The type a service-level finding names in its message ("service 'orders': ...").
 SERVICE_KIND: Final = "finops:cost:service"
 
@@ -91,14 +94,32 @@ def catalog(config: Mapping[str, Any]) -> PriceCatalog:
 
 
 def estimate(stack: StackView, config: Mapping[str, Any]) -> Estimate:
-    """The stack priced as `finops-guard cost` prices it, with the config's usage and prices."""
+    """The stack priced as `finops-guard cost` prices it, with the config's usage and prices.
+
+    Both cost policies price the same `AnalyzeStack` request: the second one reuses the first one's
+    estimate when they price with the same config. Within one call the servicer hands every policy
+    the same decoded properties (`pack._DecodeOnce`), so their identities name the stack.
+    """
+    memo = call_memo()
+    key: tuple[Any, ...] | None = None
+    if memo is not None:
+        priced_with = json.dumps({k: config.get(k) for k in PRICING_CONFIG}, sort_keys=True, default=str)
+        identity = tuple((id(r.props), id(r.provider.props) if r.provider else 0) for r in stack.resources)
+        key = (ESTIMATE_MEMO, identity, priced_with)
+        hit = memo.get(key)
+        if hit is not None:
+            cached: Estimate = hit[0]
+            return cached
     usage = config.get("usage")
-    return estimate_stack(
+    found = estimate_stack(
         stack,
         catalog=catalog(config),
         usage=UsageBook.from_dict(usage if isinstance(usage, Mapping) else {}),
         options=EstimateOptions(default_region=default_region(stack)),
     )
+    if memo is not None:
+        memo[key] = (found, stack)  # the stack kept alive beside it: the identities stay its own
+    return found
 
 
 def money(value: float) -> str:
