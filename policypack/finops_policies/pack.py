@@ -31,9 +31,9 @@ import json
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -54,6 +54,7 @@ from .resources import ProviderView, ResourceView, StackView
 from .spec import PolicySpec
 from .values import UNKNOWN_STRING
 
+T = TypeVar("T")
 PACK_NAME = "finops-guardrails"
 _ADVISORY = EnforcementLevel.ADVISORY
 #: Every message about a check that failed contains this; `finops_guard.model` counts on it.
@@ -387,12 +388,31 @@ class _DecodeOnce:
 
 def call_memo() -> dict[Any, Any] | None:
     """The memo of the request being served, shared by every policy it runs; None outside one (the
-    in-process harness, tests) or under another servicer. For results that several policies of one
-    call would otherwise compute again from the same decoded properties (the cost estimate)."""
+    in-process harness, tests) or under another servicer."""
     import pulumi_policy.policy as sdk
 
     shim = getattr(sdk, "json_format", None)
     return shim._memo() if isinstance(shim, _DecodeOnce) else None
+
+
+def shared_in_call(name: str, stack: StackView, build: Callable[[], T], *extra: Hashable) -> T:
+    """`build()` once per `AnalyzeStack` for results several stack policies read (the cost
+    estimate, the cross-region edges); `extra` names what else the result depends on (config).
+
+    Within one call the servicer hands every policy the same decoded properties (`_DecodeOnce`),
+    so their identities name the stack; the stack is kept alive beside the result so they stay its
+    own. Outside a call (the harness, tests) it simply builds.
+    """
+    memo = call_memo()
+    if memo is None:
+        return build()
+    identity = tuple((id(r.props), id(r.provider.props) if r.provider is not None else 0) for r in stack.resources)
+    key = (name, identity, *extra)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = (build(), stack)
+    result: T = hit[0]
+    return result
 
 
 def servicer_class() -> type | None:

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from finops_policies import conventions as conv
 from finops_policies.approvals import APPROVAL_SUBJECTS_SERVICES, Approval, parse_approvals, why_not
-from finops_policies.pack import call_memo
+from finops_policies.pack import shared_in_call
 from finops_policies.pricing import (
     Estimate,
     EstimateOptions,
@@ -97,29 +97,20 @@ def estimate(stack: StackView, config: Mapping[str, Any]) -> Estimate:
     """The stack priced as `finops-guard cost` prices it, with the config's usage and prices.
 
     Both cost policies price the same `AnalyzeStack` request: the second one reuses the first one's
-    estimate when they price with the same config. Within one call the servicer hands every policy
-    the same decoded properties (`pack._DecodeOnce`), so their identities name the stack.
+    estimate when they price with the same config (`pack.shared_in_call`).
     """
-    memo = call_memo()
-    key: tuple[Any, ...] | None = None
-    if memo is not None:
-        priced_with = json.dumps({k: config.get(k) for k in PRICING_CONFIG}, sort_keys=True, default=str)
-        identity = tuple((id(r.props), id(r.provider.props) if r.provider else 0) for r in stack.resources)
-        key = (ESTIMATE_MEMO, identity, priced_with)
-        hit = memo.get(key)
-        if hit is not None:
-            cached: Estimate = hit[0]
-            return cached
     usage = config.get("usage")
-    found = estimate_stack(
-        stack,
-        catalog=catalog(config),
-        usage=UsageBook.from_dict(usage if isinstance(usage, Mapping) else {}),
-        options=EstimateOptions(default_region=default_region(stack)),
-    )
-    if memo is not None:
-        memo[key] = (found, stack)  # the stack kept alive beside it: the identities stay its own
-    return found
+
+    def price() -> Estimate:
+        return estimate_stack(
+            stack,
+            catalog=catalog(config),
+            usage=UsageBook.from_dict(usage if isinstance(usage, Mapping) else {}),
+            options=EstimateOptions(default_region=default_region(stack)),
+        )
+
+    priced_with = json.dumps({k: config.get(k) for k in PRICING_CONFIG}, sort_keys=True, default=str)
+    return shared_in_call(ESTIMATE_MEMO, stack, price, priced_with)
 
 
 def money(value: float) -> str:
@@ -130,10 +121,15 @@ def span(low: float, high: float) -> str:
     return money(low) if money(low) == money(high) else f"{money(low)} – {money(high)}"
 
 
-def resources_of(estimate: Estimate, service: str) -> list[ResourceCost]:
-    """The service's priced resources, most expensive (at max scale) first."""
-    mine = [r for r in estimate.resources if r.service == service]
-    return sorted(mine, key=lambda r: (-r.monthly_cost_high, r.name))
+def by_service(estimate: Estimate) -> dict[str, list[ResourceCost]]:
+    """Each service's priced resources, most expensive (at max scale) first: built once per check,
+    as a stack has hundreds of services."""
+    out: dict[str, list[ResourceCost]] = {}
+    for r in estimate.resources:
+        out.setdefault(r.service, []).append(r)
+    for resources in out.values():
+        resources.sort(key=lambda r: (-r.monthly_cost_high, r.name))
+    return out
 
 
 def anchor(resources: Sequence[ResourceCost], stack: StackView) -> ResourceCost | None:

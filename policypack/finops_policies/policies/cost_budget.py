@@ -115,11 +115,12 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
         return  # nothing to hold the stack against: it need not be priced
     estimate = _cost.estimate(stack, config)
     reviews = _cost.service_reviews(config)
+    index = _cost.by_service(estimate)
     for cost in estimate.services:
         budget = budgets.get(cost.service)
         if budget is None:
             continue
-        resources = _cost.resources_of(estimate, cost.service)
+        resources = index.get(cost.service, [])
         held = _cost.anchor(resources, stack)
         judged = _Judged(cost, budget, budget_status(cost, budget) or {}, resources, held.urn if held else "")
         yield from _cost_findings(judged, reviews)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Final
 
 from finops_policies import conventions as conv
@@ -40,6 +41,7 @@ from finops_policies.pricing.baseline import (
     CrossRegion,
     ReviewFacts,
     ServiceFigures,
+    Workload,
     attribute,
     facts_of_estimate,
     facts_of_report,
@@ -81,8 +83,37 @@ class _Change:
     reviews: Sequence[Approval]
     catalog_note: str
 
+    @cached_property
+    def _index(self) -> dict[str, list[ResourceCost]]:
+        return _cost.by_service(self.estimate)
+
     def resources(self, service: str) -> list[ResourceCost]:
-        return _cost.resources_of(self.estimate, service)
+        return self._index.get(service, [])
+
+    @cached_property
+    def old_workloads(self) -> dict[str, list[Workload]]:
+        """The baseline's workloads per service (none when the baseline does not record them)."""
+        out: dict[str, list[Workload]] = {}
+        for workload in (self.old.workloads or {}).values():
+            out.setdefault(workload.service, []).append(workload)
+        return out
+
+    @cached_property
+    def new_workloads(self) -> dict[str, list[Workload]]:
+        out: dict[str, list[Workload]] = {}
+        for workload in (self.new.workloads or {}).values():
+            out.setdefault(workload.service, []).append(workload)
+        return out
+
+    @cached_property
+    def new_cross_region(self) -> dict[str, list[CrossRegion]]:
+        """The change's cross-region dependencies the baseline does not have, per service."""
+        known = {c.identity for c in self.old.cross_region or ()}
+        out: dict[str, list[CrossRegion]] = {}
+        for dependency in self.new.cross_region or ():
+            if dependency.identity not in known:
+                out.setdefault(dependency.service, []).append(dependency)
+        return out
 
     def anchor_urn(self, service: str, category: str | None = None) -> str:
         mine = self.resources(service)
@@ -269,9 +300,9 @@ def _replicas(change: _Change, service: str, trigger: str) -> Iterator[Finding]:
         yield _missing_facts(change, service, "max replicas")
         return
     current = {workload_key(r.type, r.name): r for r in change.resources(service)}
-    for key, before in sorted(change.old.workloads.items()):
-        now_cost = current.get(key)
-        if before.service != service or now_cost is None or now_cost.replicas is not None:
+    for before in sorted(change.old_workloads.get(service, []), key=lambda w: w.key):
+        now_cost = current.get(before.key)
+        if now_cost is None or now_cost.replicas is not None:
             continue
         if _cost.unknown_parts([now_cost]):
             yield Finding(
@@ -284,10 +315,8 @@ def _replicas(change: _Change, service: str, trigger: str) -> Iterator[Finding]:
                 "",
                 unverifiable=True,
             )
-    for key, now in sorted((change.new.workloads or {}).items()):
-        if now.service != service:
-            continue
-        was = change.old.workloads.get(key)
+    for now in sorted(change.new_workloads.get(service, []), key=lambda w: w.key):
+        was = change.old.workloads.get(now.key)
         if was is None or was.max <= 0 or now.max < 2 * was.max:
             continue
         found = change.finding(
@@ -308,11 +337,7 @@ def _cross_region(change: _Change, service: str, trigger: str) -> Iterator[Findi
     if change.old.cross_region is None:
         yield _missing_facts(change, service, "cross-region dependencies")
         return
-    known = {c.identity for c in change.old.cross_region}
-    new: list[CrossRegion] = [
-        c for c in change.new.cross_region or () if c.service == service and c.identity not in known
-    ]
-    for dependency in new:
+    for dependency in change.new_cross_region.get(service, []):
         found = change.finding(
             trigger,
             service,

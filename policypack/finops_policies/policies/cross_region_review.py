@@ -22,6 +22,7 @@ from typing import Any
 from finops_policies import conventions as conv
 from finops_policies.approvals import Approval, parse_approvals, why_not
 from finops_policies.findings import Finding
+from finops_policies.pack import shared_in_call
 from finops_policies.policies import _regions
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import APPROVAL_ITEM_SCHEMA, ConfigKey, PolicySpec
@@ -266,10 +267,15 @@ def _crossings(stack: StackView) -> Iterator[_Crossing]:
             yield _Crossing(r, own, by_region, unknown)
 
 
+def _crossings_of(stack: StackView) -> list[_Crossing]:
+    """The stack's crossings, found once per `AnalyzeStack` for this policy and `cost-review`."""
+    return shared_in_call(f"{NAME}/crossings", stack, lambda: list(_crossings(stack)))
+
+
 def cross_region_dependencies(stack: StackView) -> Iterator[tuple[ResourceView, str, str]]:
     """(resource, its region, the other region) for each dependency between two known regions, as
     this policy finds them (reviews aside); `cost-review` compares them with a baseline's."""
-    for crossing in _crossings(stack):
+    for crossing in _crossings_of(stack):
         if isinstance(crossing.own, str):
             for other in crossing.by_region:
                 yield crossing.resource, crossing.own, other
@@ -282,7 +288,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
     allow_tags = as_bool(config.get("allowReviewTags")) is True
     tag_key = conv.CROSS_REGION_REVIEW_TAG
 
-    for crossing in _crossings(stack):
+    for crossing in _crossings_of(stack):
         r, own, by_region, unknown = crossing.resource, crossing.own, crossing.by_region, crossing.unknown
         if unknown:
             yield _unverifiable(r, own, unknown)
