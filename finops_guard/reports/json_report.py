@@ -9,7 +9,8 @@
 ```
 `cost` (present when the stack could be priced) is the estimate's summary per service:
 `{"currency", "priceCatalog", "totalMonthlyCost", "totalMonthlyCostHigh", "unallocatedMonthlyCost",
-"unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}]}`.
+"unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}],
+"diff"?}` (`diff`: against `--baseline`, per service and resource, old -> new).
 `warnings` names what the offline run could not check (remote components, Helm charts).
 Every finding is listed, waived and unverifiable ones too, with its `state`. File paths are
 relative to the working directory when under it, absolute otherwise (as in the text report).
