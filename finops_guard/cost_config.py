@@ -120,6 +120,10 @@ class PreviewFeed:
     #: a program that fails on the same contract shows its own error first
     error: GuardError | None = None
 
+    def needed_by(self, policies: Iterable[str]) -> bool:
+        """Whether a pack with these policies reads the feed (ours does; another pack may not)."""
+        return bool({BUDGET_POLICY, REVIEW_POLICY} & set(policies))
+
     def apply(self, given: Mapping[str, Any], policies: Iterable[str]) -> dict[str, Any]:
         """The user's policy config with the feed filled in (their settings win, `--baseline` aside)."""
         if not self.config:

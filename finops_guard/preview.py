@@ -352,7 +352,7 @@ def run_preview(options: PreviewOptions) -> RunResult:
                 worker.join()
             if failure:
                 raise failure[0]
-            if feed.error is not None:
+            if feed.error is not None and feed.needed_by(p.name for p in state["policies"]):
                 raise feed.error  # the program did not stumble on it: the cost policies cannot run without it
             analysis = state["analysis"]
             analysis.analyze_stack()

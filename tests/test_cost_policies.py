@@ -452,3 +452,13 @@ def test_the_diff_old_to_new_is_in_every_format(program: Path, baseline: Path) -
             assert summary["diff"] == diff
         else:
             assert service in done.stdout and resource in done.stdout, fmt
+
+
+def test_a_broken_contract_the_program_does_not_load_stops_the_preview(program: Path) -> None:
+    """The contract next to Pulumi.yaml feeds the budgets: unreadable, the preview cannot enforce
+    them and says so (exit 2, file, line and field) after the program ran."""
+    contract = program / "cost-contract.yaml"
+    contract.write_text(contract.read_text().replace("  owner: payments\n", ""))
+    done = cli("preview", str(program))
+    assert done.returncode == 2
+    assert f"{contract}:4: metadata.owner is missing; expected the owning team" in done.stderr
