@@ -74,6 +74,13 @@ def explain(name: str) -> str:
         out.append("  Judges Pulumi programs, Terraform plans, Terraform source and Pulumi stack exports alike.")
     for kind, note in notes.items():
         out.append(textwrap.indent(textwrap.fill(f"On {KIND_NAMES.get(kind, kind)}: {note}.", 96), "  "))
+    example_config = spec.example_config
+    if example_config is not None:
+        out += [
+            "",
+            f"Policy config both examples run with (finops_policies/examples/{spec.module}/policy-config.json):",
+            textwrap.indent(json.dumps(example_config, indent=2), "    "),
+        ]
     out += [
         "",
         f"Bad (finops_policies/examples/{spec.module}/bad.py; the lines marked # [{spec.name}] trip it):",

@@ -173,6 +173,8 @@ class RunResult:
     input_kind: str = ""
     #: allocation coverage (`finops_guard.coverage`), when computed
     coverage: Any = None
+    #: the policy config the pack ran with, per policy (`finops_guard.analyzer.policy_config.EffectiveConfig`)
+    config: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> Summary:

@@ -14,7 +14,8 @@
 the kinds of the `check` inputs.
 `cost` (present when the stack could be priced) is the estimate's summary per service:
 `{"currency", "priceCatalog", "totalMonthlyCost", "totalMonthlyCostHigh", "unallocatedMonthlyCost",
-"unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}]}`.
+"unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}],
+"diff"?}` (`diff`: against `--baseline`, per service and resource, old -> new).
 `warnings` names what the offline run could not check (remote components, Helm charts).
 Every finding is listed, waived and unverifiable ones too, with its `state`. `details` holds what the
 policy gave in machine-readable form, e.g. for `cost-allocation-tags` the tag keys the finding is

@@ -224,6 +224,9 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
             "coverage": result.coverage.as_dict() if result.coverage is not None else None,
         },
     }
+    if result.cost is not None:
+        # the estimate per service, and against a baseline its diff per service and resource
+        run["properties"]["cost"] = result.cost  # secrets already scrubbed by the estimate (costing.scrubbed)
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 

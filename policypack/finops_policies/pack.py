@@ -10,8 +10,8 @@ engine. What CrossGuard has no direct word for is mapped onto its protocol:
 - a finding that never blocks (`Finding.advisory`: missing tags on a resource that costs nothing, a
   soft budget limit, a retention class no setting of the store can satisfy) is a violation at the
   ADVISORY level whatever the policy's level. The analyzer protocol carries a level per diagnostic
-  (`AnalyzeDiagnostic.enforcementLevel`) and the engine honours it per diagnostic (pulumi
-  `pkg/resource/plugin/analyzer_plugin.go`, convertDiagnostics), so `pulumi preview` shows an
+  (`AnalyzeDiagnostic.enforcementLevel`) and the engine honours it per diagnostic (pulumi's
+  `resource/plugin/analyzer_plugin.go`, convertDiagnostics), so `pulumi preview` shows an
   advisory policy violation. pulumi-policy's `report_violation` only takes the policy's level, so
   the pack's servicer (`servicer_class`) hands policies one that can also report at ADVISORY
   (`LevelledReport`); a level only goes down (a policy configured advisory stays so). Where the
@@ -37,9 +37,9 @@ import json
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -60,6 +60,7 @@ from .resources import ProviderView, ResourceView, StackView
 from .spec import PolicySpec
 from .values import UNKNOWN_STRING
 
+T = TypeVar("T")
 PACK_NAME = "finops-guardrails"
 #: Every message about a check that failed contains this; `finops_guard.model` counts on it.
 CHECK_ERROR_MARKER = "the check itself failed"
@@ -489,6 +490,35 @@ class LevelledReports:
             report,
             make_advisory=lambda: make(response, policy_name, description, EnforcementLevel.ADVISORY, *args, **kwargs),
         )
+
+
+def call_memo() -> dict[Any, Any] | None:
+    """The memo of the request being served, shared by every policy it runs; None outside one (the
+    in-process harness, tests) or under another servicer."""
+    import pulumi_policy.policy as sdk
+
+    shim = getattr(sdk, "json_format", None)
+    return shim._memo() if isinstance(shim, _DecodeOnce) else None
+
+
+def shared_in_call(name: str, stack: StackView, build: Callable[[], T], *extra: Hashable) -> T:
+    """`build()` once per `AnalyzeStack` for results several stack policies read (the cost
+    estimate, the cross-region edges); `extra` names what else the result depends on (config).
+
+    Within one call the servicer hands every policy the same decoded properties (`_DecodeOnce`),
+    so their identities name the stack; the stack is kept alive beside the result so they stay its
+    own. Outside a call (the harness, tests) it simply builds.
+    """
+    memo = call_memo()
+    if memo is None:
+        return build()
+    identity = tuple((id(r.props), id(r.provider.props) if r.provider is not None else 0) for r in stack.resources)
+    key = (name, identity, *extra)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = (build(), stack)
+    result: T = hit[0]
+    return result
 
 
 def servicer_class() -> type | None:

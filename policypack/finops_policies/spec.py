@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +23,9 @@ from .resources import ResourceView, StackView
 
 if TYPE_CHECKING:
     from .cases import Case
+
+#: The file beside a policy's examples holding the policy config they run with, when they need one.
+EXAMPLE_CONFIG_FILE = "policy-config.json"
 
 ResourceCheck = Callable[[ResourceView, Mapping[str, Any]], Iterable[Finding]]
 StackCheck = Callable[[StackView, Mapping[str, Any]], Iterable[Finding]]
@@ -113,6 +117,16 @@ class PolicySpec:
     def good_example(self) -> str:
         """A program with resources this policy checks, none of which break it."""
         return self.example_path("good").read_text(encoding="utf-8")
+
+    @property
+    def example_config(self) -> dict[str, Any] | None:
+        """The policy config both examples run with (`examples/<module>/policy-config.json`, in the
+        CLI's `--policy-pack-config` format), for policies that judge nothing without config."""
+        path = resources.files(__package__ or "finops_policies").joinpath("examples", self.module, EXAMPLE_CONFIG_FILE)
+        if not path.is_file():
+            return None
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
 
     @property
     def cases(self) -> tuple[Case, ...]:

@@ -95,6 +95,7 @@ def estimate_stack(
             allocated=allocated,
             lines=pricing.lines,
             unpriced=pricing.unpriced,
+            replicas=pricing.replicas,
         )
         priced.append(cost)
         unpriced.extend(Unpriced(resource.urn, resource.type, resource.name, why) for why in pricing.unpriced)
