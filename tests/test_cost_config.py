@@ -254,3 +254,40 @@ def test_both_cost_policies_share_one_estimate_per_call(monkeypatch: pytest.Monk
         ("cost-review", analyzer_pb2.MANDATORY),
         ("cost-review", analyzer_pb2.MANDATORY),
     ]
+
+
+def _deployed(urn_name: str, type_: str, outputs: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    urn = f"urn:pulumi:prod::orders::{type_}::{urn_name}"
+    provider = "urn:pulumi:prod::orders::pulumi:providers:aws::default_6_0_0::id-1"
+    return {"urn": urn, "type": type_, "custom": True, "provider": provider, "outputs": outputs, **extra}
+
+
+def test_a_stack_export_baseline_is_read_as_check_reads_it(tmp_path: Path) -> None:
+    """One stack-export reader (finops_guard.inputs.pulumi_state) for `check` and `--baseline`: the
+    export and a self-managed backend's checkpoint price alike, and a resource pending deletion is
+    not in the baseline."""
+    from finops_guard.baseline import read_baseline
+    from finops_guard.cost_config import _standalone
+    from finops_guard.costing import ContractFacts
+
+    tags = {"service": "orders", "team": "t", "domain": "d", "environment": "prod"}
+    resources = [
+        {
+            "urn": "urn:pulumi:prod::orders::pulumi:providers:aws::default_6_0_0",
+            "type": "pulumi:providers:aws",
+            "custom": True,
+            "inputs": {"region": "us-east-1"},
+            "outputs": {"region": "us-east-1"},
+        },
+        _deployed("api", "aws:ec2/instance:Instance", {"instanceType": "m6i.large", "tags": tags}),
+        _deployed("old", "aws:ec2/instance:Instance", {"instanceType": "m6i.4xlarge", "tags": tags}, delete=True),
+    ]
+    export = write_json(tmp_path / "export.json", {"version": 3, "deployment": {"resources": resources}})
+    state = {"version": 3, "checkpoint": {"stack": "prod", "latest": {"resources": resources}}}
+    checkpoint = write_json(tmp_path / "checkpoint.json", state)
+    pricing = _standalone(ContractFacts())
+    from_export = read_baseline(export, pricing)
+    from_checkpoint = read_baseline(checkpoint, pricing)
+    assert from_export["baselineSource"] == "pulumi stack export"
+    assert [r["name"] for r in from_export["resources"]] == ["api"]
+    assert from_export["totalMonthlyCost"] == from_checkpoint["totalMonthlyCost"] > 0
