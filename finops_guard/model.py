@@ -17,6 +17,10 @@ State = Literal["violation", "unverifiable", "waived"]
 CHECK_ERROR_MARKER = "the check itself failed"
 #: What starts the last line of a finops-guardrails message that carries a finding's details (JSON).
 DETAILS_MARKER = "finops-guardrails/details"
+#: What starts the machine-readable line of a finops-guardrails `Log` message about a waived finding.
+WAIVER_MARKER = "finops-guardrails/waived"
+#: The same for an advisory finding, where the pack cannot send it at the advisory level (its fallback).
+ADVISORY_MARKER = "finops-guardrails/advisory"
 
 
 def split_details(message: str) -> tuple[str, dict[str, Any] | None]:

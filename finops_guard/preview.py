@@ -23,7 +23,16 @@ from .analyzer.policy_config import EffectiveConfig, merge, read_config_file
 from .analyzer.session import LEVEL_NAMES, AnalyzerSession
 from .bundled_pack import bundled_pack_dir
 from .errors import GuardError, PackError
-from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation, split_details
+from .model import (
+    ADVISORY_MARKER,
+    WAIVER_MARKER,
+    Finding,
+    PolicyInfo,
+    Registration,
+    RunResult,
+    SourceLocation,
+    split_details,
+)
 from .project import Project, StackConfig, choose_stack, load_project, load_stack_config, stack_tags
 from .recording.runner import record_program
 
@@ -32,10 +41,6 @@ if TYPE_CHECKING:
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-WAIVER_MARKER = "finops-guardrails/waived"
-#: Where the pack cannot send an advisory finding at the advisory level (its fallback), the finding
-#: arrives as a Log warning with this marker line.
-ADVISORY_MARKER = "finops-guardrails/advisory"
 REDACTED = "[secret]"
 _PROPERTY = re.compile(r"^\S+ '[^']*': ([A-Za-z_][\w.\[\]'\-/]*) ")
 
@@ -298,6 +303,15 @@ def _findings(
     return out
 
 
+def pack_log_lines(logs: Iterable[LogEntry], redact: Redactor) -> list[str]:
+    """The engine `Log` lines a report lists: the pack's waived and advisory findings are findings."""
+    return [
+        redact(f"{e.severity}: {e.message}")
+        for e in logs
+        if WAIVER_MARKER not in e.message and ADVISORY_MARKER not in e.message
+    ]
+
+
 @dataclass
 class AnalysisOptions:
     """What the pack is told about a run, and where the pack and its config come from.
@@ -438,11 +452,7 @@ def analyze_registrations(
             redact = Redactor(secrets)
             logs = engine.entries
             findings = _findings(analysis, policies, logs, redact)
-            log_lines = [
-                redact(f"{e.severity}: {e.message}")
-                for e in logs
-                if WAIVER_MARKER not in e.message and ADVISORY_MARKER not in e.message
-            ]
+            log_lines = pack_log_lines(logs, redact)
             log_lines += [redact(line.rstrip()) for line in process.stderr_lines if line.strip()]
         except PackError as exc:
             # The pack's traceback is on its stderr, complete once it has stopped.

@@ -377,34 +377,20 @@ StackValidationPolicy.register(ResourceAndStackPolicy)
 
 
 def to_policy(spec: PolicySpec, sink: Sink) -> Policy:
-    schema = PolicyConfigSchema(properties=spec.config_schema())
-    if spec.scope == "resource" and spec.stack_check is not None:
+    common: dict[str, Any] = {
+        "name": spec.name,
+        "description": spec.description,
+        "enforcement_level": _level(spec),
+        "config_schema": PolicyConfigSchema(properties=spec.config_schema()),
+        "remediation_steps": spec.fix,
+    }
+    if spec.scope == "stack":
+        return StackValidationPolicy(validate=_stack_validator(spec, sink), **common)
+    if spec.stack_check is not None:
         return ResourceAndStackPolicy(
-            name=spec.name,
-            description=spec.description,
-            validate=_resource_validator(spec, sink),
-            enforcement_level=_level(spec),
-            config_schema=schema,
-            remediation_steps=spec.fix,
-            stack_validate=_stack_validator(spec, sink),
+            validate=_resource_validator(spec, sink), stack_validate=_stack_validator(spec, sink), **common
         )
-    if spec.scope == "resource":
-        return ResourceValidationPolicy(
-            name=spec.name,
-            description=spec.description,
-            validate=_resource_validator(spec, sink),
-            enforcement_level=_level(spec),
-            config_schema=schema,
-            remediation_steps=spec.fix,
-        )
-    return StackValidationPolicy(
-        name=spec.name,
-        description=spec.description,
-        validate=_stack_validator(spec, sink),
-        enforcement_level=_level(spec),
-        config_schema=schema,
-        remediation_steps=spec.fix,
-    )
+    return ResourceValidationPolicy(validate=_resource_validator(spec, sink), **common)
 
 
 def build_policies(specs: Sequence[PolicySpec] | None = None, sink: Sink | None = None) -> list[Policy]:
