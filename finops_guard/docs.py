@@ -57,7 +57,7 @@ def explain(name: str) -> str:
         textwrap.indent(textwrap.fill(spec.fix, 96), "  "),
         "",
     ]
-    for title, lines in spec.details:
+    for title, lines in spec.explain_sections:
         out.append(textwrap.fill(f"{title}:", 96))
         out += [textwrap.fill(line, 96, initial_indent="  - ", subsequent_indent="    ") for line in lines]
         out.append("")

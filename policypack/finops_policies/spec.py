@@ -89,7 +89,7 @@ class PolicySpec:
     enforcement: Literal["mandatory", "advisory"] = "mandatory"
     config: Mapping[str, ConfigKey] = field(default_factory=dict)
     #: Further sections `explain` prints after the fix: (title, lines), e.g. what the policy covers.
-    details: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    explain_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: For a resource policy: the part of its rule that needs the whole stack (e.g. an Auto Scaling
     #: group's launch template), run at `AnalyzeStack`; `check` leaves those resources to it.
     stack_check: StackCheck | None = None
