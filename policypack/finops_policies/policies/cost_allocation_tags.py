@@ -273,6 +273,19 @@ def _check_kubernetes(resource: ResourceView, config: Mapping[str, Any]) -> Iter
 
 
 # --- the checks -------------------------------------------------------------------------------------
+def judges_type(type_: str) -> bool:
+    """Whether this policy, with its default config, judges resources of `type_`: taggable AWS types
+    whose tags can reach a bill, and Kubernetes objects whose labels (or pod template's) a class
+    does not skip. What allocation coverage (`finops_guard.coverage`) counts as taggable."""
+    if type_.startswith("aws:"):
+        data = taggable_types()
+        return (type_ in data.map_tags or type_ in data.list_tags) and tags_never_billed(type_) is None
+    if not is_kubernetes_object(type_):
+        return False
+    own, _ = kubernetes_label_class(type_)
+    return DEFAULT_LEVELS[own] != "skip" or wl.is_workload(type_)
+
+
 def check(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Finding]:
     """The resource-time check: every resource but those `check_stack` judges."""
     # Scope first, cheaply: this runs on every resource of every stack.
