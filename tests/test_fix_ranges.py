@@ -10,6 +10,7 @@ neither table fails the test: a new kind of suggestion must come with its docume
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,7 +134,11 @@ def test_every_fix_of_the_bad_examples_suggests_accepted_values(spec, tmp_path: 
     (tmp_path / "Pulumi.yaml").write_text("name: example\nruntime: python\n")
     (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
     (tmp_path / "__main__.py").write_text(spec.bad_example)
-    result = run_preview(PreviewOptions(program_dir=tmp_path))
+    config = None
+    if spec.example_config is not None:  # policies that judge nothing without config (budgets, a baseline)
+        config = tmp_path / "policy-config.json"
+        config.write_text(json.dumps(spec.example_config))
+    result = run_preview(PreviewOptions(program_dir=tmp_path, policy_pack_config=config))
     fixes = [(f.type, _fix(f.message)) for f in result.findings if ". Fix: " in f.message]
     assert fixes
     assert [p for resource_type, fix in fixes for p in problems(resource_type, fix)] == []

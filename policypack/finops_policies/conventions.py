@@ -202,3 +202,15 @@ CODEBUILD_PROJECT: Final = "aws:codebuild/project:Project"
 #: RDS DB instance and cluster identifiers: 1-63 letters, digits or hyphens, a letter first, no trailing or
 #: double hyphen, stored in lowercase (RDS API Reference, CreateDBInstance/CreateDBCluster identifier constraints).
 RDS_IDENTIFIER_PATTERN: Final = r"^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}(?<!-)$"
+
+# --- appended for cost-review ------------------------------------------------------------------
+#: The review triggers a cost contract's `review.requiredWhen` may list (`cost-review` evaluates
+#: them; N is a number of percent).
+REVIEW_TRIGGER_PATTERN: Final = (
+    r"^(monthly_cost_growth_gt_\d+(\.\d+)?_percent|observability_cost_gt_\d+(\.\d+)?_percent"
+    r"|replica_count_doubles|new_cross_region_dependency)$"
+)
+REVIEW_TRIGGERS_DOC: Final = (
+    "monthly_cost_growth_gt_<N>_percent, observability_cost_gt_<N>_percent, replica_count_doubles "
+    "or new_cross_region_dependency"
+)

@@ -334,7 +334,7 @@ POLICY = PolicySpec(
     ),
     scope="stack",
     check=check,
-    details=_implicit_services(),
+    explain_sections=_implicit_services(),
     config={
         "bucketClasses": ConfigKey(
             {"type": "array", "items": {"type": "string"}, "default": list(conv.EXPIRING_BUCKET_CLASSES)},

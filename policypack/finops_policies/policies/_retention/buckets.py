@@ -232,7 +232,6 @@ def _date_days(text: str, on: dt.date) -> float | None:
     return float(max((day - on).days, 0))
 
 
-
 def any_true(values: Iterable[Tri]) -> Tri:
     saw_unknown = False
     for value in values:

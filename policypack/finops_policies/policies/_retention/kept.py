@@ -85,4 +85,3 @@ class Kept:
                 f"cold_storage_after + {COLD_STORAGE_MINIMUM_DAYS}"
             )
         return f"set {self.setter}={value:.0f}"
-
