@@ -434,11 +434,12 @@ class StackInput:
 
 
 @st.composite
-def stacks(draw: st.DrawFn) -> StackInput:
-    from_case = draw(st.booleans())
+def stacks(draw: st.DrawFn, cases: tuple[Any, ...] | None = None) -> StackInput:
+    """A stack: a stack policy's case (of `cases` when given) mangled, or resources of any kind."""
+    from_case = cases is not None or draw(st.booleans())
     if from_case and STACK_SPECS:
         # A realistic stack (a stack policy's case) with its props mangled and its graph kept...
-        case = draw(st.sampled_from([c for s in STACK_SPECS for c in s.cases]))
+        case = draw(st.sampled_from(cases or [c for s in STACK_SPECS for c in s.cases]))
         by_name = {r.name: r.urn for r in case.resources}
         members = [
             Res(
@@ -496,6 +497,14 @@ def stack_args(stack: StackInput, config: dict[str, Any] | None) -> StackValidat
 @st.composite
 def stack_inputs(draw: st.DrawFn) -> tuple[StackInput, dict[str, Any]]:
     return draw(stacks()), {spec.name: draw(configs(spec.name)) for spec in STACK_SPECS}
+
+
+@st.composite
+def own_case_inputs(draw: st.DrawFn, spec: Any) -> tuple[StackInput, dict[str, Any]]:
+    """One of `spec`'s cases, mangled, with that case's own config: a policy whose findings need
+    config that matches the stack (a budget and the service it names) is reached this way."""
+    case = draw(st.sampled_from([c for c in spec.cases if c.config] or spec.cases))
+    return draw(stacks(cases=(case,))), {spec.name: dict(case.config) if case.config else None}
 
 
 @pytest.mark.skipif(not STACK_SPECS, reason="no stack policy registered")
@@ -558,7 +567,7 @@ def test_generated_inputs_reach_every_policy(spec: Any) -> None:
             args = stack_args(inputs[0], inputs[1][spec.name])
         return bool(run_policy(spec.name, lambda report: SERVED[spec.name].validate(args, report), set()))
 
-    strategy = resource_inputs() if spec.scope == "resource" else stack_inputs()
+    strategy = resource_inputs() if spec.scope == "resource" else st.one_of(stack_inputs(), own_case_inputs(spec))
     # Generation only: the first hit is proof enough, shrinking it would only cost time.
     find(
         strategy,
