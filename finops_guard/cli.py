@@ -185,14 +185,14 @@ def _check_output(args: argparse.Namespace) -> None:
 
 def _report(result: RunResult, args: argparse.Namespace) -> int:
     from .coverage import allocation_coverage
-    from .reports import render, summary_line, verdict_line, write_atomic
+    from .reports import render, summary_line, verdict_line, write_atomic_stream, write_report
 
     result.coverage = allocation_coverage(result)
     to_terminal = args.output is None
-    text = render(result, args.format, color=to_terminal and args.format == "text" and _color(sys.stdout))
     if args.output is not None:
         try:
-            write_atomic(args.output, text)
+            # written as it is made: a report of 100,000 resources is never held whole
+            write_atomic_stream(args.output, lambda handle: write_report(result, args.format, handle))
         except OSError as exc:
             raise GuardError(f"--output {args.output}: cannot write the report ({exc.strerror or exc}).") from None
         if args.format != "text":
@@ -201,8 +201,9 @@ def _report(result: RunResult, args: argparse.Namespace) -> int:
             else:  # the same two lines, without rendering every finding to throw them away
                 summary = [summary_line(result), verdict_line(result)]
             sys.stderr.write("\n".join(summary) + "\n")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:  # every format ends its report with a newline
+        color = to_terminal and args.format == "text" and _color(sys.stdout)
+        write_report(result, args.format, sys.stdout, color=color)
     return EXIT_OK if result.passed else EXIT_VIOLATIONS
 
 
