@@ -352,8 +352,6 @@ def _check_in_process(read: ReadInput, options: CheckOptions, started: float) ->
         result = check_in_process(read.registrations, analysis, _warnings(read), started)
     except InProcessUnsupported:
         return check_one(read, replace(options, transport="batch"), started)
-    if options.progress is not None:
-        options.progress(len(read.registrations), len(read.registrations))
     return _finish(result, read)
 
 

@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a Terraform variable file (.tfvars or .tfvars.json), like `terraform plan -var-file` (repeatable)",
     )
+    check.add_argument(
+        "--pack-process",
+        action="store_true",
+        help="run the policy pack in its own processes even when it is finops-guardrails' own, which is otherwise "
+        "run inside finops-guard (same findings; for debugging; also FINOPS_GUARD_PACK_PROCESS=1)",
+    )
     _add_report_options(check)
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -253,6 +259,7 @@ def _check(args: argparse.Namespace) -> int:
         var_files=args.var_file,
         pack_start_timeout=args.pack_timeout,
         progress=lambda done, total: progress.advance(1),
+        transport="batch" if args.pack_process else "inprocess",
     )
     _check_output(args)
     try:

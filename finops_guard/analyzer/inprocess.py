@@ -51,7 +51,7 @@ from ..preview import (
 from .pack_process import PackInfo, load_pack
 from .policy_config import read_config_file
 from .session import AnalyzerSession
-from .wire import Unrepresentable, WireProps, check_representable
+from .wire import Unrepresentable, WireProps, check_representable, dependency_order
 
 #: Set to 1 to run every pack, ours too, in a pack process (debugging; the parity tests).
 PACK_PROCESS_ENV = "FINOPS_GUARD_PACK_PROCESS"
@@ -270,6 +270,7 @@ class InProcessCheck:
             maker=maker,
             store=store,
             registrations=registrations,
+            progress=self.options.progress,
         )
         with _collector_eased():
             judge.resources()
@@ -302,6 +303,7 @@ class _Judge:
         maker: FindingMaker,
         store: FindingStore,
         registrations: Sequence[Registration],
+        progress: Callable[[int, int | None], None] | None = None,
     ) -> None:
         self.resource_policies = [p for p in policies if p.spec.scope == "resource"]
         self.stack_policies = [p for p in policies if p.spec.scope == "stack"]
@@ -311,10 +313,10 @@ class _Judge:
         self.maker = maker
         self.store = store
         self.registrations = registrations
+        self.progress = progress
         self.not_applicable: set[tuple[str, str]] = set()
-        #: each registration's provider view (by position), as the resource loop found it
-        self.provider_views: list[Any] = []
-        self._views_by_provider: dict[str, Any] = {}
+        self._views_by_provider: dict[int, Any] = {}
+        self.provider_of = self._providers()
 
     # diagnostics, as pulumi-policy's servicer words them and preview._diagnostics attributes them
 
@@ -351,15 +353,30 @@ class _Judge:
     def _failed(self, method: str) -> PackError:
         return PackError(f"the policy pack failed during {method}", details=traceback.format_exc())
 
+    def _providers(self) -> dict[str, Any]:
+        """Each resource's provider view by URN, found as `check.BatchRun.add` finds it: the provider
+        registration its reference names among those registered before it (a later registration
+        of the same URN that names one replaces it)."""
+        providers: dict[str, Registration] = {}
+        out: dict[str, Any] = {}
+        for registration in self.registrations:
+            if registration.type.startswith("pulumi:providers:"):
+                providers[registration.urn] = registration
+            provider = providers.get((registration.provider or "").rsplit("::", 1)[0])
+            if provider is not None:
+                out[registration.urn] = self._provider_view(provider)
+        return out
+
     def _provider_view(self, provider: Registration | None) -> Any:
         from finops_policies.resources import ProviderView
 
         if provider is None:
             return None
-        view = self._views_by_provider.get(provider.urn)
+        # one view per provider registration (two may share a URN, the later replacing the earlier)
+        view = self._views_by_provider.get(id(provider))
         if view is None:
             view = ProviderView(provider.type, provider.name, provider.urn, WireProps(provider.inputs, keep=True))
-            self._views_by_provider[provider.urn] = view
+            self._views_by_provider[id(provider)] = view
         return view
 
     # the two loops
@@ -370,22 +387,18 @@ class _Judge:
         from pulumi_policy.policy import _NotApplicableError
         from pulumi_policy.proxy import UnknownValueError
 
-        providers: dict[str, Registration] = {}
-        for registration in self.registrations:
-            # the provider a resource names, among those registered before it (as the engine knows them)
-            if registration.type.startswith("pulumi:providers:"):
-                providers[registration.urn] = registration
-            provider_view = self._provider_view(providers.get((registration.provider or "").rsplit("::", 1)[0]))
-            self.provider_views.append(provider_view)
-            if not self.resource_policies:
-                continue
+        if not self.resource_policies:
+            return
+        for done, registration in enumerate(self.registrations, start=1):
+            if self.progress is not None:
+                self.progress(done, None)
             urn = registration.urn
             view = ResourceView(
                 registration.type,
                 registration.name,
                 urn,
                 WireProps(registration.inputs, keep=True),  # read by every resource policy, then dropped
-                provider_view,
+                self.provider_of.get(urn),
                 registration.parent or None,
             )
 
@@ -419,19 +432,17 @@ class _Judge:
         # pulumi-policy links parents and dependencies only to resources of the request
         views = []
         none: dict[str, tuple[str, ...]] = {}  # one empty dict for the many resources without any
-        for r, provider_view in zip(self.registrations, self.provider_views, strict=True):
+        for r in self.registrations:
             views.append(
                 ResourceView(
                     r.type,
                     r.name,
                     r.urn,
                     WireProps(r.inputs),
-                    provider_view,
+                    self.provider_of.get(r.urn),
                     r.parent if r.parent and r.parent in by_urn else None,
                     tuple(d for d in r.dependencies if d in by_urn) if r.dependencies else (),
-                    {p: tuple(d for d in urns if d in by_urn) for p, urns in r.property_dependencies.items() if urns}
-                    if r.property_dependencies
-                    else none,
+                    _property_dependencies(r, by_urn) if r.property_dependencies else none,
                 )
             )
         stack = StackView(tuple(views))
@@ -445,6 +456,13 @@ class _Judge:
                 raise self._failed("AnalyzeStack") from exc
             if self.sink.items:
                 self._waivers()
+
+
+def _property_dependencies(r: Registration, by_urn: Mapping[str, Registration]) -> dict[str, tuple[str, ...]]:
+    """As pulumi-policy's `AnalyzeStack` links them: the engine sends properties with dependencies
+    (a protobuf map, met in its order), each kept with its URNs that name resources of the stack."""
+    sent = tuple(p for p, urns in r.property_dependencies.items() if urns)
+    return {p: tuple(d for d in r.property_dependencies[p] if d in by_urn) for p in dependency_order(sent)}
 
 
 def check_in_process(

@@ -14,9 +14,11 @@ servicer gives them. A value the round trip would reject or change in a way not 
 (a NaN, a non-string key, bytes, a lone surrogate, a type of no JSON kind) raises `Unrepresentable`:
 the caller then runs the pack in its own process, which fails or not exactly as before.
 
-One thing is not reproduced: the order of a dict's keys. A `Struct` is a protobuf map, which the
-pack iterates in its hash order; here keys keep the input's order. Policies do not depend on it
-(the parity tests compare both paths on every fixture).
+The order of a dict's keys is reproduced too: a `Struct` is a protobuf map, which the pack iterates
+in the order of protobuf's hash table, not the input's, and a policy that lists what it found in
+the order it met it (cross-region-review names the properties that carry a dependency) says it
+in that order. The order depends only on the keys (and the order they were inserted in), so
+`struct_order` asks protobuf once per distinct set of keys, with no values, and remembers.
 """
 
 from __future__ import annotations
@@ -25,11 +27,54 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from google.protobuf import struct_pb2
 from pulumi_policy.deserialize import _deserialize_property
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, _is_unknown, _ListProxy, _proxy_helper
 
 #: The key that marks a secret, asset or archive in the wire format (pulumi/sdk properties.go).
 SIG_KEY = "4dabf18193072939515e22adb298388d"
+
+
+#: Orders already asked for, by key tuple in input order (plans repeat a few shapes many times).
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_DEPENDENCY_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MAX_ORDERS = 100_000
+
+
+def struct_order(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The order in which the pack meets the fields of a `Struct` built from a dict with `keys`.
+
+    `to_struct` inserts the keys in the dict's order, the request is serialized in the map's
+    iteration order and parsed by the pack, whose `MessageToDict` iterates the parsed map.
+    """
+    if len(keys) < 2:
+        return keys
+    found = _ORDERS.get(keys)
+    if found is None:
+        if len(_ORDERS) >= _MAX_ORDERS:
+            _ORDERS.clear()
+        struct = struct_pb2.Struct()
+        struct.update(dict.fromkeys(keys))
+        found = _ORDERS[keys] = tuple(struct_pb2.Struct.FromString(struct.SerializeToString()).fields)
+    return found
+
+
+def dependency_order(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The order in which pulumi-policy's `AnalyzeStack` meets a resource's `propertyDependencies` (a map too)."""
+    if len(keys) < 2:
+        return keys
+    found = _DEPENDENCY_ORDERS.get(keys)
+    if found is None:
+        from pulumi.runtime.proto import analyzer_pb2
+
+        if len(_DEPENDENCY_ORDERS) >= _MAX_ORDERS:
+            _DEPENDENCY_ORDERS.clear()
+        resource = analyzer_pb2.AnalyzerResource()
+        for key in keys:
+            resource.propertyDependencies[key].urns.append("")
+        parsed = analyzer_pb2.AnalyzerResource.FromString(resource.SerializeToString())
+        found = _DEPENDENCY_ORDERS[keys] = tuple(parsed.propertyDependencies)
+    return found
 
 
 class Unrepresentable(Exception):  # noqa: N818 - names what the value is, not that it failed
@@ -63,11 +108,10 @@ def wire_value(value: Any) -> Any:
         except OverflowError:
             raise Unrepresentable("an integer too large for a double") from None
     if kind is dict:
-        out: dict[str, Any] = {}
-        for key, item in value.items():
+        for key in value:
             if type(key) is not str:
                 raise Unrepresentable("a key that is not a string")
-            out[key] = wire_value(item)
+        out = {key: wire_value(value[key]) for key in struct_order(tuple(value))}
         if SIG_KEY in out:
             # secrets, assets, archives: pulumi-policy's own deserializer, which also refuses
             # what it does not know (an unknown signature, a secret without a value)
@@ -120,7 +164,7 @@ def _wire_proxy(value: Any, path: list[str]) -> Any:
     if kind is dict:
         if SIG_KEY in value:  # a secret, asset or archive: the deserializer's own way
             return _proxy_helper(wire_value(value), path)
-        return _DictProxy({k: _wire_proxy(v, [*path, k]) for k, v in value.items()}, path)
+        return _DictProxy({k: _wire_proxy(value[k], [*path, k]) for k in struct_order(tuple(value))}, path)
     if kind is list or kind is tuple:
         return _ListProxy([_wire_proxy(v, [*path, str(i)]) for i, v in enumerate(value)], path)
     return wire_value(value)
@@ -136,11 +180,12 @@ class WireProps(Mapping[str, Any]):
     inputs once, not a converted copy beside them. `check_representable(inputs)` must have passed.
     """
 
-    __slots__ = ("_inputs", "_kept")
+    __slots__ = ("_inputs", "_kept", "_order")
 
     def __init__(self, inputs: Mapping[str, Any], keep: bool = False) -> None:
         self._inputs = inputs
         self._kept: dict[str, Any] | None = {} if keep else None
+        self._order: tuple[str, ...] | None = None
 
     def _child(self, key: str) -> Any:
         kept = self._kept
@@ -181,7 +226,9 @@ class WireProps(Mapping[str, Any]):
         return True
 
     def __iter__(self) -> Iterator[str]:
-        return (k for k in self._inputs if not k.startswith("__"))
+        if self._order is None:  # the engine drops the internal keys before building the Struct
+            self._order = struct_order(tuple(k for k in self._inputs if not k.startswith("__")))
+        return iter(self._order)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
