@@ -80,7 +80,7 @@ class FindingStore(Collection[Finding]):
     def __init__(self, resources: Sequence[Registration], keep: int = DEFAULT_KEEP) -> None:
         self.resources = resources
         self._position = positions(resources)
-        self._unplaced = len(resources)
+        self._unplaced = len(self._position)  # as ordered_findings places a URN of no registration
         self._keep = max(1, keep)
         self._pending: list[Finding] = []
         self._runs: list[list[tuple[int, int]]] = []  # each sorted run: its chunks' (offset, length) in the file

@@ -224,11 +224,23 @@ def _collector_eased() -> Iterator[None]:
         gc.unfreeze()
 
 
+#: Up to this many resources, the stack policies' views keep each property they convert (the
+#: policies read some several times); beyond it, memory matters more than the repeated work.
+KEEP_PROPS_LIMIT = 50_000
+
+
+def findings_kept(resources: int) -> int:
+    """How many findings a run of `resources` holds before spilling to disk: all of a mid-sized
+    run's (spilling costs time), 20,000 when the registrations themselves need the memory."""
+    return max(DEFAULT_KEEP, min(200_000, 150_000 - resources * 13 // 10))
+
+
 class InProcessCheck:
     """One input's registrations through finops-guardrails' pack, in this process."""
 
-    def __init__(self, options: AnalysisOptions, keep: int = DEFAULT_KEEP) -> None:
+    def __init__(self, options: AnalysisOptions, keep: int | None = None) -> None:
         self.options = options
+        #: findings held in memory before the store spills (default: `findings_kept`)
         self.keep = keep
         self.pack = load_pack(options.policy_pack or default_pack_dir())
         self.given: dict[str, Any] = {}
@@ -261,7 +273,7 @@ class InProcessCheck:
         redact = Redactor(secrets)
         policy_table = {p.name: p for p in setup.policies}
         maker = FindingMaker(by_urn, policy_table, setup.config, redact)
-        store = FindingStore(registrations, self.keep)
+        store = FindingStore(registrations, self.keep if self.keep is not None else findings_kept(len(registrations)))
         judge = _Judge(
             policies=policies,
             pack_name=pack_name,
@@ -429,6 +441,7 @@ class _Judge:
         def attributed(urn: str) -> str:  # AnalyzeStack: the named resource of the stack, else the stack
             return urn if urn in by_urn else stack_urn
 
+        keep = len(self.registrations) <= KEEP_PROPS_LIMIT
         # pulumi-policy links parents and dependencies only to resources of the request
         views = []
         none: dict[str, tuple[str, ...]] = {}  # one empty dict for the many resources without any
@@ -438,7 +451,7 @@ class _Judge:
                     r.type,
                     r.name,
                     r.urn,
-                    WireProps(r.inputs),
+                    WireProps(r.inputs, keep=keep),
                     self.provider_of.get(r.urn),
                     r.parent if r.parent and r.parent in by_urn else None,
                     tuple(d for d in r.dependencies if d in by_urn) if r.dependencies else (),

@@ -101,11 +101,22 @@ def _shared(value: Any) -> Any:
     return sys.intern(value) if type(value) is str and len(value) <= _SHARED_LENGTH else value
 
 
+def _unmarked(value: Any) -> Any:
+    """`_verbatim` of a value with no unknown or sensitive part."""
+    if isinstance(value, dict):
+        return {_shared(k): _unmarked(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_unmarked(v) for v in value]
+    return _shared(value)
+
+
 def _verbatim(value: Any, unknown: Any, sensitive: Any) -> Any:
     """A map, scalar or list of scalars, with its unknown and sensitive parts marked."""
     marked = _mark_value(value, unknown, sensitive)
     if marked is not None:
         return marked
+    if not unknown and not sensitive:  # nothing marked inside (the common case): what is set, as it is
+        return _unmarked(value)
     if isinstance(value, dict):
         keys = list(value) + [k for k, m in (unknown or {}).items() if m is True and k not in value]
         return {
