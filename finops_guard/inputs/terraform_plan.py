@@ -379,9 +379,10 @@ def _source_lines(directory: Path, root: dict[str, Any]) -> dict[tuple[str, str]
     The root module's `.tf` files are in the plan's directory; a module's are where its call's
     local `source` points. Nothing is found (and nothing is pointed at) for other layouts.
     """
-    from .terraform_source import block_lines
-
     found: dict[tuple[str, str], SourceLocation] = {}
+    if not any(directory.glob("*.tf")):
+        return found
+    from .terraform_source import block_lines  # imports the HCL parser (~0.15 s): only for .tf files
 
     def scan(module_address: str, folder: Path, config: dict[str, Any], depth: int) -> None:
         if depth > 16 or not folder.is_dir():
@@ -401,8 +402,7 @@ def _source_lines(directory: Path, root: dict[str, Any]) -> dict[tuple[str, str]
                 address = f"{module_address}.module.{name}" if module_address else f"module.{name}"
                 scan(address, (folder / source).resolve(), child, depth + 1)
 
-    if any(directory.glob("*.tf")):
-        scan("", directory, root, 0)
+    scan("", directory, root, 0)
     return found
 
 
