@@ -239,6 +239,30 @@ def test_random_stacks_and_config_report_the_same_in_process(seed, tmp_path):
     assert fast == slow
 
 
+def test_policies_see_the_pulumi_runtime_a_pack_process_configures():
+    """A policy that asks the Pulumi SDK which project and stack it judges gets the input's, as
+    pulumi-policy's servicer configures them from the engine's environment."""
+    import pulumi
+    from finops_policies.registry import all_policies
+
+    seen: list[tuple[str, str]] = []
+    spec = next(s for s in all_policies() if s.scope == "stack")
+    real = spec.check
+
+    def asking(stack: Any, config: Any) -> Any:
+        seen.append((pulumi.get_project(), pulumi.get_stack()))
+        return real(stack, config)  # type: ignore[arg-type]
+
+    object.__setattr__(spec, "check", asking)  # a frozen spec: replaced for this test only
+    try:
+        read = read_input(PLAN)
+        analysis = _analysis_options(read.project, read.stack, read.path, CheckOptions(inputs=[]))
+        InProcessCheck(analysis).run(read.registrations, [], time.monotonic())
+    finally:
+        object.__setattr__(spec, "check", real)
+    assert seen == [(read.project, read.stack)]
+
+
 # --- which packs run in-process --------------------------------------------------------------
 
 

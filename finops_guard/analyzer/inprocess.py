@@ -205,6 +205,21 @@ def _policies(servicer: Any) -> list[_Policy]:
     return out
 
 
+def _configure_pulumi_runtime(options: AnalysisOptions) -> None:
+    """What pulumi-policy's servicer does before each call (`_configure_runtime_settings`, from the
+    environment the engine starts the pack with): stack config and runtime settings, so a policy
+    asking `pulumi.get_stack()` or for config gets the answer it gets in a pack process."""
+    import pulumi.runtime
+
+    for key, value in options.stack_config.items():
+        pulumi.runtime.set_config(key, value)
+    pulumi.runtime.configure(
+        pulumi.runtime.Settings(
+            project=options.project, stack=options.stack, dry_run=True, organization=options.organization
+        )
+    )
+
+
 #: The pack process's collector thresholds (`finops_policies.pack.GC_THRESHOLDS`).
 _GC_THRESHOLDS = (50_000, 20, 20)
 
@@ -257,6 +272,7 @@ class InProcessCheck:
                 check_representable(registration.inputs)
             except Unrepresentable as exc:
                 raise InProcessUnsupported(f"{registration.urn}: {exc}") from None
+        _configure_pulumi_runtime(self.options)
         sink = ListSink()
         servicer = _build_servicer(sink)
         setup = configure_session(InProcessSession(servicer), self.options, self.pack, self.given, self.source)
