@@ -221,7 +221,7 @@ def _configure_pulumi_runtime(options: AnalysisOptions) -> None:
 
 
 #: The pack process's collector thresholds (`finops_policies.pack.GC_THRESHOLDS`).
-_GC_THRESHOLDS = (50_000, 20, 20)
+GC_THRESHOLDS = (50_000, 20, 20)
 
 
 @contextmanager
@@ -231,7 +231,7 @@ def _collector_eased() -> Iterator[None]:
     rescanning 100,000 registrations on every full collection costs more than the policies."""
     thresholds = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(*_GC_THRESHOLDS)
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         yield
     finally:
