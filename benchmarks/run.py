@@ -51,7 +51,7 @@ import synthetic  # noqa: E402
 from finops_guard.analyzer.engine_server import EngineServer  # noqa: E402
 from finops_guard.analyzer.pack_process import PackProcess, load_pack, pack_environment  # noqa: E402
 from finops_guard.analyzer.policy_config import merge  # noqa: E402
-from finops_guard.analyzer.session import AnalyzerSession  # noqa: E402
+from finops_guard.analyzer.session import AnalyzerSession, to_struct, without_internal_keys  # noqa: E402
 from finops_guard.fuzz import initial_levels  # noqa: E402
 from finops_guard.model import Registration  # noqa: E402
 
@@ -223,14 +223,17 @@ class Stream:
         stream = cls(registrations, providers)
         capture = _Capture()
         started = time.perf_counter()
-        stream.requests = [capture._request(r, providers.get(r.urn)) for r in registrations]
+        stream.requests = [
+            capture._request(r, providers.get(r.urn), to_struct(without_internal_keys(r.inputs))) for r in registrations
+        ]
         stream.stack_request = capture.analyze_stack(registrations, providers)
         stream.build_seconds = time.perf_counter() - started
         return stream
 
 
-def drive(pack_dir: Path, stream: Stream) -> PackRun:
-    """One pack process, configured like a preview, fed the whole stream."""
+def drive(pack_dir: Path, stream: Stream, config: dict[str, Any] | None = None) -> PackRun:
+    """One pack process, configured like a preview (with `config`, the `--policy-pack-config`), fed
+    the whole stream."""
     pack = load_pack(pack_dir)
     env = pack_environment(synthetic.PROJECT, synthetic.STACK, "organization", {"aws:region": synthetic.HOME})
     with EngineServer() as engine:
@@ -247,7 +250,7 @@ def drive(pack_dir: Path, stream: Stream) -> PackRun:
             )
             session.plugin_info()
             info, policies = session.analyzer_info()
-            session.configure(merge(policies, initial_levels(info), {}, "benchmark"))
+            session.configure(merge(policies, initial_levels(info), config or {}, "benchmark"))
             diagnostics = 0
             assert process.proc is not None
             cpu_before = _cpu(process.proc.pid)

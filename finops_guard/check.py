@@ -47,7 +47,6 @@ from .inputs.jsonfile import InputError
 from .inputs.limits import run_notes
 from .model import Registration, RunResult
 from .preview import (
-    WAIVER_MARKER,
     AnalysisOptions,
     Redactor,
     _Analysis,
@@ -56,6 +55,7 @@ from .preview import (
     analyze_registrations,
     configure_session,
     default_pack_dir,
+    pack_log_lines,
 )
 
 #: "inprocess": finops-guardrails' own pack in this process, any other pack as "batch" (the
@@ -304,7 +304,7 @@ class BatchRun:
         redact = Redactor(secrets)
         logs = self.engine.entries
         findings = _findings(analysis, policy_table, logs, redact)
-        log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
+        log_lines = pack_log_lines(logs, redact)
         log_lines += [redact(line.rstrip()) for host in self.hosts for line in host.stderr_lines if line.strip()]
         return RunResult(
             project=self.options.project,

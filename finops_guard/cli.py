@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a stack tag the policy pack sees, like `pulumi stack tag set` (repeatable); "
         "`pulumi:tags` in the stack config wins for the same key, as in Pulumi Cloud",
     )
+    preview.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="the cost before the change: a `finops-guard cost --format json` report or a `pulumi stack export` "
+        "file; cost-review compares against it and the report shows the diff",
+    )
     _add_report_options(preview)
     preview.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -133,11 +140,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cost.add_argument("--usage", type=Path, metavar="FILE", help="usage file: declared monthly quantities (YAML)")
     cost.add_argument(
-        "--baseline", type=Path, metavar="FILE", help="a previous `finops-guard cost --format json` report to diff"
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="a previous `finops-guard cost --format json` report, or a `pulumi stack export` file, to diff against",
     )
     cost.add_argument("--format", "-f", choices=COST_FORMATS, default="text", help="report format (default: text)")
     cost.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
     cost.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    contract = sub.add_parser("contract", help="work with service cost contracts")
+    contract_sub = contract.add_subparsers(
+        dest="contract_command", metavar="COMMAND", parser_class=_Parser, required=True
+    )
+    config = contract_sub.add_parser(
+        "policy-config",
+        help="write the cost policies' config (budgets, usage, review triggers) from cost contracts",
+        description="Write the `--policy-pack-config` JSON that gives cost-budget and cost-review the budgets, "
+        "declared usage and review triggers of the contracts given, for `pulumi preview --policy-pack` and "
+        "`pulumi policy enable --config` (finops-guard preview reads the contracts itself).",
+    )
+    config.add_argument("contracts", nargs="+", type=Path, metavar="CONTRACT", help="cost contract YAML files")
+    config.add_argument(
+        "--merge", type=Path, metavar="FILE", help="an existing policy config to merge into (its other settings kept)"
+    )
+    config.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="cost-review's baseline: a `finops-guard cost --format json` report or a `pulumi stack export` file",
+    )
+    config.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the config to FILE (default: stdout)")
+    config.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     sub.add_parser("policies", help="list the policies of the pack")
     sub.add_parser(
@@ -228,7 +262,10 @@ def _preview(args: argparse.Namespace) -> int:
         stack_tags=args.stack_tag,
         pack_start_timeout=args.pack_timeout,
         progress=lambda done, total: progress.advance(1),
+        baseline=args.baseline,
     )
+    if args.baseline is not None and not args.baseline.is_file():
+        raise GuardError(f"--baseline {args.baseline}: no such file.")
     _check_output(args)
     try:
         result = run_preview(options)
@@ -312,6 +349,29 @@ def _cost(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _contract(args: argparse.Namespace) -> int:
+    import json
+
+    from .cost_config import contract_policy_config
+    from .reports import write_atomic
+
+    _check_output(args)
+    given = [*(("CONTRACT", c) for c in args.contracts), ("--merge", args.merge), ("--baseline", args.baseline)]
+    for flag, path in given:
+        if path is not None and not path.is_file():
+            raise GuardError(f"{flag} {path}: no such file.")
+    config = contract_policy_config(args.contracts, merge_into=args.merge, baseline=args.baseline)
+    text = json.dumps(config, indent=2, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_atomic(args.output, text)
+    except OSError as exc:
+        raise GuardError(f"--output {args.output}: cannot write the config ({exc.strerror or exc}).") from None
+    return EXIT_OK
+
+
 def _policies() -> int:
     from .docs import policy_table
 
@@ -347,6 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cost(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "contract":
+            return _contract(args)
         if args.command == "policies":
             return _policies()
         if args.command == "pack-dir":

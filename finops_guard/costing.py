@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from finops_policies.policies.cross_region_review import cross_region_dependencies
 from finops_policies.pricing import (
     Estimate,
     EstimateOptions,
@@ -35,6 +36,7 @@ from finops_policies.pricing import (
     estimate_dict,
     estimate_stack,
 )
+from finops_policies.pricing.baseline import attribute
 from finops_policies.resources import ProviderView, ResourceView, StackView
 
 from .errors import GuardError
@@ -57,6 +59,10 @@ class ContractFacts:
     usage: dict[str, Any] = field(default_factory=dict)
     budgets: dict[str, dict[str, Any]] = field(default_factory=dict)
     unit_volumes: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: per service, the review triggers of its contract (`spec.review.requiredWhen`)
+    triggers: dict[str, list[str]] = field(default_factory=dict)
+    #: per-resource quantities declared outside any contract (a usage section of policy config)
+    resource_usage: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -159,6 +165,11 @@ def _contract_dirs(project: Project) -> list[Path]:
     return [project.dir] if program_dir.resolve() == project.dir.resolve() else [project.dir, program_dir]
 
 
+def program_contracts(project: Project, stack: StackConfig) -> ContractFacts:
+    """The program's contracts: `finops:contracts`, else those beside Pulumi.yaml and the program."""
+    return load_contracts(project.dir, stack.values, _contract_dirs(project))
+
+
 def _contract_paths(project_dir: Path, config: Mapping[str, str], search: Sequence[Path] = ()) -> list[Path]:
     named = config.get(CONTRACTS_KEY)
     if named:
@@ -182,10 +193,20 @@ def _contract_paths(project_dir: Path, config: Mapping[str, str], search: Sequen
 
 
 def load_contracts(project_dir: Path, config: Mapping[str, str], search: Sequence[Path] = ()) -> ContractFacts:
+    """The facts of the program's contracts (`finops:contracts`, else those in `search`, by default
+    next to Pulumi.yaml)."""
+    return contract_facts(_contract_paths(project_dir, config, search))
+
+
+def contract_facts(paths: Sequence[Path]) -> ContractFacts:
+    """Usage, budgets, unit volumes and review triggers of the contracts at `paths`, per service
+    (the `service` cost-allocation tag each names); `GuardError` names a contract's problem."""
+    facts = ContractFacts()
+    if not paths:
+        return facts  # importing the components (pulumi-kubernetes among them) takes seconds
     from finops_components.contract import ContractError, ServiceCostContract
 
-    facts = ContractFacts()
-    for path in _contract_paths(project_dir, config, search):
+    for path in paths:
         try:
             contract = ServiceCostContract.load(path)
         except ContractError as error:
@@ -196,6 +217,7 @@ def load_contracts(project_dir: Path, config: Mapping[str, str], search: Sequenc
         facts.usage[tag] = {**contract.usage.as_dict(), "source": "contract"}
         facts.budgets[tag] = contract.spec.budgets.model_dump(by_alias=True)
         facts.unit_volumes[tag] = dict(contract.spec.unit_economics.expected_monthly_volume)
+        facts.triggers[tag] = list(contract.spec.review.required_when)
     return facts
 
 
@@ -237,22 +259,6 @@ def price_overrides(config: Mapping[str, str]) -> PriceOverrides:
     return PriceOverrides(discount, rates)
 
 
-def read_baseline(path: Path) -> dict[str, Any]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise GuardError(f"--baseline {path}: cannot read it ({error.strerror or error})") from None
-    except ValueError as error:
-        raise GuardError(
-            f"--baseline {path}: not JSON ({error}); expected a `finops-guard cost --format json` report"
-        ) from None
-    if not isinstance(document, dict) or "totalMonthlyCost" not in document:
-        raise GuardError(
-            f"--baseline {path}: expected a `finops-guard cost --format json` report (no totalMonthlyCost)"
-        )
-    return document
-
-
 def estimate_program(
     registrations: Sequence[Registration],
     project: Project,
@@ -261,27 +267,41 @@ def estimate_program(
     usage_file: Path | None = None,
     baseline: Mapping[str, Any] | None = None,
     contracts: ContractFacts | None = None,
+    prices: PriceOverrides | None = None,
 ) -> tuple[Estimate, dict[str, Any]]:
-    """Price recorded registrations; the estimate and its JSON report (with `diff` if a baseline)."""
-    facts = contracts if contracts is not None else load_contracts(project.dir, stack.values, _contract_dirs(project))
-    book = UsageBook.from_dict({"services": facts.usage, "unitVolumes": facts.unit_volumes})
+    """Price recorded registrations; the estimate and its JSON report (with `diff` if a baseline).
+
+    `prices` (default: the stack config's `finops:discountPercent` and `finops:priceOverrides`)
+    replace list prices; `contracts` (default: the program's) give usage, budgets and volumes.
+    """
+    facts = contracts if contracts is not None else program_contracts(project, stack)
+    book = UsageBook.from_dict(
+        {"services": facts.usage, "resources": facts.resource_usage, "unitVolumes": facts.unit_volumes}
+    )
     volumes = dict(facts.unit_volumes)
     if usage_file is not None:
         declared = load_usage(usage_file)
         book = book.merged(UsageBook.from_dict(declared))
         for service, units in (declared.get("unitVolumes") or {}).items():
             volumes[service] = {**volumes.get(service, {}), **units}
-    catalog = PriceCatalog.shipped().with_overrides(price_overrides(stack.values))
+    catalog = PriceCatalog.shipped().with_overrides(prices if prices is not None else price_overrides(stack.values))
     custom = [r.urn for r in registrations if r.custom and not r.type.startswith("pulumi:")]
+    view = stack_view(registrations)
     estimate = estimate_stack(
-        stack_view(registrations),
+        view,
         catalog=catalog,
         usage=book,
         options=EstimateOptions(default_region=stack.values.get("aws:region")),
         custom=custom,
     )
     extra: dict[str, Any] = {"project": project.name, "stack": stack.name, "contracts": facts.files}
-    report = estimate_dict(estimate, budgets=facts.budgets, unit_volumes=volumes, extra=extra)
+    report = estimate_dict(
+        estimate,
+        budgets=facts.budgets,
+        unit_volumes=volumes,
+        cross_region=attribute(cross_region_dependencies(view)),
+        extra=extra,
+    )
     if baseline is not None:
         report["diff"] = diff_reports(baseline, report)
     # Pricing reads secret inputs in the clear (a secret tag may name a service); reports never show them.
@@ -289,27 +309,60 @@ def estimate_program(
     return estimate, scrubbed(report, secrets)
 
 
+@dataclass(frozen=True)
+class Pricer:
+    """Prices other registrations (a baseline's) exactly as the program's are priced."""
+
+    project: Project
+    stack: StackConfig
+    contracts: ContractFacts
+    prices: PriceOverrides
+    usage_file: Path | None = None
+
+    def report(self, registrations: Sequence[Registration]) -> dict[str, Any]:
+        _, report = estimate_program(
+            registrations,
+            self.project,
+            self.stack,
+            usage_file=self.usage_file,
+            contracts=self.contracts,
+            prices=self.prices,
+        )
+        return report
+
+
 def run_cost(options: CostOptions) -> CostResult:
     started = time.monotonic()
     project = load_project(options.program_dir)
     stack = load_stack_config(project, choose_stack(project, options.stack), options.config)
-    baseline = read_baseline(options.baseline) if options.baseline is not None else None
-    contracts = load_contracts(project.dir, stack.values, _contract_dirs(project))
+    contracts = program_contracts(project, stack)
     if options.usage_file is not None:
         load_usage(options.usage_file)  # a bad usage file fails before the program runs
-    price_overrides(stack.values)
+    prices = price_overrides(stack.values)
+    baseline = None
+    if options.baseline is not None:
+        from .baseline import read_baseline
+
+        baseline = read_baseline(options.baseline, Pricer(project, stack, contracts, prices, options.usage_file))
     warnings: list[str] = []
     registrations = record_program(project, stack, organization=options.organization, warnings=warnings)
     estimate, report = estimate_program(
-        registrations, project, stack, usage_file=options.usage_file, baseline=baseline, contracts=contracts
+        registrations,
+        project,
+        stack,
+        usage_file=options.usage_file,
+        baseline=baseline,
+        contracts=contracts,
+        prices=prices,
     )
     report["warnings"] = warnings
     return CostResult(project.name, stack.name, estimate, report, time.monotonic() - started, warnings)
 
 
 def service_summary(report: Mapping[str, Any]) -> dict[str, Any]:
-    """The short form `finops-guard preview` adds to its JSON report and text summary."""
-    return {
+    """The short form `finops-guard preview` adds to its JSON report and text summary (with the
+    diff against the baseline, per service and resource, when there is one)."""
+    summary = {
         "currency": "USD",
         "priceCatalog": report.get("priceCatalog"),
         "totalMonthlyCost": report.get("totalMonthlyCost"),
@@ -322,6 +375,9 @@ def service_summary(report: Mapping[str, Any]) -> dict[str, Any]:
             for s in report.get("services") or ()
         ],
     }
+    if report.get("diff"):
+        summary["diff"] = report["diff"]
+    return summary
 
 
 def unpriced_types(report: Mapping[str, Any]) -> Iterable[str]:

@@ -1,7 +1,8 @@
 """Allocation coverage: the share of taggable resources whose cost can be attributed to a team.
 
-A resource counts as *taggable* when the `cost-allocation-tags` policy judges it (AWS types that
-take cost tags, Kubernetes objects), and as *allocated* when that policy found nothing wrong with
+A resource counts as *taggable* when the `cost-allocation-tags` policy judges it by default (AWS
+types whose tags can reach a bill, Kubernetes objects whose labels cost tools read: its
+`judges_type`), and as *allocated* when that policy found nothing wrong with
 it: every required key present with a valid value. Unverifiable resources (tags unknown until
 apply) are counted apart; waived ones are not allocated (a waiver accepts the gap, it does not fill
 it). Coverage is given in total and per team (the `team` tag or label; "(no team)" without one).
@@ -91,10 +92,7 @@ def _policy_module() -> Any | None:
 
 
 def _is_taggable(type_: str, module: Any) -> bool:
-    if type_.startswith("aws:"):
-        data = module.taggable_types()
-        return type_ in data.map_tags or type_ in data.list_tags
-    return bool(module.is_kubernetes_object(type_))
+    return bool(module.judges_type(type_))
 
 
 def _plain(value: Any) -> Any:

@@ -25,10 +25,10 @@ def _specs() -> list[PolicySpec]:
 def policy_table() -> str:
     specs = _specs()
     width = max(len(s.name) for s in specs)
-    lines = [f"{'POLICY'.ljust(width)}  {'LEVEL':9}  SCOPE     WHY"]
+    lines = [f"{'POLICY'.ljust(width)}  {'LEVEL':9}  {'SCOPE':16}  WHY"]
     for s in specs:
         why = s.why.strip().split(". ")[0].rstrip(".")
-        lines.append(f"{s.name.ljust(width)}  {s.enforcement:9}  {s.scope:8}  {why}.")
+        lines.append(f"{s.name.ljust(width)}  {s.enforcement:9}  {s.scope_label:16}  {why}.")
     lines.append("")
     lines.append("`finops-guard explain NAME` shows why, how to fix, config keys and examples.")
     return "\n".join(lines) + "\n"
@@ -43,7 +43,7 @@ def explain(name: str) -> str:
         names = ", ".join(s.name for s in _specs())
         raise GuardError(f"no policy named {name!r}; policies are: {names}.") from None
     out = [
-        f"{spec.name} ({spec.enforcement}, {spec.scope} policy)",
+        f"{spec.name} ({spec.enforcement}, {spec.scope_label} policy)",
         "",
         spec.description,
         "",
@@ -56,6 +56,12 @@ def explain(name: str) -> str:
         "How to fix:",
         textwrap.indent(textwrap.fill(spec.fix, 96), "  "),
         "",
+    ]
+    for title, lines in spec.explain_sections:
+        out.append(textwrap.fill(f"{title}:", 96))
+        out += [textwrap.fill(line, 96, initial_indent="  - ", subsequent_indent="    ") for line in lines]
+        out.append("")
+    out += [
         "Config keys:",
     ]
     for key, config in spec.all_config.items():
@@ -68,6 +74,13 @@ def explain(name: str) -> str:
         out.append("  Judges Pulumi programs, Terraform plans, Terraform source and Pulumi stack exports alike.")
     for kind, note in notes.items():
         out.append(textwrap.indent(textwrap.fill(f"On {KIND_NAMES.get(kind, kind)}: {note}.", 96), "  "))
+    example_config = spec.example_config
+    if example_config is not None:
+        out += [
+            "",
+            f"Policy config both examples run with (finops_policies/examples/{spec.module}/policy-config.json):",
+            textwrap.indent(json.dumps(example_config, indent=2), "    "),
+        ]
     out += [
         "",
         f"Bad (finops_policies/examples/{spec.module}/bad.py; the lines marked # [{spec.name}] trip it):",
@@ -87,7 +100,7 @@ def _cell(text: str) -> str:
 def readme_tables() -> str:
     specs = _specs()
     rows = ["| policy | default level | scope | what it blocks |", "|---|---|---|---|"]
-    rows += [f"| `{s.name}` | {s.enforcement} | {s.scope} | {_cell(s.blocks)} |" for s in specs]
+    rows += [f"| `{s.name}` | {s.enforcement} | {s.scope_label} | {_cell(s.blocks)} |" for s in specs]
     rows += [
         "",
         "Config keys (in the policy config file, under the policy's name):",

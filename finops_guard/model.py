@@ -6,6 +6,7 @@ Reporters (text, JSON, SARIF, JUnit) read only these types.
 from __future__ import annotations
 
 import builtins
+import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -15,6 +16,29 @@ State = Literal["violation", "unverifiable", "waived"]
 #: What the finops-guardrails pack writes in the message of a check that failed (a bug in it), as an
 #: unverifiable finding (its policy's `onError: advisory`) or a violation (`onError: mandatory`).
 CHECK_ERROR_MARKER = "the check itself failed"
+#: What starts the last line of a finops-guardrails message that carries a finding's details (JSON).
+DETAILS_MARKER = "finops-guardrails/details"
+#: What starts the machine-readable line of a finops-guardrails `Log` message about a waived finding.
+WAIVER_MARKER = "finops-guardrails/waived"
+#: The same for an advisory finding, where the pack cannot send it at the advisory level (its fallback).
+ADVISORY_MARKER = "finops-guardrails/advisory"
+
+
+def split_details(message: str) -> tuple[str, dict[str, Any] | None]:
+    """A pack message without its details line, and the details it carried (None when it had none).
+
+    A policy can send only a message per violation over the analyzer protocol; the
+    finops-guardrails pack appends its finding's details (e.g. the tag keys it is about) as a last
+    line `finops-guardrails/details {json}`, which this takes off so users read the message alone.
+    """
+    head, sep, tail = message.rpartition("\n" + DETAILS_MARKER + " ")
+    if not sep or "\n" in tail:
+        return message, None
+    try:
+        details = json.loads(tail)
+    except ValueError:
+        return message, None
+    return (head, details) if isinstance(details, dict) else (message, None)
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,8 @@ class Finding:
     #: created the outermost component); `related` holds the resource's own line in that case
     location: SourceLocation | None = None
     related: tuple[SourceLocation, ...] = ()
+    #: machine-readable facts the policy gave, e.g. {"keys": [...], "missing": [...]} (any policy may)
+    details: dict[str, Any] | None = None
 
     @builtins.property  # the field `property` shadows the builtin inside this class body
     def blocking(self) -> bool:
@@ -162,6 +188,8 @@ class RunResult:
     input_kind: str = ""
     #: allocation coverage (`finops_guard.coverage`), when computed
     coverage: Any = None
+    #: the policy config the pack ran with, per policy (`finops_guard.analyzer.policy_config.EffectiveConfig`)
+    config: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> Summary:

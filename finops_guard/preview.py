@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .analyzer.engine_server import EngineServer, LogEntry
 from .analyzer.pack_process import PackInfo, PackProcess, load_pack, pack_environment, pack_failure_details
@@ -24,13 +24,24 @@ from .analyzer.policy_config import EffectiveConfig, merge, read_config_file
 from .analyzer.session import LEVEL_NAMES, AnalyzerSession
 from .bundled_pack import bundled_pack_dir
 from .errors import GuardError, PackError
-from .model import Finding, PolicyInfo, Registration, RunResult, SourceLocation
+from .model import (
+    ADVISORY_MARKER,
+    WAIVER_MARKER,
+    Finding,
+    PolicyInfo,
+    Registration,
+    RunResult,
+    SourceLocation,
+    split_details,
+)
 from .project import Project, StackConfig, choose_stack, load_project, load_stack_config, stack_tags
 from .recording.runner import record_program
 
+if TYPE_CHECKING:
+    from .cost_config import PreviewFeed
+
 STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-WAIVER_MARKER = "finops-guardrails/waived"
 REDACTED = "[secret]"
 _PROPERTY = re.compile(r"^\S+ '[^']*': ([A-Za-z_][\w.\[\]'\-/]*) ")
 
@@ -49,6 +60,8 @@ class PreviewOptions:
     #: called with (done, total or None) as resources are analyzed
     progress: Callable[[int, int | None], None] | None = None
     echo: Any = None
+    #: an earlier cost report or stack export: `cost-review`'s baseline, and the cost summary's diff
+    baseline: Path | None = None
 
 
 @dataclass
@@ -230,11 +243,19 @@ class FindingMaker:
         self.redact = redact
 
     def make(
-        self, *, policy: str, enforcement: str, state: str, urn: str, message: str, waiver: dict[str, str] | None = None
+        self,
+        *,
+        policy: str,
+        enforcement: str,
+        state: str,
+        urn: str,
+        message: str,
+        waiver: dict[str, str] | None = None,
+        details: Any = None,
     ) -> Finding:
         reg = self.by_urn.get(urn)
         location, related = locate(reg, self.by_urn) if reg is not None else (None, ())
-        text = self.redact(message)
+        text, carried = split_details(self.redact(message))
         match = _PROPERTY.match(text)
         return Finding(
             policy=policy,
@@ -248,6 +269,7 @@ class FindingMaker:
             waiver=waiver,
             location=location,
             related=related,
+            details=details if isinstance(details, dict) else carried,
         )
 
     def diagnostic(self, diag: _Diagnostic) -> Finding:
@@ -263,24 +285,35 @@ class FindingMaker:
         state = "unverifiable" if unverifiable else "violation"
         return self.make(policy=diag.policy, enforcement=level, state=state, urn=diag.urn, message=message)
 
-    def waivers(self, entry_message: str, entry_urn: str) -> Iterator[Finding]:
-        """The waived findings in one `Log` message (none when it is another kind of message)."""
+    def logged(self, entry_message: str, entry_urn: str) -> Iterator[Finding]:
+        """The waived and (fallback) advisory findings in one `Log` message (none in other messages)."""
         for line in entry_message.splitlines():
-            if not line.startswith(WAIVER_MARKER + " "):
+            marker, _, rest = line.partition(" ")
+            if marker not in (ADVISORY_MARKER, WAIVER_MARKER):
                 continue
             try:
-                payload = json.loads(line[len(WAIVER_MARKER) + 1 :])
+                payload = json.loads(rest)
             except ValueError:
                 continue
+            if not isinstance(payload, dict):
+                continue
             policy = str(payload.get("policy", ""))
-            configured = self.config.get(policy)
+            waiver: dict[str, str] | None = None
+            if marker == ADVISORY_MARKER:  # the pack's fallback for an advisory finding
+                enforcement, state = "advisory", "violation"
+            else:
+                configured = self.config.get(policy)
+                enforcement = configured.enforcement if configured else "advisory"
+                state = "waived"
+                waiver = {k: str(v) for k, v in (payload.get("waiver") or {}).items()}
             yield self.make(
                 policy=policy,
-                enforcement=configured.enforcement if configured else "advisory",
-                state="waived",
+                enforcement=enforcement,
+                state=state,
                 urn=str(payload.get("urn") or entry_urn),
                 message=str(payload.get("message", "")),
-                waiver={k: str(v) for k, v in (payload.get("waiver") or {}).items()},
+                waiver=waiver,
+                details=payload.get("details"),
             )
 
 
@@ -290,8 +323,17 @@ def _findings(
     maker = FindingMaker(analysis.by_urn, policies, analysis.config, redact)
     out = [maker.diagnostic(diag) for diag in _diagnostics(analysis)]
     for entry in logs:
-        out.extend(maker.waivers(entry.message, entry.urn))
+        out.extend(maker.logged(entry.message, entry.urn))
     return out
+
+
+def pack_log_lines(logs: Iterable[LogEntry], redact: Redactor) -> list[str]:
+    """The engine `Log` lines a report lists: the pack's waived and advisory findings are findings."""
+    return [
+        redact(f"{e.severity}: {e.message}")
+        for e in logs
+        if WAIVER_MARKER not in e.message and ADVISORY_MARKER not in e.message
+    ]
 
 
 @dataclass
@@ -317,6 +359,9 @@ class AnalysisOptions:
     program_dir: str = ""
     #: the stack's tags (`pulumi:tags` config and `--stack-tag`), sent in ConfigureStack
     stack_tags: Mapping[str, str] = field(default_factory=dict)
+    #: the cost policies' config from the program's contracts (and `--baseline`), filled in under
+    #: what the policy config file sets
+    cost_feed: PreviewFeed | None = None
 
 
 #: Calls its argument with each registration, in registration order, and returns them all; runs
@@ -351,6 +396,8 @@ def configure_session(
     )
     session.plugin_info()
     info, policies = session.analyzer_info()
+    if options.cost_feed is not None:
+        given = options.cost_feed.apply(given, [p.name for p in policies])
     # analyzer_plugin.go: PulumiPolicy.yaml's version wins over the one the pack reports
     version = pack.version or info.version or "0.0.1"
     initial = {
@@ -379,7 +426,6 @@ def analyze_registrations(
     if options.policy_pack_config is not None:
         given = read_config_file(options.policy_pack_config)
         source = str(options.policy_pack_config)
-
     env = pack_environment(options.project, options.stack, options.organization, options.stack_config)
     pending: queue.Queue[Registration | None] = queue.Queue()
     failure: list[BaseException] = []
@@ -418,6 +464,9 @@ def analyze_registrations(
                 worker.join()
             if failure:
                 raise failure[0]
+            feed = options.cost_feed
+            if feed is not None and feed.error is not None and feed.needed_by(p.name for p in state["policies"]):
+                raise feed.error  # the program did not stumble on it: the cost policies cannot run without it
             analysis = state["analysis"]
             analysis.analyze_stack()
             policies = {p.name: p for p in state["policies"]}
@@ -427,7 +476,7 @@ def analyze_registrations(
             redact = Redactor(secrets)
             logs = engine.entries
             findings = _findings(analysis, policies, logs, redact)
-            log_lines = [redact(f"{e.severity}: {e.message}") for e in logs if WAIVER_MARKER not in e.message]
+            log_lines = pack_log_lines(logs, redact)
             log_lines += [redact(line.rstrip()) for line in process.stderr_lines if line.strip()]
         except PackError as exc:
             # The pack's traceback is on its stderr, complete once it has stopped.
@@ -455,6 +504,7 @@ def analyze_registrations(
         warnings=[redact(w) for w in warnings],
         duration_seconds=time.monotonic() - started,
         program_dir=options.program_dir,
+        config=analysis.config,
     )
 
 
@@ -464,6 +514,10 @@ def run_preview(options: PreviewOptions) -> RunResult:
     stack_name = choose_stack(project, options.stack)
     stack = load_stack_config(project, stack_name, options.config)
     warnings: list[str] = []
+    from .cost_config import preview_feed
+
+    # budgets, usage and triggers from the contracts (and --baseline), for the cost policies
+    feed = preview_feed(project, stack, options.baseline)
 
     def record(sink: Callable[[Registration], None]) -> Sequence[Registration]:
         return record_program(
@@ -488,20 +542,41 @@ def run_preview(options: PreviewOptions) -> RunResult:
         progress=options.progress,
         program_dir=str(project.dir),
         stack_tags=stack_tags(project, stack, options.stack_tags),
+        cost_feed=feed,
     )
     result = analyze_registrations(record, analysis, warnings, started)
-    result.cost = _cost_summary(result.resources, project, stack, result.warnings)
+    result.cost = _cost_summary(
+        result.resources,
+        project,
+        stack,
+        result.warnings,
+        budget_config=result.config.get("cost-budget"),
+        baseline=feed.baseline,
+    )
     return result
 
 
 def _cost_summary(
-    registrations: list[Registration], project: Project, stack: StackConfig, warnings: list[str]
+    registrations: list[Registration],
+    project: Project,
+    stack: StackConfig,
+    warnings: list[str],
+    *,
+    budget_config: EffectiveConfig | None = None,
+    baseline: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """The per-service cost summary; a pricing problem becomes a warning, never a failed preview."""
-    from .costing import estimate_program, service_summary
+    """The per-service cost summary, priced as `cost-budget` priced it (its usage, budgets and prices)
+    when the pack has it; a pricing problem becomes a warning, never a failed preview."""
+    from .cost_config import facts_from_config
+    from .costing import estimate_program, program_contracts, service_summary
 
     try:
-        _, report = estimate_program(registrations, project, stack)
+        contracts, prices = program_contracts(project, stack), None
+        if budget_config is not None:
+            contracts, prices = facts_from_config(budget_config.properties, contracts)
+        _, report = estimate_program(
+            registrations, project, stack, contracts=contracts, prices=prices, baseline=baseline
+        )
     except GuardError as error:
         warnings.append(f"cost estimate skipped: {error.message}")
         return None

@@ -85,7 +85,8 @@ def test_stack_policy_benchmark_measures_every_stack_policy_on_the_whole_stack()
     attached = {r.urn: r.provider.urn for r in view.resources if r.provider is not None}
     assert attached == {urn: p.urn for urn, p in providers.items()}
     measured = stack_policies.measure(view, repeat=1)
-    assert [m.policy for m in measured] == [s.name for s in all_policies() if s.scope == "stack"]
+    judged_with_the_stack = [s.name for s in all_policies() if s.scope == "stack" or s.stack_check is not None]
+    assert [m.policy for m in measured] == judged_with_the_stack
     assert {m.resources for m in measured} == {500}
     assert sum(m.findings for m in measured) > 0  # the fleet crosses regions and keeps logs too long
 
@@ -94,7 +95,24 @@ def test_pack_start_measures_the_pack_it_names():
     import pack_start
 
     # the import probe builds every policy of the pack (the figure is about the real pack, not a stub)
+    from finops_policies.registry import all_policies
+
     _, policies, modules = pack_start.pack_import()
-    assert policies == 7 and modules > 0
+    assert policies == len(all_policies()) and modules > 0
     # our pack starts and prints its port (the function raises when it prints anything else)
     assert isinstance(pack_start.pack_start_seconds(pack_start.OUR_PACK), float)
+
+
+def test_the_cost_benchmark_prices_in_the_real_pack_and_not_in_the_unpriced_one():
+    """benchmarks/cost.py compares the real pack, its cost policies configured to price and judge
+    every service, with the same pack without them: the first must do that work, the second none."""
+    import cost
+    import run
+
+    config = cost.cost_config(300)
+    assert config["cost-budget"]["budgets"] and config["cost-review"]["baseline"]["services"]
+    stream = run.Stream.of(300)
+    priced = run.drive(run.OUR_PACK, stream, config)
+    unpriced = run.drive(cost.UNPRICED_PACK, stream)
+    # every budgeted service is over its soft limit (half its max cost) and grew against the baseline
+    assert priced.diagnostics >= unpriced.diagnostics + 2 * len(config["cost-budget"]["budgets"])

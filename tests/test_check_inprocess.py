@@ -520,3 +520,53 @@ def test_a_plan_read_whole_or_streamed_gives_the_same_registrations(path, tmp_pa
     synthetic = tmp_path / "synthetic.json"
     synthetic.write_text(json.dumps(synthetic_plans.plan(120, 3)))
     assert read_input(synthetic).registrations == read_input(synthetic, whole_limit=-1).registrations
+
+
+ADVISORY_AND_STACK_PART = """
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = "{}"
+}
+
+resource "aws_launch_template" "web" {
+  name_prefix   = "web-"
+  instance_type = "t3.micro"
+  tag_specifications {
+    resource_type = "instance"
+    tags = { service = "web", team = "core", environment = "prod", "cost-center" = "cc-1" }
+  }
+}
+
+resource "aws_autoscaling_group" "web" {
+  min_size = 1
+  max_size = 2
+  launch_template {
+    id = aws_launch_template.web.id
+  }
+}
+"""
+
+
+def test_advisory_findings_and_a_resource_policys_stack_part_report_the_same_in_process(
+    tmp_path, capsys, in_process_runs
+):
+    """A finding that never blocks (an untagged IAM role, which costs nothing) goes out at the
+    advisory level on both paths, and the stack part of a resource policy (an Auto Scaling group
+    judged with its launch template) runs on both."""
+    source = tmp_path / "tf"
+    source.mkdir()
+    (source / "main.tf").write_text(ADVISORY_AND_STACK_PART)
+    fast = cli_report(tmp_path, [str(source)])
+    slow = cli_report(tmp_path, [str(source)], "--pack-process")
+    capsys.readouterr()
+    assert in_process_runs
+    tags = {v["name"]: v for v in fast[1]["violations"] if v["policy"] == "cost-allocation-tags"}
+    role = tags["aws_iam_role.app"]
+    assert (role["enforcement"], role["state"]) == ("advisory", "violation") and role["details"]
+    group = tags["aws_autoscaling_group.web"]  # judged with its launch template's tag specifications
+    assert group["enforcement"] == "mandatory" and "launch template 'aws_launch_template.web'" in group["message"]
+    assert_same_reports(fast, slow)

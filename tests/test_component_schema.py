@@ -55,6 +55,8 @@ EXPECTED_INPUTS = {
         "securityGroupIds",
         "deletionProtection",
         "claims",
+        "logExports",
+        "identifier",
     },
     "TelemetryRetention": {
         "contractFile",
@@ -67,7 +69,7 @@ EXPECTED_INPUTS = {
 }
 EXPECTED_REQUIRED = {
     "Service": {"image"},
-    "PooledDatabase": {"engine", "instanceClass", "maxConnections"},
+    "PooledDatabase": {"engine", "instanceClass"},
     "TelemetryRetention": set(),
 }
 EXPECTED_OUTPUTS = {

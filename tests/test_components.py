@@ -22,6 +22,7 @@ from finops_components.retention import lock_period_days
 from finops_components.service import jvm_heap_mebibytes
 from finops_policies import conventions as conv
 from finops_policies.clock import TODAY_ENV, days_from_today
+from finops_policies.db_capacity import engine_default
 from hypothesis import given
 from hypothesis import strategies as st
 from test_components_harness import Registered, Run, run_program
@@ -261,6 +262,36 @@ def test_integers_from_another_language_arrive_as_floats_and_are_accepted() -> N
 def test_bad_database_args_fail_with_the_argument_named(args: dict[str, Any], message: str) -> None:
     with pytest.raises(ArgsError, match=message.replace(".", r"\.").replace("(", r"\(")):
         database(args)
+
+
+@pytest.mark.parametrize(
+    ("engine", "instance_class"),
+    [("aurora-postgresql", "db.r6g.large"), ("aurora-mysql", "db.r6i.24xlarge"), ("postgres", "db.r7i.large")],
+)
+def test_without_max_connections_the_engine_default_is_set_explicitly(engine: str, instance_class: str) -> None:
+    run = run_program(lambda: PooledDatabase("db", {"engine": engine, "instance_class": instance_class}, contract=SEED))
+    default = engine_default(engine, instance_class)  # the function bounded-db-pool judges with
+    assert default.low is not None
+    group = run.one(conv.RDS_PARAMETER_GROUP)
+    assert group.inputs["parameters"][0]["value"] == str(default.low)
+    (component,) = [r for r in run.resources if r.type == "finops:index:PooledDatabase"]
+    assert run.outputs[component.urn]["max_connections"] == default.low
+    if engine.startswith("aurora"):
+        assert default.exact  # AWS's published table: 1722 and 7000
+    else:
+        assert default.low < default.high  # the floor of the formula's range, never more than the default
+
+
+def test_a_class_without_a_known_default_needs_max_connections() -> None:
+    with pytest.raises(ArgsError, match=r"'PooledDatabase.max_connections' is required: no default is known"):
+        run_program(
+            lambda: PooledDatabase("db", {"engine": "aurora-mysql", "instance_class": "db.r7g.large"}, contract=SEED)
+        )
+
+
+def test_aurora_mysql_max_connections_is_held_to_its_documented_maximum() -> None:
+    with pytest.raises(ArgsError, match=r"'PooledDatabase.max_connections' must be <= 16000: 20000"):
+        database({"engine": "aurora-mysql", "max_connections": 20000})
 
 
 def test_budget_is_max_connections_minus_the_reserve() -> None:

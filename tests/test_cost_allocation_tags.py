@@ -1,4 +1,5 @@
-"""cost-allocation-tags beyond its cases: message shape, config schema, scope, robustness, the engine."""
+"""cost-allocation-tags beyond its cases: message shape, one finding per resource, config schema, scope
+by cost class, robustness, the engine (levels and details in JSON and SARIF)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,34 @@ def test_message_reads_as_specified():
     )
     outcome = run_case(SPEC, case)
     assert [m for _, m in outcome.violations] == [
-        "Bucket 'audit-evidence': tags.team is unset (no resource tag, no provider default tag); expected a "
-        'non-empty cost-allocation value. Fix: add tags={"team": ...} or set aws:defaultTags / use '
+        "Bucket 'audit-evidence': tags lack team (no resource tag, no provider default tag); expected a "
+        'non-empty cost-allocation value for team. Fix: add tags={"team": ...} or set aws:defaultTags / use '
         "finops_components tagging"
+        '\nfinops-guardrails/details {"keys": ["team"], "missing": ["team"]}'
     ]
+
+
+def test_one_finding_per_resource_names_every_key():
+    tags = {"team": "TODO", "environment": "production", "Name#1": "web", "domain": UNKNOWN_STRING}
+    resource = ResourceView("aws:ec2/instance:Instance", "web", "urn:web", {"tags": tags}, None)
+    config = SPEC.effective_config({"allowedValues": {"environment": ["dev", "prod"]}})
+    [finding] = cat.check(resource, config)
+    assert not finding.advisory and not finding.unverifiable
+    assert finding.details == {
+        "keys": ["service", "team", "domain", "environment", "Name#1"],
+        "missing": ["service"],
+        "invalid": ["team", "environment", "Name#1"],
+        "unknown": ["domain"],
+    }
+    message = finding.message()
+    assert message.startswith("Instance 'web': tags lack service (")
+    for clause in (
+        "tags.team is 'TODO', a placeholder",
+        "tags.environment is 'production', not an allowed value",
+        "tags.Name#1 has characters some AWS services reject in tags ('#')",
+        "tags.domain is unknown until apply",
+    ):
+        assert clause in message
 
 
 def test_config_defaults_follow_the_conventions_and_their_schemas():
@@ -47,6 +72,14 @@ def test_config_defaults_follow_the_conventions_and_their_schemas():
     assert defaults["requiredKeys"] == list(conv.REQUIRED_TAG_KEYS)
     assert set(defaults["placeholders"]) == set(conv.PLACEHOLDER_VALUES)
     assert defaults["checkKubernetes"] is True
+    assert defaults["levels"] == {
+        "awsCostBearing": "mandatory",
+        "awsFree": "advisory",
+        "awsUnclassified": "mandatory",
+        "kubernetesAllocationLabels": "mandatory",
+        "kubernetesCostObjects": "advisory",
+        "kubernetesOther": "skip",
+    }
     for key, spec in SPEC.all_config.items():
         jsonschema.validate(spec.default, spec.schema)
         assert spec.doc.strip(), key
@@ -63,6 +96,8 @@ def test_config_defaults_follow_the_conventions_and_their_schemas():
         ("patterns", {"team": 3}),
         ("checkKubernetes", "yes"),
         ("excludeTypes", [1]),
+        ("levels", {"awsFree": "ignore"}),
+        ("levels", {"awsFreeTypes": "skip"}),
     ],
 )
 def test_schema_rejects_malformed_config(key, value):
@@ -135,9 +170,13 @@ BIG = {f"p{i}": {"nested": list(range(50))} for i in range(200)}
         (conv.STACK_TYPE, set()),
         ("finops:index:Service", set()),
         (conv.S3_BUCKET, {"tags", "tagsAll"}),
-        (conv.ECS_SERVICE, {"tags", "tagsAll", "propagateTags"}),
-        (conv.ASG, {"tags"}),
+        # free only as a gateway endpoint: the condition's input is read too
+        ("aws:ec2/vpcEndpoint:VpcEndpoint", {"vpcEndpointType", "tags", "tagsAll"}),
+        # judged with the stack (their launch templates and task definitions), not one by one
+        (conv.ECS_SERVICE, set()),
+        (conv.ASG, set()),
         (conv.K8S_CRONJOB, {"metadata", "spec"}),
+        ("aws:s3/bucketObjectv2:BucketObjectv2", set()),
     ],
 )
 def test_reads_only_the_props_it_needs(type_, wanted):
@@ -203,6 +242,22 @@ def resources(draw: st.DrawFn) -> tuple[CaseResource, ...]:
         return (CaseResource(type_, "r", props, provider=k8s_provider()),)
     tags = draw(ASG_ITEMS) if type_ == conv.ASG and draw(st.booleans()) else draw(TAGS)
     props = {"tags": tags, "tagsAll": draw(TAGS), "propagateTags": draw(SCALARS)}
+    others: list[CaseResource] = []
+    dependencies: dict[str, tuple[str, ...]] = {}
+    if type_ == conv.ASG and draw(st.booleans()):
+        specs = st.lists(
+            st.fixed_dictionaries({}, optional={"resourceType": SCALARS | st.just("instance"), "tags": TAGS}) | SCALARS,
+            max_size=3,
+        )
+        template = {"name": draw(SCALARS), "tagSpecifications": draw(specs | SENTINELS), "tags": draw(TAGS)}
+        others.append(CaseResource("aws:ec2/launchTemplate:LaunchTemplate", "lt", template, provider=aws_provider()))
+        prop = draw(st.sampled_from(["launchTemplate", "mixedInstancesPolicy"]))
+        props[prop] = draw(JSONISH)
+        dependencies = {prop: ("lt",)}
+    elif type_ == conv.ECS_SERVICE and draw(st.booleans()):
+        others.append(CaseResource(conv.ECS_TASK_DEFINITION, "td", {"family": draw(SCALARS), "tags": draw(TAGS)}))
+        props["taskDefinition"] = draw(SCALARS)
+        dependencies = {"taskDefinition": ("td",)} if draw(st.booleans()) else {}
     default_tags = draw(
         st.one_of(
             st.none(),
@@ -216,7 +271,8 @@ def resources(draw: st.DrawFn) -> tuple[CaseResource, ...]:
         "region": "us-east-1",
         **({} if default_tags is None else {"defaultTags": default_tags}),
     }
-    return (CaseResource(type_, "r", props, provider=CaseProvider(conv.AWS_PROVIDER, "p", provider_props)),)
+    provider = CaseProvider(conv.AWS_PROVIDER, "p", provider_props)
+    return (*others, CaseResource(type_, "r", props, provider=provider, property_dependencies=dependencies))
 
 
 CONFIGS = st.fixed_dictionaries(
@@ -227,6 +283,10 @@ CONFIGS = st.fixed_dictionaries(
         "patterns": st.dictionaries(TAG_KEYS, st.sampled_from(["[a-z]+", "(", ".*"])),
         "placeholders": st.lists(st.text(max_size=5)),
         "excludeTypes": st.lists(st.sampled_from(["aws:*", "*Map"])),
+        "levels": st.dictionaries(
+            st.sampled_from(["awsCostBearing", "awsFree", "awsUnclassified", "kubernetesOther"]),
+            st.sampled_from(["mandatory", "advisory", "skip"]),
+        ),
     },
 )
 
@@ -248,6 +308,7 @@ import pulumi_kubernetes as k8s
 
 aws.s3.Bucket("stack-tagged")
 aws.iam.RolePolicy("inline-policy", role="orders", policy="{}")
+aws.iam.Role("free-role", assume_role_policy="{}", tags={"Name#1": "ok on IAM? no: its API rejects '#'"})
 west = aws.Provider("west", region="us-west-2", default_tags=aws.ProviderDefaultTagsArgs(
     tags={"service": "orders", "team": "payments", "domain": "commerce", "environment": "prod"}))
 aws.sqs.Queue("west-queue", opts=pulumi.ResourceOptions(provider=west))
@@ -272,14 +333,13 @@ config:
 """
 
 
-@pytest.fixture(scope="module")
-def engine_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    program = tmp_path_factory.mktemp("tags-program")
-    (program / "Pulumi.yaml").write_text("name: tags\nruntime: python\n", encoding="utf-8")
-    (program / "Pulumi.dev.yaml").write_text(STACK, encoding="utf-8")
-    (program / "__main__.py").write_text(PROGRAM, encoding="utf-8")
+def _preview(program: Path, fmt: str) -> str:
+    if not (program / "__main__.py").exists():
+        (program / "Pulumi.yaml").write_text("name: tags\nruntime: python\n", encoding="utf-8")
+        (program / "Pulumi.dev.yaml").write_text(STACK, encoding="utf-8")
+        (program / "__main__.py").write_text(PROGRAM, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "finops_guard", "preview", str(program), "--stack", "dev", "--format", "json"],
+        [sys.executable, "-m", "finops_guard", "preview", str(program), "--stack", "dev", "--format", fmt],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -287,7 +347,17 @@ def engine_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         check=False,
     )
     assert run.returncode == 1, run.stderr
-    return json.loads(run.stdout)
+    return run.stdout
+
+
+@pytest.fixture(scope="module")
+def engine_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tags-program")
+
+
+@pytest.fixture(scope="module")
+def engine_report(engine_program: Path) -> dict[str, Any]:
+    return json.loads(_preview(engine_program, "json"))
 
 
 def _messages(report: dict[str, Any], name: str) -> list[str]:
@@ -308,14 +378,48 @@ def test_engine_explicit_provider_default_tags_count(engine_report):
 
 
 def test_engine_asg_and_pod_template(engine_report):
-    assert [m.split(";")[0] for m in _messages(engine_report, "workers")] == [
-        "Group 'workers': tags[team].propagateAtLaunch is false: instances the group launches do not get the key"
-    ]
-    orders = _messages(engine_report, "orders")
-    assert len(orders) == 4
-    assert all(m.startswith("Deployment 'orders': spec.template.metadata.labels.") for m in orders)
+    [workers] = _messages(engine_report, "workers")
+    assert workers.startswith(
+        "Group 'workers': tags lack team for the instances it launches (no tag with propagateAtLaunch true; "
+        "the group's team tag has no propagateAtLaunch; provider defaultTags do not reach the instances an Auto "
+        "Scaling group launches)"
+    )
+    [orders] = [v for v in engine_report["violations"] if v["policy"] == SPEC.name and v["name"] == "orders"]
+    assert orders["message"].startswith(
+        "Deployment 'orders': spec.template.metadata.labels lack service, team, domain, environment"
+    )
+    assert "finops-guardrails/details" not in orders["message"]
+    assert orders["details"] == {
+        "keys": ["service", "team", "domain", "environment"],
+        "missing": ["service", "team", "domain", "environment"],
+    }
+    assert (orders["state"], orders["enforcement"], orders["property"]) == (
+        "violation",
+        "mandatory",
+        "spec.template.metadata.labels",
+    )
+
+
+def test_engine_free_resource_is_advisory_and_its_api_still_judges_keys(engine_report):
+    [role] = [v for v in engine_report["violations"] if v["policy"] == SPEC.name and v["name"] == "free-role"]
+    assert (role["state"], role["enforcement"]) == ("violation", "advisory")
+    assert "tags.Name#1 has characters the IAM API rejects in tag keys ('#')" in role["message"]
+    assert role["details"]["invalid"] == ["environment", "Name#1"]
 
 
 def test_engine_never_flags_plumbing_or_untaggable_types(engine_report):
     flagged = {v["type"] for v in engine_report["violations"] if v["policy"] == SPEC.name}
-    assert flagged == {conv.S3_BUCKET, conv.ASG, conv.K8S_DEPLOYMENT}
+    assert flagged == {conv.S3_BUCKET, conv.ASG, conv.K8S_DEPLOYMENT, "aws:iam/role:Role"}
+
+
+def test_engine_sarif_lists_the_keys_of_each_finding(engine_program):
+    from test_reports_sarif import assert_valid_sarif
+
+    log = json.loads(_preview(engine_program, "sarif"))
+    assert_valid_sarif(log)
+    results = [r for r in log["runs"][0]["results"] if r["ruleId"] == SPEC.name]
+    by_name = {r["locations"][0]["logicalLocations"][0]["name"]: r for r in results}
+    assert by_name["orders"]["properties"]["details"]["missing"] == ["service", "team", "domain", "environment"]
+    assert by_name["orders"]["level"] == "error"
+    assert by_name["free-role"]["level"] == "warning"  # advisory: a role costs nothing by itself
+    assert all("finops-guardrails/details" not in r["message"]["text"] for r in results)

@@ -71,3 +71,15 @@ def test_no_coverage_without_the_tag_policy():
     run = result([reg("x", "aws:s3/bucket:Bucket", {})], [])
     run.policies = [PolicyInfo("something-else", "", "mandatory", "resource")]
     assert allocation_coverage(run) is None
+
+
+def test_only_what_the_policy_judges_counts_as_taggable():
+    """ConfigMaps (labels no cost tool reads) and S3 objects (tags that never reach a bill) are not
+    judged by cost-allocation-tags, so coverage does not count them as allocated either."""
+    queue = reg("queue", "aws:sqs/queue:Queue", {"tags": {"team": "payments"}})
+    pod = reg("api", "kubernetes:core/v1:Pod", {"metadata": {"labels": {"team": "payments"}}})
+    config_map = reg("settings", "kubernetes:core/v1:ConfigMap", {"metadata": {"labels": {}}})
+    s3_object = reg("index", "aws:s3/bucketObjectv2:BucketObjectv2", {"tags": {}})
+    coverage = allocation_coverage(result([queue, pod, config_map, s3_object], []))
+    assert coverage is not None
+    assert (coverage.total.taggable, coverage.total.allocated) == (2, 2)

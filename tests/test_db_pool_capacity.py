@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 from finops_policies import conventions as conv
+from finops_policies import db_capacity as capacity
 from finops_policies.cases import Case, CaseResource, aws_provider, urn_of
 from finops_policies.harness import run_case
-from finops_policies.policies import _db_capacity as capacity
 from finops_policies.policies import bounded_db_pool as policy
 from finops_policies.resources import ResourceView, StackView
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workcount import lines_executed
 
-# Nominal memory and the two engine formulas (Amazon RDS User Guide, "Maximum number of database
-# connections"), integer division.
+# Nominal memory (GiB) of classes as AWS's hardware tables give it, and the two engine formulas at that
+# full memory (the ceiling of the default; integer division): RDS User Guide, "Hardware specifications
+# for DB instance classes"; "Maximum number of database connections".
 _TABLE = [
     ("db.t4g.micro", 1, 85, 112),
     ("db.t3.small", 2, 170, 225),
@@ -35,20 +37,49 @@ _TABLE = [
 
 
 @pytest.mark.parametrize(("instance_class", "gib", "mysql", "postgres"), _TABLE)
-def test_engine_formulas_reproduce_the_reference_table(instance_class, gib, mysql, postgres):
+def test_the_formula_at_full_memory_is_the_ceiling_of_the_default(instance_class, gib, mysql, postgres):
     assert capacity.instance_memory_gib(instance_class) == gib
-    assert capacity.engine_default("mysql", instance_class, 1.0).value == mysql
-    assert capacity.engine_default("mariadb", instance_class, 1.0).value == mysql
-    assert capacity.engine_default("postgres", instance_class, 1.0).value == postgres
-    assert capacity.engine_default("aurora-postgresql", instance_class, 1.0).value == postgres
+    assert capacity.engine_default("mysql", instance_class).high == mysql
+    assert capacity.engine_default("mariadb", instance_class).high == mysql
+    assert capacity.engine_default("postgres", instance_class).high == postgres
 
 
-def test_memory_factor_lowers_the_estimate_below_measured_defaults():
-    # community-measured PostgreSQL defaults: t2.medium 413, m4/t2.large 856;
-    # at the default factor our estimate for the same memory stays at or below them.
-    factor = policy.POLICY.config["instanceMemoryFactor"].default
-    assert capacity.engine_default("postgres", "db.t3.medium", factor).value <= 413
-    assert capacity.engine_default("postgres", "db.t3.large", factor).value <= 856
+@pytest.mark.parametrize(("instance_class", "gib", "mysql", "postgres"), _TABLE)
+def test_the_formula_at_the_memory_floor_is_the_floor_of_the_default(instance_class, gib, mysql, postgres):
+    floor = capacity.DEFAULT_MEMORY_FLOOR
+    default = capacity.engine_default("postgres", instance_class, floor)
+    assert default.low == min(math.floor(gib * 2**30 * floor) // 9531392, 5000)
+    assert default.low <= default.high == postgres
+    assert capacity.engine_default("mysql", instance_class, 1.0).low == mysql  # a floor of 1: exact
+
+
+def test_measured_rds_defaults_lie_inside_the_range():
+    # community-measured RDS for PostgreSQL defaults (t2.medium 413, t2/m4.large 856, r4.large 1660): the
+    # range we judge with contains each, so neither end of it is a false verdict for these classes
+    for instance_class, measured in (
+        ("db.t2.medium", 413),
+        ("db.t2.large", 856),
+        ("db.m4.large", 856),
+        ("db.r4.large", 1660),
+    ):
+        default = capacity.engine_default("postgres", instance_class)
+        assert default.low is not None and default.high is not None
+        assert default.low <= measured <= default.high, (instance_class, default)
+
+
+def test_the_memory_floor_is_below_every_share_the_published_postgresql_defaults_imply():
+    shares = [
+        value * 9531392 / (capacity.instance_memory_gib(name) * 2**30)
+        for name, value in capacity.AURORA_POSTGRESQL_DEFAULTS.items()
+        if value < 5000
+    ]
+    shares += [
+        pg * 9531392 / (acu * capacity.GIB_PER_ACU * 2**30)
+        for acu, (_, pg) in capacity.SERVERLESS_V2_DEFAULTS.items()
+        if pg < 5000
+    ]
+    assert capacity.DEFAULT_MEMORY_FLOOR < min(shares) < max(shares) < 1
+    assert policy.POLICY.config["instanceMemoryFactor"].default == capacity.DEFAULT_MEMORY_FLOOR
 
 
 @pytest.mark.parametrize(
@@ -86,19 +117,43 @@ def test_formulas_we_do_not_understand_are_unknown(formula):
 
 def test_memory_is_needed_for_memory_formulas():
     assert capacity.evaluate("{DBInstanceClassMemory/12582880}", None) is None
+    assert not capacity.formula_connections("{DBInstanceClassMemory/12582880}", None, "group").known
+    assert capacity.formula_connections("SUM(10,20)", None, "group").exact
 
 
-@pytest.mark.parametrize("instance_class", ["db.x2g.large", "db.r6g.24xlarge", "db.t3.nano", "db.serverless", "r6g"])
-def test_classes_outside_the_table_are_unknown(instance_class):
+@pytest.mark.parametrize("instance_class", ["db.z9.large", "db.r6g.99xlarge", "db.t3.nano", "db.serverless", "r6g"])
+def test_classes_outside_the_memory_data_are_unknown(instance_class):
     assert capacity.instance_memory_gib(instance_class) is None
-    assert capacity.engine_default("postgres", instance_class, 0.85).value is None
+    assert not capacity.engine_default("postgres", instance_class).known
 
 
-def test_aurora_mysql_uses_the_documented_defaults_only():
-    assert capacity.engine_default("aurora-mysql", "db.r6g.xlarge", 0.85).value == 2000
-    assert capacity.engine_default("aurora-mysql", "db.t3.medium", 0.85).value == 90
-    assert capacity.engine_default("aurora-mysql", "db.r7g.large", 0.85).value is None
-    assert capacity.engine_default("oracle-ee", "db.r6g.large", 0.85).value is None
+@pytest.mark.parametrize(
+    ("instance_class", "gib"),
+    [
+        ("db.r7i.large", 16),
+        ("db.r7i.48xlarge", 1536),
+        ("db.x2g.16xlarge", 1024),
+        ("db.r6i.32xlarge", 1024),
+        ("db.m6i.24xlarge", 384),
+        ("db.r5.24xlarge", 768),
+        ("db.r8g.large", 16),
+    ],
+)
+def test_classes_the_old_table_missed_have_their_published_memory(instance_class, gib):
+    assert capacity.instance_memory_gib(instance_class) == gib
+    assert capacity.engine_default("postgres", instance_class).known
+
+
+def test_aurora_mysql_uses_the_published_defaults_only():
+    assert capacity.engine_default("aurora-mysql", "db.r6g.xlarge").low == 2000
+    assert capacity.engine_default("aurora", "db.t3.medium").high == 90
+    assert not capacity.engine_default("aurora-mysql", "db.r7g.large").known  # its formula uses log()
+    assert not capacity.engine_default("oracle-ee", "db.r6g.large").known
+
+
+def test_a_proxy_share_rounds_both_ends_down():
+    share = capacity.Connections(337, 450, "x").share(50)
+    assert (share.low, share.high) == (168, 225)
 
 
 # --- never raises --------------------------------------------------------------------------------

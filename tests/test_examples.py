@@ -17,6 +17,8 @@ from finops_policies.registry import all_policies
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 VIOLATIONS = EXAMPLES / "violations"
+#: What the violations example's services cost before the change: cost-review compares against it.
+VIOLATIONS_BASELINE = VIOLATIONS / "baseline-cost.json"
 SECRETS = ("orders-SECRET-TAG-7731", "SECRET-ENV-hunter2-5520")  # as written in examples/violations
 #: The multi-region review is time-boxed (it expires 2027-12-31); pin "today" so the verdict is stable.
 REVIEW_STILL_VALID_ON = "2027-06-30"
@@ -59,7 +61,10 @@ def test_the_repository_root_is_the_reference_project() -> None:
 
 @pytest.fixture(scope="module")
 def violations() -> dict[str, subprocess.CompletedProcess[str]]:
-    return {fmt: preview(VIOLATIONS, "--format", fmt) for fmt in ("text", "json", "sarif", "junit")}
+    return {
+        fmt: preview(VIOLATIONS, "--baseline", str(VIOLATIONS_BASELINE), "--format", fmt)
+        for fmt in ("text", "json", "sarif", "junit")
+    }
 
 
 def test_violations_trip_every_policy(violations: dict[str, subprocess.CompletedProcess[str]]) -> None:
@@ -67,7 +72,14 @@ def test_violations_trip_every_policy(violations: dict[str, subprocess.Completed
     assert result.returncode == 1, result.stderr
     found = {v["policy"] for v in report(result)["violations"]}
     assert found == {spec.name for spec in all_policies()}
-    assert len(found) == 7
+    assert len(found) == 9
+
+
+def test_without_its_baseline_the_violations_example_trips_all_but_cost_review() -> None:
+    result = preview(VIOLATIONS, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    found = {v["policy"] for v in report(result)["violations"]}
+    assert found == {spec.name for spec in all_policies()} - {"cost-review"}
 
 
 @pytest.mark.parametrize(
@@ -79,6 +91,7 @@ def test_violations_trip_every_policy(violations: dict[str, subprocess.Completed
         ("no-infinite-retention", "forever-logs"),
         ("no-infinite-retention", "app-log-archive"),
         ("no-infinite-retention", "legacy-audit-trail"),
+        ("no-infinite-retention", "orders-notifier"),
         ("retention-tier", "debug-logs"),
         ("retention-tier", "audit-evidence"),
         ("cross-region-review", "orders-eu"),
@@ -87,6 +100,8 @@ def test_violations_trip_every_policy(violations: dict[str, subprocess.Completed
         ("runtime-envelope", "orders-api"),
         ("runtime-envelope", "orders-worker"),
         ("debug-telemetry-expiry", "orders-api"),
+        ("cost-budget", "search"),
+        ("cost-review", "search"),
     ],
 )
 def test_each_planted_violation_is_reported(
@@ -96,12 +111,46 @@ def test_each_planted_violation_is_reported(
     assert any(v["policy"] == policy and v["name"] == resource for v in findings), (policy, resource)
 
 
+def test_the_implicit_log_group_is_named_with_its_fix(violations: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    (finding,) = [
+        v
+        for v in report(violations["json"])["violations"]
+        if v["policy"] == "no-infinite-retention" and v["name"] == "orders-notifier"
+    ]
+    assert "log group '/aws/lambda/orders-notifier' is created by Lambda" in finding["message"]
+    assert 'name="/aws/lambda/orders-notifier", retention_in_days=14' in finding["message"]
+
+
 def test_the_hpa_without_a_sane_max_and_the_heap_equal_to_the_limit(
     violations: dict[str, subprocess.CompletedProcess[str]],
 ) -> None:
     messages = [v["message"] for v in report(violations["json"])["violations"] if v["policy"] == "runtime-envelope"]
     assert any("maxReplicas" in m and "500" in m for m in messages), messages
     assert any("Xmx" in m or "heap" in m for m in messages), messages
+
+
+def test_the_over_budget_service_is_held_to_its_contract(
+    violations: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    """`search` (search-cost-contract.yaml, found next to Pulumi.yaml) is over its hard review
+    threshold at max scale: a mandatory finding with the figures of the cost summary."""
+    data = report(violations["json"])
+    (budget,) = [v for v in data["violations"] if v["policy"] == "cost-budget"]
+    search = next(s for s in data["cost"]["services"] if s["service"] == "search")
+    assert budget["enforcement"] == "mandatory"
+    assert search["budgetStatus"] == "over-hard-review-threshold"
+    assert f"is ${search['monthlyCostHigh']:,.2f} a month at max scale" in budget["message"]
+    assert "above the hard review threshold $4,000.00" in budget["message"]
+    reviews = [v["message"] for v in data["violations"] if v["policy"] == "cost-review"]
+    triggers = {message.split("review trigger ")[1].split()[0] for message in reviews}
+    assert triggers == {"monthly_cost_growth_gt_20_percent", "replica_count_doubles"}
+    diff = {s["service"]: s for s in data["cost"]["diff"]["services"]}
+    assert diff["search"]["monthlyCostHigh"] == {
+        "old": 1417.92,  # baseline-cost.json
+        "new": search["monthlyCostHigh"],
+        "delta": round(search["monthlyCostHigh"] - 1417.92, 2),
+        "percent": round(100 * (search["monthlyCostHigh"] - 1417.92) / 1417.92, 1),
+    }
 
 
 def test_secrets_never_appear_in_any_report(violations: dict[str, subprocess.CompletedProcess[str]]) -> None:

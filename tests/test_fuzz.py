@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pulumi_policy.policy as sdk
 import pytest
-from finops_policies.pack import ListSink, build_policies, servicer_class
+from finops_policies.pack import LevelledReports, ListSink, build_policies, servicer_class
 from pulumi_policy import EnforcementLevel
 
 from finops_guard.analyzer.session import AnalyzerSession, to_struct
@@ -92,7 +92,9 @@ def test_shared_decoding_answers_exactly_like_the_sdk(sdk_json_format: None) -> 
     sdk.json_format = counting  # type: ignore[attr-defined]
     shared = servicer_class()
     assert shared is not None, "pulumi-policy changed shape: the pack would run without shared decoding"
-    plain_servicer = sdk._PolicyAnalyzerServicer("p", "1", build_policies(sink=ListSink()), EnforcementLevel.ADVISORY)
+    # pulumi-policy's own servicer, with only the pack's per-finding levels (advisory findings) added
+    plain = type("Plain", (LevelledReports, sdk._PolicyAnalyzerServicer), {})
+    plain_servicer = plain("p", "1", build_policies(sink=ListSink()), EnforcementLevel.ADVISORY)
     shared_servicer = shared("p", "1", build_policies(sink=ListSink()), EnforcementLevel.ADVISORY)
     gen = WireGen(random.Random(77), Vocabulary.scan(default_pack_dir()))
 

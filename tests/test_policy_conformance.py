@@ -15,6 +15,8 @@ EXPECTED = {
     "bounded-db-pool",
     "runtime-envelope",
     "debug-telemetry-expiry",
+    "cost-budget",
+    "cost-review",
 }
 SPECS = all_policies()
 
@@ -53,7 +55,7 @@ def test_the_pack_builds_its_policies_without_cases_or_examples():
     probe = (
         "import sys\n"
         "from finops_policies.pack import ListSink, build_policies\n"
-        "assert len(build_policies(sink=ListSink())) == 7\n"
+        "assert len(build_policies(sink=ListSink())) == 9\n"
         "print(sorted(m for m in sys.modules if m.startswith(('finops_policies.cases', 'finops_policies.examples'))))\n"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout

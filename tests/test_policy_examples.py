@@ -5,11 +5,13 @@ The bad example marks every line that creates a resource which must trip the pol
 (`# [<policy-name>]`); exactly those resources trip it, found by the program line each finding
 points at. The good example creates resources of the types that trip in the bad one, and none of its
 resources trips the policy. So `finops-guard explain` can never show an example that lies, and a bad
-resource that stopped tripping is noticed.
+resource that stopped tripping is noticed. A policy that judges nothing without config (budgets, a
+baseline) keeps the config both examples run with beside them (`policy-config.json`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -40,7 +42,11 @@ def run_example(tmp_path_factory: pytest.TempPathFactory):
         (program / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
         main = program / "__main__.py"
         main.write_text(spec.bad_example if which == "bad" else spec.good_example)
-        return run_preview(PreviewOptions(program_dir=program)), main
+        config = None
+        if spec.example_config is not None:
+            config = program / "policy-config.json"
+            config.write_text(json.dumps(spec.example_config))
+        return run_preview(PreviewOptions(program_dir=program, policy_pack_config=config)), main
 
     return run
 

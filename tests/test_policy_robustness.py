@@ -351,6 +351,8 @@ def run_policy(name: str, call: Callable[[Callable[..., None]], Any], huge: set[
         assert urn is None or isinstance(urn, str), f"{name}: report_violation got urn {urn!r}"
         messages.append(message)
 
+    report.advisory = report  # type: ignore[attr-defined]  # the advisory reporter the pack's servicer attaches
+
     try:
         with time_limit(CALL_LIMIT):
             call(report)

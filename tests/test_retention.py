@@ -294,6 +294,55 @@ def test_ecr_policy_outside_the_stack_floats_only_when_unattributable() -> None:
     assert finding.unverifiable
 
 
+def _ecr(*rules: tuple[str, str, dict[str, Any]]) -> str:
+    out = []
+    for priority, (status, action, extra) in enumerate(rules, 1):
+        selection: dict[str, Any] = {"tagStatus": status, "countType": "imageCountMoreThan", "countNumber": 10, **extra}
+        out.append({"rulePriority": priority, "selection": selection, "action": {"type": action}})
+    return json.dumps({"rules": out})
+
+
+# Amazon ECR User Guide, lifecycle policy properties and evaluation rules: `any` selects every image,
+# `untagged` the untagged ones, `tagged` only images with all the listed prefixes/patterns; the first
+# rule (lowest rulePriority) an image matches decides it; `transition` moves images to archive.
+@pytest.mark.parametrize(
+    ("policy", "expires"),
+    [
+        (_ecr(("any", "expire", {})), True),
+        (_ecr(("untagged", "expire", {}), ("tagged", "expire", {"tagPatternList": ["*"]})), True),
+        (_ecr(("tagged", "expire", {"tagPatternList": ["tmp-*"]})), False),
+        (_ecr(("untagged", "expire", {})), False),
+        (_ecr(("tagged", "expire", {"tagPrefixList": ["v"]}), ("untagged", "expire", {})), False),
+        (_ecr(("tagged", "expire", {"tagPrefixList": ["v"]}), ("any", "expire", {})), True),
+        (_ecr(("any", "transition", {})), False),
+        (_ecr(("any", "transition", {}), ("any", "expire", {"storageClass": "archive"})), True),
+        (_ecr(("tagged", "transition", {"tagPrefixList": ["rel"]}), ("any", "expire", {})), False),
+        (_ecr(("tagged", "expire", {"tagPatternList": ["*", "prod*"]}), ("untagged", "expire", {})), False),
+    ],
+)
+def test_an_ecr_policy_expires_every_image_only_when_its_rules_select_them_all(policy: str, expires: bool) -> None:
+    verdict, reason = stack_index.ecr_policy_expires(policy)
+    assert verdict is expires
+    assert bool(reason) is not expires
+
+
+def test_noncurrent_versions_kept_by_count_are_kept_forever() -> None:
+    # S3 API Reference, NoncurrentVersionExpiration.NewerNoncurrentVersions: "how many noncurrent versions
+    # Amazon S3 will retain"; only versions beyond that count are deleted after NoncurrentDays
+    rule = {"id": "r", "status": "Enabled", "expiration": {"days": 30}}
+    bucket = view(conv.S3_BUCKET, "b", {"bucket": "b", "versioning": {"enabled": True}})
+    for expiration, bounded in (
+        ({"noncurrentDays": 7}, True),
+        ({"noncurrentDays": 7, "newerNoncurrentVersions": 2}, False),
+    ):
+        life = view(
+            conv.S3_LIFECYCLE, "l", {"bucket": "b", "rules": [{**rule, "noncurrentVersionExpiration": expiration}]}
+        )
+        retention = stack_index.RetentionIndex.build(StackView((bucket, life))).bucket(bucket)
+        assert retention.noncurrent_expires is bounded
+        assert (retention.noncurrent_days == 7.0) is bounded
+
+
 def test_nothing_to_say_about_unrelated_resources() -> None:
     provider = ProviderView(
         conv.AWS_PROVIDER, "p", "urn:p", {"defaultTags": json.dumps({"tags": {conv.RETENTION_CLASS_KEY: "logs"}})}

@@ -32,8 +32,21 @@ def test_the_sweep_previews_copies_and_names_why_a_program_stopped(tmp_path: Pat
     shutil.copytree(PROGRAMS / "basic", examples / "gcp-py-ignored")
     before = sorted(str(p.relative_to(examples)) for p in examples.rglob("*"))
     out = tmp_path / "outcomes.json"
+    reports = tmp_path / "reports"
 
-    code = _sweep().main([str(examples), "--python", sys.executable, "--region", "eu-west-1", "--json", str(out)])
+    code = _sweep().main(
+        [
+            str(examples),
+            "--python",
+            sys.executable,
+            "--region",
+            "eu-west-1",
+            "--json",
+            str(out),
+            "--reports",
+            str(reports),
+        ]
+    )
 
     outcomes = {o["program"]: o for o in json.loads(out.read_text())}
     assert sorted(outcomes) == ["aws-py-raises", "aws-py-typed", "kubernetes-py-config"]
@@ -43,5 +56,12 @@ def test_the_sweep_previews_copies_and_names_why_a_program_stopped(tmp_path: Pat
     # a required config key is given a placeholder, as a user would set one
     assert outcomes["kubernetes-py-config"]["config"] == ["needs-config:bucketPrefix"]
     assert outcomes["kubernetes-py-config"]["exit_code"] in (0, 1)
+    # the findings of each program that previewed, per policy and state, as its kept report lists them
+    kept = json.loads((reports / "aws-py-typed.json").read_text())
+    assert kept["violations"]
+    assert sum(sum(by_state.values()) for by_state in outcomes["aws-py-typed"]["findings"].values()) == len(
+        kept["violations"]
+    )
+    assert not (reports / "aws-py-raises.json").exists()
     assert code == 1  # one program stopped
     assert sorted(str(p.relative_to(examples)) for p in examples.rglob("*")) == before  # sources untouched

@@ -166,7 +166,8 @@ def test_the_installed_tool_previews_a_program_outside_the_checkout(installed: P
 
 def test_the_installed_pack_finds_what_every_policy_exists_to_stop(installed: Path, outside: Path) -> None:
     shutil.copytree(ROOT / "examples" / "violations", outside / "violations")
-    run = run_installed(installed, "preview", "violations", "--format", "json", cwd=outside)
+    baseline = "violations/baseline-cost.json"  # what cost-review compares against
+    run = run_installed(installed, "preview", "violations", "--baseline", baseline, "--format", "json", cwd=outside)
     assert run.returncode == 1, run.stderr
     report = json.loads(run.stdout)
     assert {v["policy"] for v in report["violations"]} == {spec.name for spec in all_policies()}

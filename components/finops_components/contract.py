@@ -150,7 +150,14 @@ def _as_text(value: object) -> object:
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
+def _review_trigger(value: str) -> str:
+    if not re.fullmatch(conv.REVIEW_TRIGGER_PATTERN, value):
+        raise _problem(f"a review trigger: {conv.REVIEW_TRIGGERS_DOC}")
+    return value
+
+
 NonEmpty = Annotated[str, Field(min_length=1)]
+ReviewTrigger = Annotated[str, AfterValidator(_review_trigger)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False, description="a number at or above 0")]
 PositiveAmount = Annotated[float, Field(gt=0, allow_inf_nan=False, description="a positive number")]
 TagKey = Annotated[str, AfterValidator(_label_key)]
@@ -378,7 +385,7 @@ class Usage(_Model):
 
 class Review(_Model):
     cadence: NonEmpty = Field(description="how often the contract is reviewed, e.g. 'quarterly'")
-    required_when: list[NonEmpty] = Field(default_factory=list)
+    required_when: list[ReviewTrigger] = Field(default_factory=list)
 
 
 class KubernetesPlacement(_Model):

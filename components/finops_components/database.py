@@ -1,14 +1,22 @@
 """PooledDatabase: an RDS or Aurora database whose connections are a budget that services draw from.
 
 It creates a parameter group that sets `max_connections` explicitly (never the memory formula of
-the engine default), the database (an RDS PostgreSQL/MySQL instance, or an Aurora cluster with its
-instances) with backups of bounded retention, and a `ConnectionBudget` of
-`max_connections - reserve`. A Python `Service` given `database=` draws `max replicas × pool size`
-from it; programs in other languages declare the same draws as `claims`. A draw that does not fit
-is an error at program time.
+the engine default; when the program gives none, the engine's default for the instance class as
+`finops_policies.db_capacity` knows it, the figure `bounded-db-pool` judges with), the database
+(an RDS PostgreSQL/MySQL instance, or an Aurora cluster with its instances) with backups of
+bounded retention, and a `ConnectionBudget` of `max_connections - reserve`. A Python `Service`
+given `database=` draws `max replicas × pool size` from it; programs in other languages declare
+the same draws as `claims`. A draw that does not fit is an error at program time.
 
 Deletion keeps no forever-snapshot: `skip_final_snapshot` is on and automated backups (bounded by
 `backup_retention_days`) are retained after deletion instead; deletion protection is on by default.
+
+Log exports (`log_exports`) never create a log group that keeps logs forever: RDS would create
+`/aws/rds/instance/<identifier>/<log type>` (Aurora: `/aws/rds/cluster/...`) on first write, with no
+expiry. The component declares each of those groups first, with the contract's log retention and
+class `logs`, and the database depends on them. Naming a group before the database exists needs a
+known identifier: `identifier` if given, else `<name>-<stack>`. Giving a database created without
+log exports an identifier replaces it, so pass its current identifier when turning exports on.
 """
 
 # No `from __future__ import annotations` here: the SDK's schema inference reads the args' and
@@ -19,17 +27,24 @@ from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
+from finops_policies import cloudwatch
 from finops_policies import conventions as conv
+from finops_policies.db_capacity import engine_default
 
 from ._common import ArgsError, flag, resolve_contract, text, whole_number
 from .allocation import Allocation
 from .budget import Claim, ConnectionBudget
 from .contract import ServiceCostContract
+from .retention import cloudwatch_retention_days
 
 TYPE_TOKEN = "finops:index:PooledDatabase"
 DEFAULT_BACKUP_RETENTION_DAYS = 7
 #: RDS accepts 1..35 days of automated backups (0 would switch backups off).
 MAX_BACKUP_RETENTION_DAYS = 35
+#: The retention class of the database's exported logs (engine, error and slow-query logs).
+EXPORTED_LOGS_CLASS = "logs"
+#: Aurora User Guide, Maximum connections to an Aurora MySQL DB instance: max_connections can be set "up to 16,000".
+MAX_AURORA_MYSQL_CONNECTIONS = 16_000
 
 
 @dataclass(frozen=True)
@@ -80,8 +95,10 @@ class PooledDatabaseArgs(TypedDict):
     """Database engine: postgres, mysql, aurora-postgresql or aurora-mysql."""
     instance_class: str
     """Instance class, e.g. db.r6g.large."""
-    max_connections: int
-    """The `max_connections` parameter, set explicitly in the parameter group."""
+    max_connections: NotRequired[int]
+    """The `max_connections` parameter, set explicitly in the parameter group. Defaults to the engine's
+    default for the instance class where AWS publishes it (the Aurora tables), else to the lowest value
+    the engine's memory formula can give for the class; required where neither is known."""
     contract_file: NotRequired[str]
     """Path of the owning service's ServiceCostContract YAML file (its tags go on the database)."""
     contract_yaml: NotRequired[str]
@@ -111,6 +128,25 @@ class PooledDatabaseArgs(TypedDict):
     claims: NotRequired[list[ConnectionClaim]]
     """Draws on the budget declared up front (for programs in other languages; Python services draw
     themselves with `Service(database=...)`)."""
+    log_exports: NotRequired[list[str]]
+    """Log types to publish to CloudWatch Logs (e.g. postgresql, upgrade; error, slowquery): each gets its
+    log group first, with the contract's log retention."""
+    identifier: NotRequired[str]
+    """DB instance (Aurora: cluster) identifier; generated when omitted, `<name>-<stack>` with log exports."""
+
+
+def _max_connections(component: str, args: PooledDatabaseArgs, engine: str, instance_class: str) -> int:
+    """The explicit `max_connections`, else the engine default for the class (its floor where AWS gives a range)."""
+    if args.get("max_connections") is None:
+        default = engine_default(engine, instance_class)
+        if default.low is None:
+            raise ArgsError(
+                f"'{component}.max_connections' is required: no default is known for {engine} on {instance_class} "
+                f"({default.source})"
+            )
+        return default.low
+    maximum = MAX_AURORA_MYSQL_CONNECTIONS if engine == "aurora-mysql" else None
+    return whole_number(component, args, "max_connections", minimum=1, maximum=maximum)
 
 
 class PooledDatabase(pulumi.ComponentResource):
@@ -145,7 +181,8 @@ class PooledDatabase(pulumi.ComponentResource):
         if engine is None:
             raise ArgsError(f"'{component}.engine' must be one of {', '.join(ENGINES)}: {engine_name!r}")
         version = text(component, args, "engine_version", engine.default_version)
-        max_connections = whole_number(component, args, "max_connections", minimum=1)
+        instance_class = text(component, args, "instance_class")
+        max_connections = _max_connections(component, args, engine.name, instance_class)
         backup_days = whole_number(
             component,
             args,
@@ -165,6 +202,9 @@ class PooledDatabase(pulumi.ComponentResource):
                 whole_number(component, claim, "max_replicas", minimum=1),
                 whole_number(component, claim, "pool_size_per_replica", minimum=1),
             )
+
+        log_exports = _log_exports(component, args)
+        identifier = _identifier(component, args, name, bool(log_exports))
 
         child = pulumi.ResourceOptions(parent=self)
         parameter_group = aws.rds.ParameterGroup(
@@ -193,9 +233,13 @@ class PooledDatabase(pulumi.ComponentResource):
             "manage_master_user_password": True,
             "tags": tags,
         }
+        self._log_groups = _export_log_groups(name, engine, identifier, log_exports, resolved, opts=child)
+        # The groups exist before RDS first writes, so RDS uses them instead of creating its own.
+        database_opts = pulumi.ResourceOptions(parent=self, depends_on=self._log_groups) if self._log_groups else child
+        if log_exports:
+            common["enabled_cloudwatch_logs_exports"] = log_exports
         database_name = args.get("database_name") or re.sub(r"[^A-Za-z0-9]", "_", resolved.service)
         username = text(component, args, "username", "app_admin")
-        instance_class = text(component, args, "instance_class")
         if engine.aurora:
             cluster = aws.rds.Cluster(
                 name,
@@ -203,7 +247,8 @@ class PooledDatabase(pulumi.ComponentResource):
                 engine_version=version,
                 database_name=database_name,
                 master_username=username,
-                opts=child,
+                cluster_identifier=identifier,
+                opts=database_opts,
                 **common,
             )
             count = whole_number(component, args, "instance_count", 1, minimum=1, maximum=15)
@@ -235,7 +280,8 @@ class PooledDatabase(pulumi.ComponentResource):
                 db_name=database_name,
                 username=username,
                 publicly_accessible=False,
-                opts=child,
+                identifier=identifier,
+                opts=database_opts,
                 **common,
             )
             self._instances = []
@@ -266,6 +312,67 @@ class PooledDatabase(pulumi.ComponentResource):
         """The RDS instance or Aurora cluster."""
         return self._database
 
+    @property
+    def log_groups(self) -> list[aws.cloudwatch.LogGroup]:
+        """The log groups of the exported logs, one per log type (none without `log_exports`)."""
+        return list(self._log_groups)
+
     def draw(self, service: str, max_replicas: int, pool_size_per_replica: int) -> Claim:
         """Reserve `max_replicas × pool_size_per_replica` connections for `service`, or raise."""
         return self._budget.draw(service, max_replicas, pool_size_per_replica)
+
+
+def _log_exports(component: str, args: PooledDatabaseArgs) -> list[str]:
+    value = args.get("log_exports") or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ArgsError(f"'{component}.log_exports' must be a list of log types, e.g. ['postgresql']: {value!r}")
+    exports = [v.strip() for v in value]
+    if len(set(exports)) != len(exports):
+        raise ArgsError(f"'{component}.log_exports' names a log type twice: {value!r}")
+    return exports
+
+
+def _identifier(component: str, args: PooledDatabaseArgs, name: str, needed: bool) -> str | None:
+    """The identifier to set: the one given (in lowercase, as RDS stores it), `<name>-<stack>` when the log
+    groups need a name before the database exists, else None (generated)."""
+    if args.get("identifier") is not None:
+        given = text(component, args, "identifier")
+        if not re.match(conv.RDS_IDENTIFIER_PATTERN, given):
+            raise ArgsError(
+                f"'{component}.identifier' must be 1..63 letters, digits or hyphens, start with a letter, and "
+                f"neither end with a hyphen nor hold two in a row: {given!r}"
+            )
+        return given.lower()
+    if not needed:
+        return None
+    derived = re.sub(r"[^a-z0-9]+", "-", f"{name}-{pulumi.get_stack()}".lower()).strip("-")
+    if not derived[:1].isalpha():
+        derived = f"db-{derived}".rstrip("-")
+    return derived[:63].rstrip("-")
+
+
+def _export_log_groups(
+    name: str,
+    engine: Engine,
+    identifier: str | None,
+    log_exports: list[str],
+    contract: ServiceCostContract,
+    *,
+    opts: pulumi.ResourceOptions,
+) -> list[aws.cloudwatch.LogGroup]:
+    """The group RDS would create for each exported log type, declared with the contract's retention."""
+    if not log_exports or identifier is None:
+        return []
+    days = cloudwatch_retention_days(contract.spec.telemetry.log_retention_days, EXPORTED_LOGS_CLASS)
+    tags = Allocation.of(contract).aws_tags(EXPORTED_LOGS_CLASS)
+    group_name = cloudwatch.rds_cluster_log_group if engine.aurora else cloudwatch.rds_instance_log_group
+    return [
+        aws.cloudwatch.LogGroup(
+            f"{name}-{log_type}",
+            name=group_name(identifier, log_type),
+            retention_in_days=days,
+            tags=tags,
+            opts=opts,
+        )
+        for log_type in log_exports
+    ]

@@ -1,9 +1,10 @@
 """Everything the pack exists to stop, written with raw pulumi-aws and pulumi-kubernetes resources.
 
 Each block trips one policy (several trip more than one); `finops-guard preview` must exit 1 with
-findings from all seven. The program also holds a secret tag value and a secret environment
-variable (reports must never show them) and a resource created inside a small component class
-(reports locate it at the line in that class).
+findings from all of them (`cost-review` needs the baseline: `--baseline baseline-cost.json`). The
+program also holds a secret tag value and a secret environment variable (reports must never show
+them) and a resource created inside a small component class (reports locate it at the line in that
+class).
 """
 
 import json
@@ -29,9 +30,20 @@ aws.dynamodb.Table(
     tags={"service": pulumi.Output.secret(SECRET_TAG), "domain": "order-management", "environment": "prod"},
 )
 
-# --- no-infinite-retention: a log group that never expires; a logs-classed bucket with no lifecycle
+# --- no-infinite-retention: a log group that never expires; a logs-classed bucket with no lifecycle;
+# a function whose log group Lambda creates on the first invocation (/aws/lambda/orders-notifier),
+# never expiring, because nobody declared it
 aws.cloudwatch.LogGroup("forever-logs", name="/orders/forever", tags=TAGS)
 aws.s3.Bucket("app-log-archive", tags={**TAGS, "retention-class": "logs"})
+aws.lambda_.Function(
+    "orders-notifier",
+    name="orders-notifier",
+    runtime="python3.12",
+    handler="index.handler",
+    role="arn:aws:iam::111122223333:role/orders-notifier",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(event, context):\n    return event\n")}),
+    tags=TAGS,
+)
 
 # --- retention-tier: 365 days under class debug; an audit bucket without Object Lock COMPLIANCE ---
 aws.cloudwatch.LogGroup(
@@ -146,6 +158,40 @@ k8s.apps.v1.Deployment(
                 ]
             },
         },
+    },
+)
+
+
+# --- cost-budget, cost-review: `search` (search-cost-contract.yaml), over budget at max scale -----
+# 40 pods of 4 vCPU and 16 GiB at max scale: far above the contract's hard review threshold, with no
+# review; against baseline-cost.json (10 pods), its cost grew fourfold and its max replicas doubled.
+search_labels = {"service": "search", "team": "discovery", "domain": "catalog", "environment": "prod", "app": "search"}
+k8s.apps.v1.Deployment(
+    "search",
+    metadata={"name": "search", "labels": search_labels},
+    spec={
+        "selector": {"match_labels": {"app": "search"}},
+        "template": {
+            "metadata": {"labels": search_labels},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "search",
+                        "image": "ghcr.io/example/search:3.1.0",
+                        "resources": {"requests": {"cpu": "4", "memory": "16Gi"}, "limits": {"memory": "16Gi"}},
+                    }
+                ]
+            },
+        },
+    },
+)
+k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    "search",
+    metadata={"name": "search", "labels": search_labels},
+    spec={
+        "scale_target_ref": {"api_version": "apps/v1", "kind": "Deployment", "name": "search"},
+        "min_replicas": 4,
+        "max_replicas": 40,
     },
 )
 

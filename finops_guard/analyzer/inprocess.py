@@ -334,7 +334,9 @@ class _Judge:
         progress: Callable[[int, int | None], None] | None = None,
     ) -> None:
         self.resource_policies = [p for p in policies if p.spec.scope == "resource"]
-        self.stack_policies = [p for p in policies if p.spec.scope == "stack"]
+        # pulumi-policy answers AnalyzeStack with every StackValidationPolicy, in the pack's order:
+        # the stack policies and the resource policies with a stack part (`ResourceAndStackPolicy`)
+        self.stack_policies = [p for p in policies if p.spec.scope == "stack" or p.spec.stack_check is not None]
         self.pack_name = pack_name
         self.pack_version = pack_version
         self.sink = sink
@@ -349,6 +351,15 @@ class _Judge:
     # diagnostics, as pulumi-policy's servicer words them and preview._diagnostics attributes them
 
     def _reporter(self, policy: _Policy, attribute: Callable[[str], str]) -> Callable[..., None]:
+        """The policy's `report_violation`, levelled as the pack's servicer levels it (`LevelledReport`)."""
+        from finops_policies.pack import LevelledReport
+
+        return LevelledReport(
+            self._reporter_at(policy, attribute, policy.level),
+            make_advisory=lambda: self._reporter_at(policy, attribute, "advisory"),
+        )
+
+    def _reporter_at(self, policy: _Policy, attribute: Callable[[str], str], level: str) -> Callable[..., None]:
         def report_violation(message: str, urn: str | None = None) -> None:
             # pulumi_policy/policy.py `_create_report_violation`
             if message and not isinstance(message, str):
@@ -358,7 +369,7 @@ class _Judge:
             text = policy.description
             if message:
                 text += f"\n{message}"
-            diagnostic = _Diagnostic(policy.name, policy.description, text, policy.level, attribute(urn or ""))
+            diagnostic = _Diagnostic(policy.name, policy.description, text, level, attribute(urn or ""))
             self.store.add(self.maker.diagnostic(diagnostic))
 
         return report_violation
@@ -375,7 +386,7 @@ class _Judge:
 
         for policy, finding, approval in self.sink.items:
             # the pack sends this as a `Log` message on the finding's resource
-            self.store.extend(self.maker.waivers(waiver_log_message(policy, finding, approval), finding.urn))
+            self.store.extend(self.maker.logged(waiver_log_message(policy, finding, approval), finding.urn))
         self.sink.items.clear()
 
     def _failed(self, method: str) -> PackError:

@@ -91,6 +91,16 @@ class Scrubber:
                 text = text.replace(secret, REDACTED)
         return sanitize(text)
 
+    def details(self, details: Any) -> Any:
+        """A finding's details (JSON values) with every string scrubbed, or None."""
+        if isinstance(details, str):
+            return self(details)
+        if isinstance(details, dict):
+            return {self(str(k)): self.details(v) for k, v in details.items()}
+        if isinstance(details, list | tuple):
+            return [self.details(v) for v in details]
+        return details if details is None or isinstance(details, bool | int | float) else self(str(details))
+
 
 def ordered_findings(result: RunResult) -> Collection[Finding]:
     """Findings in a stable order: by resource (registration order), state, policy, property.

@@ -134,19 +134,15 @@ def render_text(report: Mapping[str, Any]) -> str:
     diff = report.get("diff")
     if diff:
         lines.append("")
-        lines.append(
-            f"Against the baseline: total {_change(diff['totalMonthlyCost'])},"
-            f" at max scale {_change(diff['totalMonthlyCostHigh'])}"
-        )
-        for s in diff.get("services") or []:
-            lines.append(
-                f"  {s['service']}: {usd(s['monthlyCost']['old'])} → {usd(s['monthlyCost']['new'])} ({s['status']})"
-            )
+        first, *rest = diff_lines(diff)
+        lines.append(first[0].upper() + first[1:])
+        lines.extend(rest)
     return "\n".join(lines) + "\n"
 
 
 def preview_cost_lines(summary: Mapping[str, Any]) -> list[str]:
-    """The cost lines `finops-guard preview` prints at the end of its text report: one per service."""
+    """The cost lines `finops-guard preview` prints at the end of its text report: one per service,
+    then, against a baseline, the services and resources whose cost changed (old → new)."""
     lines = []
     for s in summary.get("services") or []:
         status = f" · budget: {s['budgetStatus']}" if s.get("budgetStatus") else ""
@@ -154,6 +150,42 @@ def preview_cost_lines(summary: Mapping[str, Any]) -> list[str]:
     unpriced = summary.get("unpriced")
     if unpriced:
         lines.append(f"cost: {unpriced} unpriced (see `finops-guard cost`)")
+    diff = summary.get("diff")
+    if diff:
+        lines.extend(f"cost: {line}" for line in diff_lines(diff, resources=_TOP_CHANGES))
+    return lines
+
+
+def _old_new(change: Mapping[str, Any]) -> str:
+    """`$10.00 → $12.00 (+$2.00, +20 %)`."""
+    delta = float(change.get("delta") or 0)
+    if not delta:
+        return f"{usd(change['old'])} (unchanged)"
+    sign = "+" if delta > 0 else ""
+    percent = change.get("percent")
+    share = f", {sign}{percent:g} %" if percent is not None else ""
+    return f"{usd(change['old'])} → {usd(change['new'])} ({sign}{usd(delta)}{share})"
+
+
+def diff_lines(diff: Mapping[str, Any], resources: int | None = None) -> list[str]:
+    """The diff against the baseline as text: the total, each service, each resource (old → new)."""
+    lines = [
+        f"against the baseline: total {_old_new(diff['totalMonthlyCost'])}, "
+        f"at max scale {_old_new(diff['totalMonthlyCostHigh'])}"
+    ]
+    for s in diff.get("services") or []:
+        lines.append(
+            f"  service {sanitize(str(s['service']))} ({s['status']}): {_old_new(s['monthlyCost'])},"
+            f" at max scale {_old_new(s['monthlyCostHigh'])}"
+        )
+    changed = list(diff.get("resources") or [])
+    for r in changed[:resources] if resources is not None else changed:
+        lines.append(
+            f"  {sanitize(str(r['name']))} ({r['type']}, {r['status']}): {_old_new(r['monthlyCost'])},"
+            f" at max scale {_old_new(r['monthlyCostHigh'])}"
+        )
+    if resources is not None and len(changed) > resources:
+        lines.append(f"  and {len(changed) - resources} more resources (see `finops-guard cost --baseline`)")
     return lines
 
 
@@ -169,8 +201,16 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     total = span(report.get("totalMonthlyCost"), report.get("totalMonthlyCostHigh"))
     line = f"**{total} per month**"
     if diff:
-        line += f" ({_change(diff.get('totalMonthlyCost'))} against the baseline)"
-    out += [line, "", "| service | team | monthly | at max scale | change | budget |", "|---|---|---:|---:|---:|---|"]
+        line += (
+            f" (against the baseline: {_old_new(diff['totalMonthlyCost'])},"
+            f" at max scale {_old_new(diff['totalMonthlyCostHigh'])})"
+        )
+    out += [
+        line,
+        "",
+        "| service | team | monthly | at max scale | change at max scale | budget |",
+        "|---|---|---:|---:|---:|---|",
+    ]
     for s in report.get("services") or []:
         budget = s.get("budget") or {}
         status = budget.get("status", "–")
@@ -179,7 +219,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             "over-soft-limit": "⚠️ over soft limit",
             "over-hard-review-threshold": "❌ over review threshold",
         }
-        change = _change(by_service.get(s["service"], {}).get("monthlyCost")) if by_service else ""
+        moved = by_service.get(s["service"], {}).get("monthlyCostHigh")
+        change = _old_new(moved) if moved else ""
         out.append(
             f"| {_md(s['service'])} | {_md(s.get('team') or '–')} | {usd(s['monthlyCost'])}"
             f" | {usd(s['monthlyCostHigh'])} "
@@ -187,14 +228,19 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         )
     share = 100 * float(report.get("unallocatedShare") or 0)
     out += ["", f"Unallocated: {usd(report.get('unallocatedMonthlyCost'))} ({share:.1f} % of the total)."]
+    gone = [s for s in diff.get("services") or [] if s.get("status") == "removed"]
+    if gone:
+        out += ["", "Removed: " + ", ".join(f"{_md(s['service'])} ({_old_new(s['monthlyCostHigh'])})" for s in gone)]
     changes = list(diff.get("resources") or [])[:_TOP_CHANGES]
+    if diff and diff.get("resourcesCompared") is False:
+        out += ["", "_The baseline is a compact one (per service figures): resources are not compared._"]
     if changes:
-        out += ["", "**Top changes**", "", "| resource | service | old | new | change |", "|---|---|---:|---:|---:|"]
+        out += ["", "**Top changes**", "", "| resource | service | status | monthly | at max scale |"]
+        out += ["|---|---|---|---:|---:|"]
         for r in changes:
             out.append(
-                f"| `{_md(r['name'])}` ({_md(r['type'])}) | {_md(r.get('service'))}"
-                f" | {usd(r['monthlyCostHigh']['old'])} "
-                f"| {usd(r['monthlyCostHigh']['new'])} | {_change(r['monthlyCostHigh'])} |"
+                f"| `{_md(r['name'])}` ({_md(r['type'])}) | {_md(r.get('service'))} | {_md(r['status'])}"
+                f" | {_old_new(r['monthlyCost'])} | {_old_new(r['monthlyCostHigh'])} |"
             )
     unpriced = report.get("unpriced") or []
     if unpriced:
@@ -259,6 +305,39 @@ def _gauge(service: Mapping[str, Any]) -> str:
     )
 
 
+def _diff_html(diff: Mapping[str, Any]) -> str:
+    """The diff against the baseline: each service and each changed resource, old → new."""
+    rows = [
+        "<h2>Against the baseline</h2>",
+        f"<p>Total {_e(_old_new(diff['totalMonthlyCost']))}; "
+        f"at max scale {_e(_old_new(diff['totalMonthlyCostHigh']))}</p>",
+        '<table><tr><th>service</th><th>status</th><th class="n">monthly</th><th class="n">at max scale</th></tr>',
+    ]
+    rows += [
+        f'<tr><td>{_e(s["service"])}</td><td>{_e(s["status"])}</td><td class="n">{_e(_old_new(s["monthlyCost"]))}</td>'
+        f'<td class="n">{_e(_old_new(s["monthlyCostHigh"]))}</td></tr>'
+        for s in diff.get("services") or []
+    ]
+    rows.append("</table>")
+    if diff.get("resourcesCompared") is False:
+        rows.append(
+            '<p class="muted">The baseline is a compact one (per service figures): resources are not compared.</p>'
+        )
+    elif diff.get("resources"):
+        rows.append(
+            '<table><tr><th>resource</th><th>service</th><th>status</th><th class="n">monthly</th>'
+            '<th class="n">at max scale</th></tr>'
+        )
+        rows += [
+            f'<tr><td>{_e(r["name"])}<br><span class="muted">{_e(r["type"])}</span></td><td>{_e(r.get("service"))}</td>'
+            f'<td>{_e(r["status"])}</td><td class="n">{_e(_old_new(r["monthlyCost"]))}</td>'
+            f'<td class="n">{_e(_old_new(r["monthlyCostHigh"]))}</td></tr>'
+            for r in diff["resources"]
+        ]
+        rows.append("</table>")
+    return "".join(rows)
+
+
 _CSS: Final = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;max-width:1100px}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
@@ -302,6 +381,9 @@ def render_html(report: Mapping[str, Any]) -> str:
                 f"<p>{_e(s['service'])}: {_e(budget['status'])}; observability {budget['observabilityPercent']:g} % "
                 f"(limit {_e(budget.get('observabilityPercentLimit'))} %)</p>{_gauge(s)}"
             )
+    diff = report.get("diff")
+    if diff:
+        body.append(_diff_html(diff))
     unpriced = report.get("unpriced") or []
     body.append(f"<h2>Unpriced ({len(unpriced)})</h2>")
     if unpriced:

@@ -4,7 +4,8 @@
 {"stack", "project", "policyPack": {"name", "version"}, "resources": N,
  "summary": {"mandatory", "advisory", "waived", "unverifiable", "errored"},
  "violations": [{"policy", "enforcement", "urn", "type", "name", "property", "message", "waiver",
-                 "state", "location": {"file", "line"} | null, "related": [{"file", "line"}]}],
+                 "state", "location": {"file", "line"} | null, "related": [{"file", "line"}],
+                 "details": {...} | null}],
  "warnings": [str], "passed", "durationSeconds", "inputKind",
  "coverage": {"total": Share, "teams": {team: Share}} | null, "cost"?}
 ```
@@ -13,9 +14,12 @@
 the kinds of the `check` inputs.
 `cost` (present when the stack could be priced) is the estimate's summary per service:
 `{"currency", "priceCatalog", "totalMonthlyCost", "totalMonthlyCostHigh", "unallocatedMonthlyCost",
-"unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}]}`.
+"unpriced", "services": [{"service", "team", "monthlyCost", "monthlyCostHigh", "budgetStatus"}],
+"diff"?}` (`diff`: against `--baseline`, per service and resource, old -> new).
 `warnings` names what the offline run could not check (remote components, Helm charts).
-Every finding is listed, waived and unverifiable ones too, with its `state`. File paths are
+Every finding is listed, waived and unverifiable ones too, with its `state`. `details` holds what the
+policy gave in machine-readable form, e.g. for `cost-allocation-tags` the tag keys the finding is
+about: `{"keys": [...], "missing": [...], "invalid": [...], "unknown": [...]}` (empty lists left out). File paths are
 relative to the working directory when under it, absolute otherwise (as in the text report).
 """
 
@@ -48,6 +52,7 @@ def _violation(finding: Finding, paths: PathStyle, scrub: Scrubber) -> dict[str,
         "state": finding.state,
         "location": _location(finding.location, paths) if finding.location else None,
         "related": [_location(loc, paths) for loc in finding.related],
+        "details": scrub.details(finding.details) if finding.details else None,
     }
 
 

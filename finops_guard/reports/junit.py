@@ -20,6 +20,9 @@ How findings map onto JUnit, chosen for what CI test-report views show:
 
 Test cases carry `file` (relative to the working directory, as GitLab links it) and `line` (used by
 the GitHub annotation actions) of the program line that created the resource.
+
+Against a baseline (`--baseline`), the `cost-review` suite's `<system-out>` holds the cost diff, per
+service and resource, old -> new (its findings quote the figures they are about).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Final
 
 from finops_guard.model import Finding, PolicyInfo, RunResult
 
@@ -40,6 +44,9 @@ from ._common import (
     secret_values,
     waiver_text,
 )
+
+#: The policy whose suite carries the cost diff against a baseline.
+COST_REVIEW: Final = "cost-review"
 
 
 @dataclass
@@ -117,6 +124,11 @@ class _Builder:
             for finding in findings:
                 case(_case_name(finding.type, finding.name, finding.property), finding)
         suite.attrib.update(counts.attributes())
+        diff = (self.result.cost or {}).get("diff")
+        if policy == COST_REVIEW and diff:
+            from .cost import diff_lines
+
+            ET.SubElement(suite, "system-out").text = self.scrub("\n".join(diff_lines(diff)))
         return counts
 
     def case(self, suite: ET.Element, policy: str, name: str, finding: Finding | None, counts: _Counts) -> None:

@@ -11,7 +11,9 @@
 - paths under the working directory are relative to `%SRCROOT%` (code scanning needs paths
   relative to the repository root), other paths are absolute `file://` URIs;
 - a `partialFingerprints` entry from policy, URN and property, so an alert keeps its identity when
-  lines move and two resources created on the same line (a loop) stay two alerts.
+  lines move and two resources created on the same line (a loop) stay two alerts;
+- the finding's machine-readable details (e.g. the tag keys a `cost-allocation-tags` finding is
+  about) as the result's `properties.details`.
 """
 
 from __future__ import annotations
@@ -174,6 +176,8 @@ def _result(
     }
     if finding.property:
         properties["property"] = finding.property
+    if finding.details:
+        properties["details"] = scrub.details(finding.details)
     sarif["properties"] = properties
     return sarif
 
@@ -227,6 +231,9 @@ def _log(result: RunResult, base_dir: str | None, lazy: bool) -> dict[str, Any]:
             "coverage": result.coverage.as_dict() if result.coverage is not None else None,
         },
     }
+    if result.cost is not None:
+        # the estimate per service, and against a baseline its diff per service and resource
+        run["properties"]["cost"] = result.cost  # secrets already scrubbed by the estimate (costing.scrubbed)
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -18,6 +18,9 @@ from typing import Any
 from . import conventions as conv
 from .clock import today
 
+#: The key of a review that names services rather than resources (budget and cost reviews).
+APPROVAL_SUBJECTS_SERVICES = "services"
+
 
 @dataclass(frozen=True)
 class Approval:
@@ -49,18 +52,20 @@ def _text(entry: Mapping[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def parse_approval(entry: object, ticket_pattern: str, on: dt.date) -> Approval:
+def parse_approval(entry: object, ticket_pattern: str, on: dt.date, *, subjects: str = "resources") -> Approval:
+    """One approval; `subjects` is the key listing what it covers (globs): `resources` for waivers and
+    cross-region reviews, `services` for budget and cost reviews."""
     if not isinstance(entry, Mapping):
         return Approval((), "", "", "", "", ("is not an object",), {})
     problems: list[str] = []
-    raw_resources = entry.get("resources")
+    raw_resources = entry.get(subjects)
     resources: tuple[str, ...] = ()
     if isinstance(raw_resources, str):
         resources = (raw_resources,)
     elif isinstance(raw_resources, Sequence):
         resources = tuple(r for r in raw_resources if isinstance(r, str) and r)
     if not resources:
-        problems.append("names no resources")
+        problems.append(f"names no {subjects}")
     ticket = _text(entry, "ticket")
     try:
         pattern_ok = bool(re.fullmatch(ticket_pattern, ticket))
@@ -84,16 +89,18 @@ def parse_approval(entry: object, ticket_pattern: str, on: dt.date) -> Approval:
         else:
             if expiry < on:
                 problems.append(f"expired on {expires}")
-    known = {"resources", "ticket", "approvedBy", "expires", "reason"}
+    known = {subjects, "ticket", "approvedBy", "expires", "reason"}
     extra = {k: v for k, v in entry.items() if k not in known}
     return Approval(resources, ticket, approved_by, expires, _text(entry, "reason"), tuple(problems), extra)
 
 
-def parse_approvals(entries: object, ticket_pattern: str, on: dt.date | None = None) -> list[Approval]:
+def parse_approvals(
+    entries: object, ticket_pattern: str, on: dt.date | None = None, *, subjects: str = "resources"
+) -> list[Approval]:
     if not isinstance(entries, Sequence) or isinstance(entries, str):
         return []
     day = on or today()
-    return [parse_approval(e, ticket_pattern, day) for e in entries]
+    return [parse_approval(e, ticket_pattern, day, subjects=subjects) for e in entries]
 
 
 def why_not(approvals: Sequence[Approval]) -> str:

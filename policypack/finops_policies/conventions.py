@@ -194,3 +194,23 @@ RDS_PROXY_TARGET: Final = "aws:rds/proxyTarget:ProxyTarget"
 RDS_PROXY_DEFAULT_TARGET_GROUP: Final = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
 K8S_SECRET: Final = "kubernetes:core/v1:Secret"
 K8S_CONFIGMAP: Final = "kubernetes:core/v1:ConfigMap"
+
+# --- appended for implicit log groups (no-infinite-retention) ----------------------------------
+EKS_CLUSTER: Final = "aws:eks/cluster:Cluster"
+APIGATEWAY_METHOD_SETTINGS: Final = "aws:apigateway/methodSettings:MethodSettings"
+CODEBUILD_PROJECT: Final = "aws:codebuild/project:Project"
+#: RDS DB instance and cluster identifiers: 1-63 letters, digits or hyphens, a letter first, no trailing or
+#: double hyphen, stored in lowercase (RDS API Reference, CreateDBInstance/CreateDBCluster identifier constraints).
+RDS_IDENTIFIER_PATTERN: Final = r"^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}(?<!-)$"
+
+# --- appended for cost-review ------------------------------------------------------------------
+#: The review triggers a cost contract's `review.requiredWhen` may list (`cost-review` evaluates
+#: them; N is a number of percent).
+REVIEW_TRIGGER_PATTERN: Final = (
+    r"^(monthly_cost_growth_gt_\d+(\.\d+)?_percent|observability_cost_gt_\d+(\.\d+)?_percent"
+    r"|replica_count_doubles|new_cross_region_dependency)$"
+)
+REVIEW_TRIGGERS_DOC: Final = (
+    "monthly_cost_growth_gt_<N>_percent, observability_cost_gt_<N>_percent, replica_count_doubles "
+    "or new_cross_region_dependency"
+)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+#: Prefix of the machine-readable last line of a violation message that carries a finding's details;
+#: `finops_guard.model` strips it from the message and puts the details in the reports.
+DETAILS_MARKER: Final = "finops-guardrails/details"
 
 
 @dataclass(frozen=True)
@@ -11,7 +18,10 @@ class Finding:
     """A rule broken (or not verifiable) on one resource.
 
     The message reads: `<Kind> '<name>': <property> <found>; expected <expected>. Fix: <fix>`.
-    An unverifiable finding has `found` like "is unknown until apply" and no fix.
+    An unverifiable finding has `found` like "is unknown until apply" and no fix. An advisory finding
+    is reported but never blocks, whatever the policy's enforcement level: for what no setting of the
+    resource can satisfy (an audit class on a queue that keeps messages 14 days at most), for missing
+    tags on a resource that costs nothing by itself.
     """
 
     urn: str
@@ -23,6 +33,13 @@ class Finding:
     fix: str
     #: True when the verdict depends on a value that is unknown until apply.
     unverifiable: bool = False
+    #: Why an unverifiable verdict cannot be reached, when it is not a value unknown until apply.
+    unverifiable_because: str = ""
+    #: True for a finding that informs and never blocks, whatever the policy's enforcement level: it is
+    #: reported as advisory (see `pack.emit`).
+    advisory: bool = False
+    #: Machine-readable facts for the reports, JSON-ready (e.g. {"keys": ["team"], "missing": ["team"]}).
+    details: Mapping[str, Sequence[str]] | None = field(default=None, hash=False, compare=False)
 
     @builtins.property  # the field `property` shadows the builtin for type checkers
     def kind(self) -> str:
@@ -31,5 +48,14 @@ class Finding:
     def message(self) -> str:
         subject = f"{self.kind} '{self.resource_name}'"
         if self.unverifiable:
-            return f"{subject}: {self.property} {self.found}; expected {self.expected} (cannot be verified until apply)"
+            because = self.unverifiable_because or "cannot be verified until apply"
+            return f"{subject}: {self.property} {self.found}; expected {self.expected} ({because})"
         return f"{subject}: {self.property} {self.found}; expected {self.expected}. Fix: {self.fix}"
+
+    def report_text(self, note: str = "") -> str:
+        """The message (with `note` appended) and, on a last line, the details for the reports."""
+        text = self.message() + note
+        if self.details:
+            payload = {k: list(v) for k, v in self.details.items()}
+            text += f"\n{DETAILS_MARKER} {json.dumps(payload, sort_keys=True, ensure_ascii=False)}"
+        return text

@@ -7,6 +7,7 @@ preview. Used by the tests and by `finops-guard explain`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from pulumi_policy.policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .cases import Case, CaseProvider, CaseResource
-from .pack import ListSink, to_policy
+from .pack import LevelledReport, ListSink, to_policy
 from .spec import PolicySpec
 
 
@@ -45,11 +46,18 @@ def _opts(parent: str | None) -> PolicyResourceOptions:
 @dataclass
 class Outcome:
     violations: list[tuple[str, str]] = field(default_factory=list)
+    #: violations reported at the advisory level whatever the policy's level (`Finding.advisory`)
+    advisory: list[tuple[str, str]] = field(default_factory=list)
     unverifiable: list[str] = field(default_factory=list)
     waived: list[tuple[str, str]] = field(default_factory=list)
 
     def messages(self) -> list[str]:
-        return [m for _, m in self.violations] + self.unverifiable + [m for _, m in self.waived]
+        return (
+            [m for _, m in self.violations]
+            + [m for _, m in self.advisory]
+            + self.unverifiable
+            + [m for _, m in self.waived]
+        )
 
 
 def run_case(spec: PolicySpec, case: Case) -> Outcome:
@@ -63,8 +71,14 @@ def run_case(spec: PolicySpec, case: Case) -> Outcome:
     def name_of(urn: str | None) -> str:
         return by_urn[urn].name if urn in by_urn else (urn or "")
 
-    def report(message: str, urn: str | None = None) -> None:
+    def violation(message: str, urn: str | None = None) -> None:
         outcome.violations.append((name_of(urn), message))
+
+    def advisory(message: str, urn: str | None = None) -> None:
+        outcome.advisory.append((name_of(urn), message))
+
+    # what the pack's servicer hands policies: a report that can also set the advisory level
+    report = LevelledReport(violation, advisory)
 
     def resolve(ref: str) -> str:
         return by_name[ref].urn if ref in by_name else ref
@@ -79,7 +93,7 @@ def run_case(spec: PolicySpec, case: Case) -> Outcome:
                 policy.validate(args, report)  # type: ignore[attr-defined]
             except UnknownValueError as e:
                 outcome.unverifiable.append(f"'{r.name}': {e.message}")
-    else:
+    if spec.scope == "stack" or spec.stack_check is not None:
         resources: dict[str, PolicyResource] = {}
         for r in case.resources:
             resources[r.urn] = PolicyResource(
@@ -100,9 +114,15 @@ def run_case(spec: PolicySpec, case: Case) -> Outcome:
     return outcome
 
 
+#: The subject of a service-level finding (the cost policies'): `service 'orders': ...`.
+_SERVICE_SUBJECT = re.compile(r"(?:^|; )service '([^']+)'")
+
+
 def unverifiable_names(case: Case, outcome: Outcome) -> set[str]:
+    """Resources (and services, for service-level findings) named by the unverifiable findings."""
     text = " ".join(outcome.unverifiable)
-    return {r.name for r in case.resources if f"'{r.name}'" in text}
+    named = {r.name for r in case.resources if f"'{r.name}'" in text}
+    return named | {m for message in outcome.unverifiable for m in _SERVICE_SUBJECT.findall(message)}
 
 
 def check_case(spec: PolicySpec, case: Case) -> list[str]:
@@ -115,6 +135,12 @@ def check_case(spec: PolicySpec, case: Case) -> list[str]:
     for name, message in outcome.violations:
         if not any(e.name == name for e in case.violations):
             problems.append(f"unexpected violation on '{name}': {message}")
+    for expected in case.advisory:
+        if not any(n == expected.name and expected.text in m for n, m in outcome.advisory):
+            problems.append(f"missing advisory finding on '{expected.name}' containing {expected.text!r}")
+    for name, message in outcome.advisory:
+        if not any(e.name == name and e.text in message for e in case.advisory):
+            problems.append(f"unexpected advisory finding on '{name}': {message}")
     got_unverifiable = unverifiable_names(case, outcome)
     if set(case.unverifiable) != got_unverifiable:
         problems.append(

@@ -1,12 +1,27 @@
 """Turns policy specs into CrossGuard policies and serves them as a pack.
 
 The same objects run under `pulumi preview --policy-pack`, `pulumi policy publish` and our offline
-engine. Three things CrossGuard has no direct word for are mapped onto its protocol:
+engine. What CrossGuard has no direct word for is mapped onto its protocol:
 
 - unverifiable findings (a value unknown during preview) become the SDK's own advisory
   "can't run policy ... during preview" diagnostic, never a mandatory violation;
 - waived findings are sent to the engine's `Log` RPC as info diagnostics on the resource, with a
   machine-readable second line, so they stay visible without failing the run;
+- a finding that never blocks (`Finding.advisory`: missing tags on a resource that costs nothing, a
+  soft budget limit, a retention class no setting of the store can satisfy) is a violation at the
+  ADVISORY level whatever the policy's level. The analyzer protocol carries a level per diagnostic
+  (`AnalyzeDiagnostic.enforcementLevel`) and the engine honours it per diagnostic (pulumi's
+  `resource/plugin/analyzer_plugin.go`, convertDiagnostics), so `pulumi preview` shows an
+  advisory policy violation. pulumi-policy's `report_violation` only takes the policy's level, so
+  the pack's servicer (`servicer_class`) hands policies one that can also report at ADVISORY
+  (`LevelledReport`); a level only goes down (a policy configured advisory stays so). Where the
+  servicer is not ours (a pulumi-policy this pack cannot extend), the finding goes to the engine's
+  `Log` as a warning with a machine-readable second line (`ADVISORY_MARKER`), never as a violation
+  at the policy's level;
+- a finding's details (`Finding.details`, e.g. the tag keys it is about) travel on the message's
+  last line after `DETAILS_MARKER`, which the engine turns into a field of the reports;
+- a resource policy whose rule needs the whole stack for some resources (`PolicySpec.stack_check`)
+  is one policy that answers both `Analyze` and `AnalyzeStack` (`ResourceAndStackPolicy`);
 - a check that fails (a bug in it) is the policy's `onError` choice, like an admission controller's
   `failurePolicy`: "advisory" (the default, fail open) reports it as unverifiable, so nobody's
   preview fails for a bug in a rule; "mandatory" (fail closed) reports it as a violation of the
@@ -22,9 +37,9 @@ import json
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -45,11 +60,14 @@ from .resources import ProviderView, ResourceView, StackView
 from .spec import PolicySpec
 from .values import UNKNOWN_STRING
 
+T = TypeVar("T")
 PACK_NAME = "finops-guardrails"
 #: Every message about a check that failed contains this; `finops_guard.model` counts on it.
 CHECK_ERROR_MARKER = "the check itself failed"
 #: Prefix of the machine-readable line of a waived-finding log message.
 WAIVER_MARKER = "finops-guardrails/waived"
+#: Prefix of the machine-readable line of an advisory-finding log message.
+ADVISORY_MARKER = "finops-guardrails/advisory"
 _MAX_LISTED = 20
 
 
@@ -62,7 +80,21 @@ class Unverifiable(UnknownValueError):  # noqa: N818 - named for what the report
 
 
 class Sink(Protocol):
+    """Where findings that are not violations go: the engine's `Log` RPC in the pack (`EngineLog`)."""
+
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None: ...
+
+    def advisory(self, policy: str, finding: Finding) -> None:
+        """An advisory finding the policy's `report_violation` cannot level (the fallback)."""
+        ...
+
+
+def _log_payload(policy: str, finding: Finding) -> dict[str, Any]:
+    """The machine-readable line's content, common to waived and advisory findings."""
+    payload: dict[str, Any] = {"policy": policy, "urn": finding.urn, "message": finding.message()}
+    if finding.details:
+        payload["details"] = {k: list(v) for k, v in finding.details.items()}
+    return payload
 
 
 def waiver_log_message(policy: str, finding: Finding, approval: Approval) -> str:
@@ -70,8 +102,14 @@ def waiver_log_message(policy: str, finding: Finding, approval: Approval) -> str
         f"[{PACK_NAME}] waived '{policy}': {finding.message()} "
         f"(waiver {approval.ticket} approved by {approval.approved_by}, expires {approval.expires})"
     )
-    payload = {"policy": policy, "urn": finding.urn, "message": finding.message(), "waiver": approval.as_report()}
+    payload = _log_payload(policy, finding) | {"waiver": approval.as_report()}
     return f"{human}\n{WAIVER_MARKER} {json.dumps(payload, sort_keys=True)}"
+
+
+def advisory_log_message(policy: str, finding: Finding) -> str:
+    """The fallback of an advisory finding when the servicer cannot set a diagnostic's level."""
+    human = f"[{PACK_NAME}] advisory '{policy}': {finding.message()}"
+    return f"{human}\n{ADVISORY_MARKER} {json.dumps(_log_payload(policy, finding), sort_keys=True)}"
 
 
 _ADDRESS = re.compile(r"^(?:[\w.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$")
@@ -92,9 +130,13 @@ class EngineLog:
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
         self._send(waiver_log_message(policy, finding, approval), finding.urn)
 
-    def _send(self, message: str, urn: str) -> None:
+    def advisory(self, policy: str, finding: Finding) -> None:
+        self._send(advisory_log_message(policy, finding), finding.urn, warning=True)
+
+    def _send(self, message: str, urn: str, *, warning: bool = False) -> None:
+        label = "warning" if warning else "info"
         if self._address is None:
-            print(f"info: {message}", file=sys.stderr)
+            print(f"{label}: {message}", file=sys.stderr)
             return
         try:
             if self._stub is None:
@@ -104,19 +146,24 @@ class EngineLog:
                 self._stub = engine_pb2_grpc.EngineStub(grpc.insecure_channel(self._address))
             from pulumi.runtime.proto import engine_pb2
 
-            self._stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn), timeout=10)
+            severity = engine_pb2.WARNING if warning else engine_pb2.INFO
+            self._stub.Log(engine_pb2.LogRequest(severity=severity, message=message, urn=urn), timeout=10)
         except Exception:  # noqa: BLE001 - a lost log line must never fail the policy run
-            print(f"info: {message}", file=sys.stderr)
+            print(f"{label}: {message}", file=sys.stderr)
 
 
 class ListSink:
-    """Collects waived findings in memory (tests, the in-process harness)."""
+    """Collects waived and advisory findings in memory (tests, the in-process harness)."""
 
     def __init__(self) -> None:
         self.items: list[tuple[str, Finding, Approval]] = []
+        self.advisories: list[tuple[str, Finding]] = []
 
     def waived(self, policy: str, finding: Finding, approval: Approval) -> None:
         self.items.append((policy, finding, approval))
+
+    def advisory(self, policy: str, finding: Finding) -> None:
+        self.advisories.append((policy, finding))
 
 
 def provider_view(provider: Any) -> ProviderView | None:
@@ -143,16 +190,52 @@ def view_from_policy_resource(r: PolicyResource) -> ResourceView:
     )
 
 
+class LevelledReport:
+    """pulumi-policy's `report_violation` for one policy, which can also report one violation as
+    advisory (`level="advisory"`) when the policy's own level is mandatory: each diagnostic of the
+    analyzer protocol carries its own enforcement level. The advisory reporter is built on first use
+    (`advisory` may be a factory), as most resources have no advisory finding."""
+
+    def __init__(
+        self,
+        at_policy_level: Callable[..., None],
+        advisory: Callable[..., None] | None = None,
+        *,
+        make_advisory: Callable[[], Callable[..., None]] | None = None,
+    ) -> None:
+        if (advisory is None) == (make_advisory is None):
+            raise TypeError("LevelledReport needs an advisory reporter or a factory of one")
+        self._at_policy_level = at_policy_level
+        self._advisory = advisory
+        self._make_advisory = make_advisory
+
+    def __call__(self, message: str, urn: str | None = None, level: str | None = None) -> None:
+        if level != "advisory":
+            self._at_policy_level(message, urn)
+            return
+        if self._advisory is None:
+            assert self._make_advisory is not None
+            self._advisory = self._make_advisory()
+        self._advisory(message, urn)
+
+
 def emit(
     spec: PolicySpec,
     findings: Iterable[Finding],
     config: Mapping[str, Any],
-    report_violation: Callable[[str, str | None], None],
+    report_violation: Callable[..., None],
     sink: Sink,
 ) -> None:
-    """Report definite findings (or waive them), then raise once for the unverifiable ones."""
+    """Report definite findings (or waive them), then raise once for the unverifiable ones.
+
+    An advisory finding goes out at the advisory level where `report_violation` can set levels (a
+    `LevelledReport`); where it cannot (a pulumi-policy this pack does not know how to extend), it
+    goes to `sink.advisory`, the engine log's warnings, so that it never blocks. Like any definite
+    finding it can be waived.
+    """
     approvals: list[Approval] | None = None  # parsed on the first definite finding: most resources have none
     unverifiable: list[Finding] = []
+    levelled = isinstance(report_violation, LevelledReport)
     for finding in findings:
         if finding.unverifiable:
             unverifiable.append(finding)
@@ -164,15 +247,21 @@ def emit(
         if valid is not None:
             sink.waived(spec.name, finding, valid)
             continue
-        message = finding.message()
-        if matching:
-            message += f" (not waived: waiver {why_not(matching)})"
-        report_violation(message, finding.urn)
+        note = f" (not waived: waiver {why_not(matching)})" if matching else ""
+        if not finding.advisory:
+            report_violation(finding.report_text(note), finding.urn)
+        elif levelled:
+            report_violation(finding.report_text(note), finding.urn, level="advisory")
+        else:
+            sink.advisory(spec.name, finding)
     if unverifiable:
         listed = [f.message() for f in unverifiable[:_MAX_LISTED]]
         if len(unverifiable) > _MAX_LISTED:
             listed.append(f"and {len(unverifiable) - _MAX_LISTED} more")
-        raise Unverifiable("; ".join(listed))
+        message = "; ".join(listed)
+        if len(unverifiable) == 1:  # details name one resource's keys: never merged across resources
+            message = unverifiable[0].report_text()
+        raise Unverifiable(message)
 
 
 def check_error_message(spec: PolicySpec, where: str, exc: Exception) -> str:
@@ -286,25 +375,47 @@ def _level(spec: PolicySpec) -> EnforcementLevel:
     return EnforcementLevel.MANDATORY if spec.enforcement == "mandatory" else EnforcementLevel.ADVISORY
 
 
+class ResourceAndStackPolicy(ResourceValidationPolicy):
+    """A resource policy that also answers `AnalyzeStack`, for resources whose verdict needs others
+    of the stack (an Auto Scaling group's launch template). pulumi-policy asks a policy for
+    `Analyze` when it is a `ResourceValidationPolicy` and for `AnalyzeStack` when it is a
+    `StackValidationPolicy`; this class is both (a registered virtual subclass of the latter), and
+    tells the two calls apart by their arguments. The engine attributes each stack-time finding to
+    the resource it names, as for any stack policy."""
+
+    def __init__(
+        self,
+        *,
+        stack_validate: Callable[[StackValidationArgs, ReportViolation], None],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._stack_validate = stack_validate
+
+    def validate(self, args: Any, report_violation: ReportViolation) -> Any:
+        if isinstance(args, StackValidationArgs):
+            return self._stack_validate(args, report_violation)
+        return super().validate(args, report_violation)
+
+
+StackValidationPolicy.register(ResourceAndStackPolicy)
+
+
 def to_policy(spec: PolicySpec, sink: Sink) -> Policy:
-    schema = PolicyConfigSchema(properties=spec.config_schema())
-    if spec.scope == "resource":
-        return ResourceValidationPolicy(
-            name=spec.name,
-            description=spec.description,
-            validate=_resource_validator(spec, sink),
-            enforcement_level=_level(spec),
-            config_schema=schema,
-            remediation_steps=spec.fix,
+    common: dict[str, Any] = {
+        "name": spec.name,
+        "description": spec.description,
+        "enforcement_level": _level(spec),
+        "config_schema": PolicyConfigSchema(properties=spec.config_schema()),
+        "remediation_steps": spec.fix,
+    }
+    if spec.scope == "stack":
+        return StackValidationPolicy(validate=_stack_validator(spec, sink), **common)
+    if spec.stack_check is not None:
+        return ResourceAndStackPolicy(
+            validate=_resource_validator(spec, sink), stack_validate=_stack_validator(spec, sink), **common
         )
-    return StackValidationPolicy(
-        name=spec.name,
-        description=spec.description,
-        validate=_stack_validator(spec, sink),
-        enforcement_level=_level(spec),
-        config_schema=schema,
-        remediation_steps=spec.fix,
-    )
+    return ResourceValidationPolicy(validate=_resource_validator(spec, sink), **common)
 
 
 def build_policies(specs: Sequence[PolicySpec] | None = None, sink: Sink | None = None) -> list[Policy]:
@@ -375,12 +486,60 @@ class _DecodeOnce:
             self._local.memo = None
 
 
+class LevelledReports:
+    """Mixed into pulumi-policy's servicer: each policy's `report_violation` is a `LevelledReport`,
+    the SDK's own reporter built twice, for the policy's level and for advisory."""
+
+    def _create_report_violation(
+        self, response: Any, policy_name: str, description: str, level: Any, *args: Any, **kwargs: Any
+    ) -> LevelledReport:
+        make = super()._create_report_violation  # type: ignore[misc]
+        report = make(response, policy_name, description, level, *args, **kwargs)
+        if level == EnforcementLevel.ADVISORY:
+            return LevelledReport(report, report)
+        return LevelledReport(
+            report,
+            make_advisory=lambda: make(response, policy_name, description, EnforcementLevel.ADVISORY, *args, **kwargs),
+        )
+
+
+def call_memo() -> dict[Any, Any] | None:
+    """The memo of the request being served, shared by every policy it runs; None outside one (the
+    in-process harness, tests) or under another servicer."""
+    import pulumi_policy.policy as sdk
+
+    shim = getattr(sdk, "json_format", None)
+    return shim._memo() if isinstance(shim, _DecodeOnce) else None
+
+
+def shared_in_call(name: str, stack: StackView, build: Callable[[], T], *extra: Hashable) -> T:
+    """`build()` once per `AnalyzeStack` for results several stack policies read (the cost
+    estimate, the cross-region edges); `extra` names what else the result depends on (config).
+
+    Within one call the servicer hands every policy the same decoded properties (`_DecodeOnce`),
+    so their identities name the stack; the stack is kept alive beside the result so they stay its
+    own. Outside a call (the harness, tests) it simply builds.
+    """
+    memo = call_memo()
+    if memo is None:
+        return build()
+    identity = tuple((id(r.props), id(r.provider.props) if r.provider is not None else 0) for r in stack.resources)
+    key = (name, identity, *extra)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = (build(), stack)
+    result: T = hit[0]
+    return result
+
+
 def servicer_class() -> type | None:
     """pulumi-policy's servicer, made to scale: what `serve()` runs.
 
     - each distinct message of a call is decoded once, and deserialized and proxied once
       (`_DecodeOnce`, installed as `pulumi_policy.policy.json_format` and around its
       `deserialize_properties` and `unknown_checking_proxy`; it passes through outside a call);
+    - policies get a `report_violation` that can report one violation at the advisory level
+      (`LevelledReport`), built from the SDK's own, once for the policy's level and once for advisory;
     - the cycle collector pauses during `AnalyzeStack`: the call builds every resource anew for
       each stack policy, which made full collections rescan a growing heap (10,000 -> 100,000
       resources took 12x the time). A stack is a DAG, so its objects are freed by reference
@@ -402,7 +561,9 @@ def servicer_class() -> type | None:
         if callable(function) and not hasattr(function, "__wrapped__"):
             setattr(sdk, name, shim.shared(function))
 
-    class Servicer(base):  # type: ignore[misc, valid-type]
+    bases = (LevelledReports, base) if callable(getattr(base, "_create_report_violation", None)) else (base,)
+
+    class Servicer(*bases):  # type: ignore[misc]
         def Analyze(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method names
             with shim.per_call():
                 return super().Analyze(request, context)

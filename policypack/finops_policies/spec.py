@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +23,9 @@ from .resources import ResourceView, StackView
 
 if TYPE_CHECKING:
     from .cases import Case
+
+#: The file beside a policy's examples holding the policy config they run with, when they need one.
+EXAMPLE_CONFIG_FILE = "policy-config.json"
 
 ResourceCheck = Callable[[ResourceView, Mapping[str, Any]], Iterable[Finding]]
 StackCheck = Callable[[StackView, Mapping[str, Any]], Iterable[Finding]]
@@ -84,6 +88,16 @@ class PolicySpec:
     check: ResourceCheck | StackCheck
     enforcement: Literal["mandatory", "advisory"] = "mandatory"
     config: Mapping[str, ConfigKey] = field(default_factory=dict)
+    #: Further sections `explain` prints after the fix: (title, lines), e.g. what the policy covers.
+    explain_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: For a resource policy: the part of its rule that needs the whole stack (e.g. an Auto Scaling
+    #: group's launch template), run at `AnalyzeStack`; `check` leaves those resources to it.
+    stack_check: StackCheck | None = None
+
+    @property
+    def scope_label(self) -> str:
+        """How the docs name the policy's scope: "resource", "stack", or "resource + stack"."""
+        return "resource + stack" if self.scope == "resource" and self.stack_check is not None else self.scope
 
     @property
     def module(self) -> str:
@@ -103,6 +117,16 @@ class PolicySpec:
     def good_example(self) -> str:
         """A program with resources this policy checks, none of which break it."""
         return self.example_path("good").read_text(encoding="utf-8")
+
+    @property
+    def example_config(self) -> dict[str, Any] | None:
+        """The policy config both examples run with (`examples/<module>/policy-config.json`, in the
+        CLI's `--policy-pack-config` format), for policies that judge nothing without config."""
+        path = resources.files(__package__ or "finops_policies").joinpath("examples", self.module, EXAMPLE_CONFIG_FILE)
+        if not path.is_file():
+            return None
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
 
     @property
     def cases(self) -> tuple[Case, ...]:
@@ -132,5 +156,7 @@ class PolicySpec:
         return list(self.check(resource, config))  # type: ignore[arg-type]
 
     def check_stack(self, stack: StackView, config: Mapping[str, Any]) -> list[Finding]:
-        assert self.scope == "stack"
+        """A stack policy's findings, or the stack part of a resource policy that has one."""
+        if self.scope == "resource":
+            return list(self.stack_check(stack, config)) if self.stack_check is not None else []
         return list(self.check(stack, config))  # type: ignore[arg-type]

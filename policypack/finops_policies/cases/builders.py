@@ -67,6 +67,23 @@ def log_group(name: str, props: Mapping[str, Any] | None = None, **kw: Any) -> C
     return res(conv.LOG_GROUP, name, props, **kw)
 
 
+def computed_log_group(name: str, source: str, props: Mapping[str, Any] | None = None, **kw: Any) -> CaseResource:
+    """A log group (14 days) whose name is computed from `source`'s outputs, as in preview: unknown, with
+    the property dependency the engine sends (`name=fn.name.apply(lambda n: f"/aws/lambda/{n}")`)."""
+    return log_group(
+        name,
+        {"name": UNKNOWN_STRING, "retentionInDays": 14, **(props or {})},
+        property_dependencies={"name": (source,)},
+        **kw,
+    )
+
+
+def lambda_function(name: str, props: Mapping[str, Any] | None = None, **kw: Any) -> CaseResource:
+    """A Lambda function; without a `name` prop it is auto-named, as it reaches a pack offline."""
+    base = {"runtime": "python3.12", "handler": "index.handler", "role": "arn:aws:iam::111122223333:role/fn"}
+    return res(conv.LAMBDA_FUNCTION, name, {**base, **(props or {})}, **kw)
+
+
 def bucket(name: str, tags: Mapping[str, str] | None = None, **props: Any) -> CaseResource:
     """An S3 bucket named `name` (its `bucket` input too, which lifecycle configurations join on)."""
     return res(conv.S3_BUCKET, name, {"bucket": name, **({"tags": dict(tags)} if tags else {}), **props})

@@ -20,12 +20,22 @@ from finops_policies.cases.builders import (
     waivers,
     workload,
 )
-from finops_policies.policies._retention.stores import KINESIS_STREAM, SQS_QUEUE
+from finops_policies.policies._retention.stores import (
+    DOCDB_CLUSTER,
+    ELASTICACHE_REPLICATION_GROUP,
+    EVENT_DATA_STORE,
+    KINESIS_STREAM,
+    NEPTUNE_CLUSTER,
+    REDSHIFT_CLUSTER,
+    SQS_QUEUE,
+)
 from finops_policies.values import UNKNOWN_NUMBER, UNKNOWN_OBJECT, UNKNOWN_STRING
 
 _FUTURE = day(60)
 _PAST = day(-1)
 _tags = retention_class
+#: An AWS provider whose default tags declare the audit class for every resource it creates.
+_AUDIT_PROVIDER = aws_provider(default_tags={conv.RETENTION_CLASS_KEY: "audit"}, name="audit-account")
 
 
 def _log_group(name: str, class_name: str | None, days: Any = None, **kw: Any) -> CaseResource:
@@ -284,6 +294,41 @@ CASES = (
         violations=(Expect("access-logs", "noncurrentVersionExpiration is missing on a versioned bucket"),),
     ),
     Case(
+        "newer-noncurrent-versions-break-the-class-maximum",
+        (
+            _bucket("access-logs", "reports", versioning={"enabled": True}),
+            _lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                30,
+                rules=[
+                    expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 5})
+                ],
+            ),
+        ),
+        config=_REPORTS,
+        violations=(
+            Expect(
+                "access-logs",
+                "does not expire every noncurrent version: rule 'expire' keeps the 5 newest noncurrent versions",
+            ),
+        ),
+    ),
+    Case(
+        "newer-noncurrent-versions-on-a-logs-bucket-are-no-infinite-retention-s-finding",
+        (
+            _bucket("access-logs", "logs", versioning={"enabled": True}),
+            _lifecycle(
+                "access-logs-expiry",
+                "access-logs",
+                30,
+                rules=[
+                    expiring_rule(30, noncurrentVersionExpiration={"noncurrentDays": 7, "newerNoncurrentVersions": 5})
+                ],
+            ),
+        ),
+    ),
+    Case(
         "versioned-logs-bucket-without-noncurrent-expiration-is-no-infinite-retention-s-finding",
         (
             _bucket("access-logs", "logs", versioning={"enabled": True}),
@@ -445,6 +490,78 @@ CASES = (
             ),
         ),
     ),
+    # stores whose documented maximum is below a class's minimum (an advisory, said once; never a fix the
+    # provider rejects)
+    Case(
+        "audit-class-on-a-queue-is-advisory",
+        (res(SQS_QUEUE, "audit-events", {"messageRetentionSeconds": 1209600, "tags": _tags("audit")}),),
+        advisory=(
+            Expect(
+                "audit-events",
+                "Queue 'audit-events': tags.retention-class is 'audit' (at least 2555 days (7 years) for class "
+                "'audit'), but an SQS queue keeps messages at most 14 days (messageRetentionSeconds accepts "
+                "60..1209600 seconds); expected a store that can keep audit evidence as its class asks. Fix: audit "
+                "evidence belongs in a store that can keep it",
+            ),
+        ),
+        note="Amazon SQS API: MessageRetentionPeriod from 60 to 1,209,600 seconds",
+    ),
+    Case(
+        "audit-class-from-provider-default-tags-on-stores-that-cannot-keep-it",
+        (
+            res(SQS_QUEUE, "events", {}, provider=_AUDIT_PROVIDER),
+            res(KINESIS_STREAM, "clicks", {"retentionPeriod": 8760}, provider=_AUDIT_PROVIDER),
+            res(conv.RDS_INSTANCE, "ledger", {"backupRetentionPeriod": 35}, provider=_AUDIT_PROVIDER),
+            res(
+                conv.RDS_CLUSTER, "ledger-cluster", {"backupRetentionPeriod": UNKNOWN_NUMBER}, provider=_AUDIT_PROVIDER
+            ),
+            res(DOCDB_CLUSTER, "documents", {"backupRetentionPeriod": 7}, provider=_AUDIT_PROVIDER),
+            res(NEPTUNE_CLUSTER, "graph", {}, provider=_AUDIT_PROVIDER),
+            res(ELASTICACHE_REPLICATION_GROUP, "sessions", {"snapshotRetentionLimit": 35}, provider=_AUDIT_PROVIDER),
+            res(REDSHIFT_CLUSTER, "warehouse", {"automatedSnapshotRetentionPeriod": 35}, provider=_AUDIT_PROVIDER),
+        ),
+        advisory=(
+            Expect("events", "provider defaultTags.retention-class is 'audit'"),
+            Expect("events", "an SQS queue keeps messages at most 14 days"),
+            Expect("clicks", "a Kinesis data stream keeps records at most 365 days"),
+            Expect("ledger", "an RDS instance keeps automated backups at most 35 days"),
+            Expect("ledger-cluster", "an Aurora or Multi-AZ DB cluster keeps automated backups at most 35 days"),
+            Expect("documents", "a DocumentDB cluster keeps automated backups at most 35 days"),
+            Expect("graph", "a Neptune cluster keeps automated backups at most 35 days"),
+            Expect("sessions", "an ElastiCache cache keeps automatic snapshots at most 35 days"),
+            Expect("warehouse", "a Redshift cluster keeps automated snapshots at most 35 days"),
+        ),
+        note="no mandatory finding and no fix beyond the provider's maximum (35 days, 8760 hours, 1209600 s)",
+    ),
+    Case(
+        "class-longer-than-cloudwatch-can-keep-is-advisory",
+        (_log_group("ledger-audit", "archive", 3653),),
+        config={"classes": {"archive": {"minDays": 4000}}},
+        advisory=(Expect("ledger-audit", "a CloudWatch log group keeps log events at most 3653 days"),),
+    ),
+    Case(
+        "class-shorter-than-cloudtrail-lake-keeps-is-advisory",
+        (res(EVENT_DATA_STORE, "trail-lake", {"retentionPeriod": 7, "tags": _tags("scratch")}),),
+        config={"classes": {"scratch": {"maxDays": 3}}},
+        advisory=(Expect("trail-lake", "a CloudTrail Lake event data store keeps events at least 7 days"),),
+    ),
+    Case(
+        "debug-class-on-cloudtrail-lake-suggests-its-minimum",
+        (res(EVENT_DATA_STORE, "trail-lake", {"retentionPeriod": 30, "tags": _tags("debug")}),),
+        violations=(Expect("trail-lake", "expected 1..7 days for class 'debug'. Fix: set retention_period=7"),),
+        note="debug suggests 3 days; CloudTrail Lake accepts 7..3653 (CreateEventDataStore), so 7",
+    ),
+    Case(
+        "snapshots-class-on-redshift",
+        (res(REDSHIFT_CLUSTER, "warehouse", {"automatedSnapshotRetentionPeriod": 35, "tags": _tags("snapshots")}),),
+        violations=(
+            Expect(
+                "warehouse",
+                "automatedSnapshotRetentionPeriod is 35 days; expected 1..30 days for class 'snapshots'. "
+                "Fix: set automated_snapshot_retention_period=30",
+            ),
+        ),
+    ),
     Case(
         "snapshots-backup-plan",
         (
@@ -461,6 +578,27 @@ CASES = (
             ),
         ),
         violations=(Expect("nightly", "rules[1].lifecycle.deleteAfter is 365 days on rule 'monthly'"),),
+    ),
+    Case(
+        "snapshots-backup-plan-with-cold-storage",
+        (
+            res(
+                conv.BACKUP_PLAN,
+                "nightly",
+                {
+                    "tags": _tags("snapshots"),
+                    "rules": [{"ruleName": "daily", "lifecycle": {"coldStorageAfter": 30, "deleteAfter": 365}}],
+                },
+            ),
+        ),
+        violations=(
+            Expect(
+                "nightly",
+                "Fix: set rules[0].lifecycle.delete_after=30 and remove cold_storage_after: a recovery point moved to "
+                "cold storage stays there at least 90 days",
+            ),
+        ),
+        note="AWS Backup Lifecycle: DeleteAfterDays must be at least 90 days after MoveToColdStorageAfterDays",
     ),
     # self-hosted telemetry
     Case(

@@ -7,8 +7,18 @@ definition), or the `finops.dev/db` annotation naming the database. Such a workl
 its pool per replica (env `DB_POOL_SIZE` & co., or the `finops.dev/db-pool-size` annotation).
 Per database, Σ max replicas × pool (max replicas from the HorizontalPodAutoscaler or App Auto
 Scaling target, else `replicas`/`desiredCount`) must not exceed its `max_connections` (parameter
-group, else the engine default for the instance class) minus a reserve. Unknown values and
-instance classes outside the memory table make the verdict unverifiable, never a failure.
+group, else the engine default for the instance class, `finops_policies.db_capacity`) minus a
+reserve. Unknown values and instance classes of unknown memory make the verdict unverifiable,
+never a failure.
+
+Where AWS publishes the default (Aurora PostgreSQL and Aurora MySQL per instance class, Serverless v2
+per maximum ACU) it is exact. Elsewhere the engine formula is evaluated over the memory AWS may
+leave the engine: from `instanceMemoryFactor` × the class's memory up to all of it (AWS subtracts an
+unpublished amount). A fleet that fits the lower figure passes, one over the higher figure fails,
+and one in between is unverifiable: no guessed figure ever blocks a deploy. `instanceMemoryFactor`
+was 0.85 and was the one figure used for blocking too, which blocked valid fleets by 4–12 %; it is
+now only the floor for passing, 0.75, below every share AWS's published defaults imply (0.84 for
+Serverless v2 at 1 ACU, 0.89–0.97 for Aurora PostgreSQL classes).
 """
 
 from __future__ import annotations
@@ -19,9 +29,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from finops_policies import conventions as conv
+from finops_policies import db_capacity as capacity
 from finops_policies.connection_budget import connection_budget
 from finops_policies.findings import Finding
-from finops_policies.policies import _db_capacity as capacity
 from finops_policies.policies import _workloads as wl
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
@@ -247,12 +257,8 @@ def _namespace(r: ResourceView) -> str | None:
 
 
 # --- max connections -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Limit:
-    """A database's connection limit: `value` with where it came from, or why it is unknown."""
-
-    value: int | None
-    source: str
+#: A database's connection limit: exact, a range, or unknown with why (`db_capacity.Connections`).
+Limit = capacity.Connections
 
 
 def _param(group: ResourceView) -> Any:
@@ -269,10 +275,22 @@ def _param(group: ResourceView) -> Any:
     return MISSING
 
 
+def _serverless(cluster: ResourceView | None) -> capacity.ServerlessCapacity | None:
+    """The cluster's Serverless v2 capacity range; an unknown or odd bound is None."""
+    if cluster is None:
+        return None
+
+    def acu(key: str) -> float | None:
+        value = cluster.get("serverlessv2ScalingConfiguration", key)
+        return None if is_unknown(value) else as_number(value)
+
+    return capacity.ServerlessCapacity(acu("minCapacity"), acu("maxCapacity"))
+
+
 class _Limits:
-    def __init__(self, index: _Stack, memory_factor: float) -> None:
+    def __init__(self, index: _Stack, memory_floor: float) -> None:
         self.index = index
-        self.factor = memory_factor
+        self.floor = memory_floor
         self._cache: dict[str, Limit] = {}
 
     def of(self, db: ResourceView) -> Limit:
@@ -297,43 +315,36 @@ class _Limits:
         if is_absent(name):
             return None
         if is_unknown(name):
-            return Limit(None, f"{prop} is unknown until apply")
+            return Limit.unknown(f"{prop} is unknown until apply")
         if isinstance(name, str) and name in by_name:
             return by_name[name]
         if isinstance(name, str) and name.startswith("default."):
             return None  # an AWS default group: the engine default applies
-        return Limit(None, f"parameter group {shown(name)} is not defined in this stack")
+        return Limit.unknown(f"parameter group {shown(name)} is not defined in this stack")
 
-    def _explicit(self, group: ResourceView, memory: int | None) -> Limit | None:
+    def _explicit(self, group: ResourceView, memory: tuple[int, int] | None) -> Limit | None:
         raw = _param(group)
         where = f"parameter group '{group.name}'"
         if raw is MISSING or raw is None:
             return None
         if is_unknown(raw):
-            return Limit(None, f"max_connections of {where} is unknown until apply")
+            return Limit.unknown(f"max_connections of {where} is unknown until apply")
         text = str(raw).strip()
         number = as_number(text)
         if number is not None:
             if number <= 0:
-                return Limit(None, f"{where} sets max_connections {text}")
-            return Limit(int(number), where)
-        value = capacity.evaluate(text, memory) if capacity.is_formula(text) else None
-        if value is None:
-            return Limit(None, f"max_connections {shown(text)} of {where} cannot be evaluated")
-        return Limit(value, f"{where}: {shown(text)}")
-
-    def _memory(self, instance_class: Any, serverless_acu: float | None) -> int | None:
-        if not isinstance(instance_class, str):
-            return None
-        if instance_class.strip().lower() == "db.serverless" and serverless_acu:
-            return math.floor(serverless_acu * capacity.GIB_PER_ACU * capacity.GIB * self.factor)
-        gib = capacity.instance_memory_gib(instance_class)
-        return math.floor(gib * capacity.GIB * self.factor) if gib is not None else None
+                return Limit.unknown(f"{where} sets max_connections {text}")
+            return Limit.exactly(int(number), where)
+        if not capacity.is_formula(text):
+            return Limit.unknown(f"max_connections {shown(text)} of {where} cannot be evaluated")
+        return capacity.formula_connections(text, memory, f"{where}: {shown(text)}")
 
     def _instance(self, db: ResourceView, cluster: ResourceView | None) -> Limit:
         instance_class = db.get("instanceClass")
-        acu = as_number(cluster.get("serverlessv2ScalingConfiguration", "maxCapacity")) if cluster else None
-        memory = self._memory(instance_class, acu)
+        serverless = _serverless(cluster)
+        memory = (
+            capacity.memory_bounds(instance_class, self.floor, serverless) if isinstance(instance_class, str) else None
+        )
         # AWS documents max_connections as instance-level: the instance's group, then the cluster's
         instance_groups, cluster_groups = self.index.param_groups, self.index.cluster_param_groups
         own = "parameterGroupName" if db.type == conv.RDS_INSTANCE else "dbParameterGroupName"
@@ -355,11 +366,10 @@ class _Limits:
                     return explicit
         engine = (cluster or db).get("engine") if is_absent(db.get("engine")) else db.get("engine")
         if is_unknown(engine) or is_unknown(instance_class):
-            return Limit(None, "engine or instanceClass is unknown until apply")
+            return Limit.unknown("engine or instanceClass is unknown until apply")
         if not isinstance(engine, str) or not isinstance(instance_class, str):
-            return Limit(None, "no engine/instanceClass to derive the default max_connections from")
-        default = capacity.engine_default(engine, instance_class, self.factor, acu)
-        return Limit(default.value, default.source)
+            return Limit.unknown("no engine/instanceClass to derive the default max_connections from")
+        return capacity.engine_default(engine, instance_class, self.floor, serverless)
 
     def _cluster(self, cluster: ResourceView) -> Limit:
         members = self.index.members.get(cluster.urn, [])
@@ -377,33 +387,35 @@ class _Limits:
                 explicit = self._explicit(group, None) if group is not None else None
                 if explicit is not None:
                     return explicit
-            return Limit(None, "the cluster has no cluster instance in this stack to size max_connections")
+            return Limit.unknown("the cluster has no cluster instance in this stack to size max_connections")
         limits = [(m, self._instance(m, cluster)) for m in members]
-        unknown = [(m, lim) for m, lim in limits if lim.value is None]
+        unknown = [(m, lim) for m, lim in limits if not lim.known]
         if unknown:
             member, lim = unknown[0]
-            return Limit(None, f"{_describe(member)}: {lim.source}")
-        member, lim = min(limits, key=lambda pair: pair[1].value or 0)
-        return Limit(lim.value, f"{_describe(member)}, {lim.source}")
+            return Limit.unknown(f"{_describe(member)}: {lim.source}")
+        # any member may be the writer: the smallest one bounds the cluster
+        member, lim = min(limits, key=lambda pair: (pair[1].low or 0, pair[1].high or math.inf))
+        high = min((lim.high for _, lim in limits if lim.high is not None), default=None)
+        return Limit(lim.low, high, f"{_describe(member)}, {lim.source}")
 
     def _proxy(self, proxy: ResourceView) -> Limit:
         targets = self.index.proxy_targets.get(proxy.urn, [])
         if not targets:
-            return Limit(None, "no aws.rds.ProxyTarget in this stack links the proxy to its database")
+            return Limit.unknown("no aws.rds.ProxyTarget in this stack links the proxy to its database")
         group = self.index.proxy_groups.get(proxy.urn)
         raw = group.get("connectionPoolConfig", "maxConnectionsPercent") if group is not None else MISSING
         if is_unknown(raw):
-            return Limit(None, "maxConnectionsPercent is unknown until apply")
+            return Limit.unknown("maxConnectionsPercent is unknown until apply")
         percent = as_number(raw) if not is_absent(raw) else 100.0
         if percent is None or not 0 < percent <= 100:
-            return Limit(None, f"maxConnectionsPercent {shown(raw)} is not 1..100")
+            return Limit.unknown(f"maxConnectionsPercent {shown(raw)} is not 1..100")
         db = targets[0]
         target = self.of(db)
-        if target.value is None:
-            return Limit(None, f"{_describe(db)}: {target.source}")
-        value = math.floor(target.value * percent / 100)
-        share = f"{percent:g} % of max_connections {target.value} of {_describe(db)}"
-        return Limit(value, f"{share} ({target.source})")
+        if not target.known:
+            return Limit.unknown(f"{_describe(db)}: {target.source}")
+        part = target.share(percent)
+        share = f"{percent:g} % of max_connections {target.shown()} of {_describe(db)}"
+        return Limit(part.low, part.high, f"{share} ({target.source})")
 
 
 def _as_instance(cluster: ResourceView) -> ResourceView:
@@ -606,11 +618,11 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
     index = _Stack(stack)
     reserve = as_number(config.get("reservePercent"))
     reserve = conv.DEFAULT_DB_RESERVE_PERCENT if reserve is None or not 0 <= reserve < 100 else reserve
-    factor = as_number(config.get("instanceMemoryFactor"))
-    factor = 0.85 if factor is None or not 0 < factor <= 1 else factor
+    floor = as_number(config.get("instanceMemoryFactor"))
+    floor = capacity.DEFAULT_MEMORY_FLOOR if floor is None or not 0 < floor <= 1 else floor
     names = _pool_env_names(config)
     annotation = str(config.get("poolAnnotation") or conv.DB_POOL_ANNOTATION)
-    limits = _Limits(index, factor)
+    limits = _Limits(index, floor)
     demand: dict[str, list[Workload]] = {}
     databases: dict[str, ResourceView] = {}
     for w in _workloads(index, config):
@@ -625,7 +637,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
         counted = [w for w in workloads if w.pool.state == "ok" and w.replicas.state == "ok"]
         limit = limits.of(db)
         is_proxy = db.type == conv.RDS_PROXY
-        if limit.value is None:
+        if limit.low is None:
             expected = (
                 "a ProxyTarget linking it to a database whose max_connections is known"
                 if is_proxy
@@ -642,18 +654,35 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
                 unverifiable=True,
             )
             continue
-        allowed = connection_budget(limit.value, reserve)
         total = sum(w.replicas.value * w.pool.value for w in counted)
-        if total <= allowed:
+        surely_allowed = connection_budget(limit.low, reserve)
+        if total <= surely_allowed:
             continue
         terms = " + ".join(f"{w.replicas.value} × {w.pool.value} ({w.view.name})" for w in counted)
         skipped = len(workloads) - len(counted)
+        unknown_part = f" (plus {skipped} workload(s) whose pool or replicas are not known)" if skipped else ""
+        at_most = connection_budget(limit.high, reserve) if limit.high is not None else None
+        if at_most is None or total <= at_most:
+            # the default lies in a range AWS does not narrow: a fleet inside it is neither cleared nor blocked
+            budget = f"{surely_allowed}..{at_most}" if at_most is not None else f"at least {surely_allowed}"
+            yield Finding(
+                db.urn,
+                db.type,
+                db.name,
+                "fleet demand",
+                f"{terms} = {total}{unknown_part} may exceed the budget of {budget} = max_connections "
+                f"{limit.shown()} ({limit.source}) − {reserve:g} % reserve",
+                f"≤ {surely_allowed}, or an explicit max_connections in the DB parameter group",
+                "",
+                unverifiable=True,
+                unverifiable_because="cannot be verified: AWS publishes no exact default for it",
+            )
+            continue
+        shown_limit = limit.shown() if limit.exact else f"at most {limit.high}"
         found = (
-            f"{terms} = {total} exceeds {allowed} = max_connections {limit.value} ({limit.source}) "
-            f"− {reserve:g} % reserve"
+            f"{terms} = {total} exceeds {at_most} = max_connections {shown_limit} ({limit.source}) "
+            f"− {reserve:g} % reserve{unknown_part}"
         )
-        if skipped:
-            found += f" (plus {skipped} workload(s) whose pool or replicas are not known)"
         raise_limit = (
             "raise maxConnectionsPercent or the target's max_connections"
             if is_proxy
@@ -665,7 +694,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
             db.name,
             "fleet demand",
             found,
-            f"≤ {allowed}",
+            f"≤ {at_most}",
             f"lower the pool per replica, cap maxReplicas (or the ECS autoscaling maxCapacity), {raise_limit}",
         )
 
@@ -702,8 +731,10 @@ POLICY = PolicySpec(
             "Workload annotation naming its database(s) by resource name or identifier, comma-separated.",
         ),
         "instanceMemoryFactor": ConfigKey(
-            {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.85},
-            "Share of an instance class's nominal memory taken as DBInstanceClassMemory for engine defaults.",
+            {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": capacity.DEFAULT_MEMORY_FLOOR},
+            "Where AWS publishes no default max_connections, the lowest share of the class's memory taken as "
+            "DBInstanceClassMemory: a fleet that fits at this share passes, one over the default at the full "
+            "memory fails, one in between is unverifiable.",
         ),
     },
 )

@@ -22,6 +22,7 @@ from typing import Any
 from finops_policies import conventions as conv
 from finops_policies.approvals import Approval, parse_approvals, why_not
 from finops_policies.findings import Finding
+from finops_policies.pack import shared_in_call
 from finops_policies.policies import _regions
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import APPROVAL_ITEM_SCHEMA, ConfigKey, PolicySpec
@@ -230,19 +231,23 @@ def _review_tag(r: ResourceView) -> Any:
     return UNKNOWN if is_unknown(defaults) else MISSING
 
 
-def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
+@dataclass(frozen=True)
+class _Crossing:
+    """One resource's edges: to each other region, and those whose regions are unknown until apply."""
+
+    resource: ResourceView
+    own: str | Unresolved
+    by_region: Mapping[str, Sequence[Edge]]
+    unknown: Sequence[Edge]
+
+
+def _crossings(stack: StackView) -> Iterator[_Crossing]:
     regions = _RegionIndex(stack)
-    pattern = str(config.get("ticketPattern") or conv.DEFAULT_TICKET_PATTERN)
-    reviews = parse_approvals(config.get("reviews"), pattern)
-    problems = {id(review): _review_problems(review) for review in reviews}
-    allow_tags = as_bool(config.get("allowReviewTags")) is True
-    tag_key = conv.CROSS_REGION_REVIEW_TAG
     by_arn: dict[str, str] = {}
     for r in stack.resources:
         arn = r.get("arn") if r.is_aws else MISSING
         if isinstance(arn, str) and arn.startswith("arn:"):
             by_arn[arn] = r.urn
-
     for r in stack.resources:
         own = regions.of(r)
         if own is None:
@@ -258,6 +263,33 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
                 home = _regions.HOME_REGION_BY_DESIGN.get((r.type, top))
                 if home != edge.region:
                     by_region.setdefault(edge.region, []).append(edge)
+        if by_region or unknown:
+            yield _Crossing(r, own, by_region, unknown)
+
+
+def _crossings_of(stack: StackView) -> list[_Crossing]:
+    """The stack's crossings, found once per `AnalyzeStack` for this policy and `cost-review`."""
+    return shared_in_call(f"{NAME}/crossings", stack, lambda: list(_crossings(stack)))
+
+
+def cross_region_dependencies(stack: StackView) -> Iterator[tuple[ResourceView, str, str]]:
+    """(resource, its region, the other region) for each dependency between two known regions, as
+    this policy finds them (reviews aside); `cost-review` compares them with a baseline's."""
+    for crossing in _crossings_of(stack):
+        if isinstance(crossing.own, str):
+            for other in crossing.by_region:
+                yield crossing.resource, crossing.own, other
+
+
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
+    pattern = str(config.get("ticketPattern") or conv.DEFAULT_TICKET_PATTERN)
+    reviews = parse_approvals(config.get("reviews"), pattern)
+    problems = {id(review): _review_problems(review) for review in reviews}
+    allow_tags = as_bool(config.get("allowReviewTags")) is True
+    tag_key = conv.CROSS_REGION_REVIEW_TAG
+
+    for crossing in _crossings_of(stack):
+        r, own, by_region, unknown = crossing.resource, crossing.own, crossing.by_region, crossing.unknown
         if unknown:
             yield _unverifiable(r, own, unknown)
         if not by_region or not isinstance(own, str):

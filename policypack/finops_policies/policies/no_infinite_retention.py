@@ -8,14 +8,23 @@ The stack check flags every store that never deletes what it keeps:
   `log.retention.{ms,minutes,hours}` (first of those present wins, as in Kafka);
 - an S3 bucket whose `retention-class` tag is one of `bucketClasses` (logs, traces, audit ...) with
   no enabled, whole-bucket lifecycle rule that expires objects (`expiration.days`/`date`; on a
-  versioned bucket also `noncurrentVersionExpiration`). Rules are read inline (`Bucket.lifecycleRules`,
+  versioned bucket also `noncurrentVersionExpiration`, without `newerNoncurrentVersions`: that many
+  noncurrent versions of each object are kept with no time limit). Rules are read inline (`Bucket.lifecycleRules`,
   list-shaped on `BucketV2`) and from `BucketLifecycleConfiguration` (+V2) resources joined by their
   `bucket` input, or by its property dependency while the name is unknown in preview;
-- an ECR repository with no lifecycle policy, or one whose rules only transition images;
+- an ECR repository with no lifecycle policy, or one that leaves some images unexpired: images no
+  rule selects (a rule for `tmp-*` tags selects only those), or images a rule only transitions to
+  the archive storage class (`_retention/ecr.py` says exactly when every image expires);
 - a Backup plan rule (or copy action) without `lifecycle.deleteAfter`;
 - self-hosted Prometheus, Loki or Tempo (Helm release/chart values, the Prometheus operator's CR,
   or a Deployment/StatefulSet/Pod's container args and mounted ConfigMaps) without an explicit
-  retention; Loki deletes nothing unless `compactor.retention_enabled` is on with a period.
+  retention; Loki deletes nothing unless `compactor.retention_enabled` is on with a period;
+- a log group AWS creates by itself, never expiring, for a resource of the stack (a Lambda function,
+  RDS/Aurora log exports, EKS control-plane logging, ECS `awslogs-create-group`, API Gateway
+  execution logging, CodeBuild), when the stack declares no such group: matched by exact name, by a
+  name computed from the service resource (a property dependency of the group's `name` on it), or as
+  the group the service is told to use (`_retention/implicit_logs.py`). A name unknown until apply
+  that a declared group could turn out to have makes the finding unverifiable.
 """
 
 from __future__ import annotations
@@ -27,10 +36,19 @@ from finops_policies import conventions as conv
 from finops_policies.findings import Finding
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
-from finops_policies.values import UNKNOWN
+from finops_policies.values import UNKNOWN, shown
 
 from ._retention.classes import declared_class, expected_for, suggested_days
 from ._retention.forever import KAFKA_TYPES
+from ._retention.implicit_logs import (
+    CHECKED,
+    IMPLICIT_TYPES,
+    NOT_CHECKED,
+    DeclaredGroups,
+    Found,
+    Unreadable,
+    groups_of,
+)
 from ._retention.kafka import is_strimzi_topic, kafka_topic_kept, msk_configuration_kept
 from ._retention.kept import Kept
 from ._retention.self_hosted import telemetry_of
@@ -143,6 +161,14 @@ def _judge_bucket(r: ResourceView, index: RetentionIndex, classes: frozenset[str
             "",
             unverifiable=True,
         )
+    elif retention.noncurrent_reasons:
+        yield _finding(
+            r,
+            prop,
+            f"does not expire every noncurrent version: {retention.noncurrent_reasons[0]}",
+            nc_expected,
+            _KEPT_VERSIONS_FIX,
+        )
     else:
         yield _finding(
             r,
@@ -153,26 +179,37 @@ def _judge_bucket(r: ResourceView, index: RetentionIndex, classes: frozenset[str
         )
 
 
+#: NewerNoncurrentVersions keeps that many versions of each object with no time limit.
+_KEPT_VERSIONS_FIX = (
+    "drop newer_noncurrent_versions from noncurrent_version_expiration, so noncurrent_days alone expires "
+    "every noncurrent version"
+)
+
+
 def _judge_ecr(r: ResourceView, index: RetentionIndex) -> Iterator[Finding]:
     verdict, reason = index.ecr(r)
     if verdict is True:
         return
-    expected = "an aws.ecr.LifecyclePolicy with a rule whose action.type is 'expire'"
+    expected = (
+        "an aws.ecr.LifecyclePolicy whose 'expire' rules select every image: a tagStatus 'any' rule, or rules for "
+        "untagged images and for every tag (tagPatternList ['*'])"
+    )
     if verdict is UNKNOWN:
         yield _finding(r, "lifecycle policy", "is unknown until apply", expected, "", unverifiable=True)
         return
     found = (
         "is missing (images are kept forever)"
         if reason == "no lifecycle policy"
-        else f"does not expire images: {reason}"
+        else f"does not expire every image: {reason}"
     )
     yield _finding(
         r,
         "lifecycle policy",
         found,
         expected,
-        "add aws.ecr.LifecyclePolicy(repository=<repository>.name, policy=...) with an 'expire' rule, "
-        "e.g. imageCountMoreThan 30 for tagged and sinceImagePushed 14 days for untagged images",
+        "add aws.ecr.LifecyclePolicy(repository=<repository>.name, policy=...) whose 'expire' rules select every "
+        "image, e.g. untagged images sinceImagePushed 14 days, then a last rule of tagStatus 'any' with "
+        "imageCountMoreThan 30",
     )
 
 
@@ -199,8 +236,30 @@ def _judge_telemetry(r: ResourceView, index: RetentionIndex, implicit_ok: bool) 
         yield _finding(r, setting.property, setting.found, expected, setting.fix, unverifiable=unverifiable)
 
 
+def _judge_implicit(items: list[Found], declared: DeclaredGroups) -> Iterator[Finding]:
+    for item in items:
+        r = item.resource
+        if isinstance(item, Unreadable):
+            if not item.routes & declared.urns:
+                found = "is unknown until apply (it decides whether AWS creates a log group that never expires)"
+                yield _finding(r, item.property, found, item.expected, "", unverifiable=True)
+            continue
+        verdict = declared.judge(item)
+        prop = f"log group {shown(item.shown_name, 120)}"
+        if verdict.state == "unknown":
+            found = f"(created by {item.service}, {item.trigger}) cannot be matched to a declared log group: "
+            found += verdict.reason
+            yield _finding(r, prop, found, item.expected, "", unverifiable=True)
+        elif verdict.state == "missing":
+            declares = "declares no such group" if item.name is not None else "has no log group that is or could be it"
+            found = f"is created by {item.service} ({item.trigger}) and never expires: the stack {declares}"
+            yield _finding(r, prop, found, item.expected, item.fix)
+
+
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
     index = RetentionIndex.build(stack)
+    implicit = {r.urn: groups_of(r) for r in stack.resources if r.type in IMPLICIT_TYPES}
+    declared = DeclaredGroups(stack, [item for items in implicit.values() for item in items])
     raw_classes = config.get("bucketClasses")
     classes = (
         frozenset(c.strip().lower() for c in raw_classes if isinstance(c, str))
@@ -223,6 +282,27 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
             yield from _judge_kafka(r)
         elif r.is_kubernetes:
             yield from _judge_telemetry(r, index, implicit_ok)
+        if r.urn in implicit:
+            yield from _judge_implicit(implicit[r.urn], declared)
+
+
+def _implicit_services() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What `explain` lists: the services checked for log groups they create, and those left out."""
+    checked = tuple(
+        f"{s.service} ({s.resource_type}): creates {s.group} when {s.when}"
+        + (f"; routed by {s.routed_by}" if s.routed_by else "; cannot be routed")
+        + f". Source: {s.source}"
+        for s in CHECKED
+    )
+    skipped = tuple(f"{service}: {why}" for service, why in NOT_CHECKED)
+    return (
+        (
+            "Log groups AWS creates by itself (never expiring; declare each with a retention before the service, "
+            "or route the logs to a declared group)",
+            checked,
+        ),
+        ("Not checked, deliberately", skipped),
+    )
 
 
 POLICY = PolicySpec(
@@ -232,22 +312,29 @@ POLICY = PolicySpec(
         "data kept forever: CloudWatch log group with `retentionInDays` unset or 0, Kafka/MSK "
         "`retention.ms=-1`, a log/trace/audit bucket with no expiring lifecycle rule, an ECR repository "
         "without an expiring lifecycle policy, a Backup plan rule without `deleteAfter`, self-hosted "
-        "telemetry (Prometheus/Loki/Tempo) without a retention setting"
+        "telemetry (Prometheus/Loki/Tempo) without a retention setting; a log group AWS creates by itself "
+        "(Lambda, RDS/Aurora log exports, EKS control-plane logs, ECS `awslogs-create-group`, API Gateway "
+        "execution logs, CodeBuild) that the stack does not declare"
     ),
     why=(
         "Storage that never expires is the one cost that only grows: every day adds to the bill of every "
         "day after it, long after anyone reads the data. CloudWatch log groups, Loki and Kafka default to "
-        "keeping everything, and S3 and ECR keep objects until something deletes them."
+        "keeping everything, and S3 and ECR keep objects until something deletes them. A Lambda function, a "
+        "database exporting logs or an EKS cluster writes to a log group AWS creates on first write when "
+        "nobody declared it, and such a group never expires."
     ),
     fix=(
         "Give each store a finite retention: `retention_in_days` on log groups (or "
         "`finops_components.TelemetryRetention`), an Enabled whole-bucket S3 lifecycle rule with "
         "`expiration.days` (and `noncurrent_version_expiration` on versioned buckets), an ECR lifecycle "
         "policy with an `expire` rule, `lifecycle.delete_after` on Backup rules and copy actions, a "
-        "positive `retention.ms`, and an explicit retention in Prometheus/Loki/Tempo values."
+        "positive `retention.ms`, and an explicit retention in Prometheus/Loki/Tempo values. Declare the log "
+        "group a service would create (its exact name, with `retention_in_days`) before the service, or route "
+        "the service's logs to a declared group; `finops_components.PooledDatabase` does it for its log exports."
     ),
     scope="stack",
     check=check,
+    explain_sections=_implicit_services(),
     config={
         "bucketClasses": ConfigKey(
             {"type": "array", "items": {"type": "string"}, "default": list(conv.EXPIRING_BUCKET_CLASSES)},

@@ -9,17 +9,24 @@ immutable. Checked where a class is declared:
 - CloudWatch log group `retentionInDays`;
 - S3 bucket lifecycle: the earliest enabled whole-bucket expiration (inline or from a joined
   `BucketLifecycleConfiguration`), plus `noncurrentVersionExpiration` on a versioned bucket, whose
-  noncurrent versions live expiration + noncurrent days in all;
+  noncurrent versions live expiration + noncurrent days in all (a rule with `newerNoncurrentVersions`
+  keeps that many versions of each object forever, so it bounds nothing);
 - an immutable class (audit) on a bucket: `objectLockEnabled`, and a default retention in
   COMPLIANCE mode at least the class minimum long (`BucketObjectLockConfiguration` (+V2) joined to
   the bucket, or the inline `objectLockConfiguration`); other stores are held to the minimum only;
 - SQS `messageRetentionSeconds`, Kinesis `retentionPeriod` (hours), RDS/DocumentDB/Neptune
-  `backupRetentionPeriod`, ElastiCache `snapshotRetentionLimit`, CloudTrail Lake `retentionPeriod`,
-  Backup plan `deleteAfter` (rules and copy actions), Strimzi `KafkaTopic` `retention.ms`;
+  `backupRetentionPeriod`, ElastiCache `snapshotRetentionLimit`, Redshift
+  `automatedSnapshotRetentionPeriod`, CloudTrail Lake `retentionPeriod`, Backup plan `deleteAfter`
+  (rules and copy actions), Strimzi `KafkaTopic` `retention.ms`;
 - self-hosted Prometheus (operator CR `spec.retention`, container `--storage.tsdb.retention.time`)
   and Loki/Tempo containers whose config the stack shows.
 
 An unknown class value is unverifiable; a class name that is not configured is a violation.
+
+A suggested value always lies in the range AWS documents for the setting (`finops_policies.provider_limits`).
+Where no accepted value can meet the class (an audit class, ≥ 7 years, on an SQS queue that keeps
+messages 14 days at most, an RDS instance whose backups last 35 days at most), the store is told so
+once, as an advisory that never blocks: audit evidence belongs in a store that can keep it.
 
 Data kept forever (a log group without retention, a logs bucket without an expiring rule) breaks a
 class's maximum too, but it is reported once, by `no-infinite-retention`; this policy judges finite
@@ -34,15 +41,16 @@ from typing import Any
 
 from finops_policies import conventions as conv
 from finops_policies.findings import Finding
+from finops_policies.provider_limits import DocumentedRange
 from finops_policies.resources import ResourceView, StackView
 from finops_policies.spec import ConfigKey, PolicySpec
 from finops_policies.values import UNKNOWN, shown
 
 from ._retention.buckets import BucketRetention, Lock
-from ._retention.classes import class_bounds, declared_class, expected_for, suggested_days
+from ._retention.classes import DeclaredClass, class_bounds, declared_class, expected_for, suggested_days
 from ._retention.forever import forever_is_reported_by_no_infinite_retention
 from ._retention.kafka import is_strimzi_topic, kafka_topic_kept
-from ._retention.kept import Kept, fmt
+from ._retention.kept import Kept, days_text, fmt
 from ._retention.self_hosted import Telemetry, telemetry_of
 from ._retention.stack_index import RetentionIndex
 from ._retention.stores import backup_plan_kept, log_group_kept, simple_kept
@@ -84,9 +92,47 @@ def _measures(r: ResourceView, index: RetentionIndex) -> list[Kept]:
     return simple_kept(r)
 
 
+def _beyond_the_store(
+    r: ResourceView, accepted: DocumentedRange, declared: DeclaredClass, bounds: conv.RetentionBounds
+) -> Finding:
+    """The advisory for a class no accepted value of the store's setting can meet (said once, never blocking)."""
+    name = declared.name
+    keeps = accepted.keeps or f"a {r.type.rsplit(':', 1)[-1]} keeps data"
+    longest, shortest = accepted.longest_days, accepted.shortest_days
+    if bounds.min_days is not None and longest is not None and longest < bounds.min_days:
+        reach = f"at most {days_text(longest)}"
+    else:
+        reach = f"at least {days_text(shortest or 0)}"
+    if name == conv.AUDIT_CLASS:
+        what = "audit evidence"
+        where = (
+            "audit evidence belongs in a store that can keep it: an S3 bucket with Object Lock in COMPLIANCE mode, "
+            "or a CloudWatch log group of 2557 days or more; give this resource another class, or none"
+        )
+    else:
+        what = f"data of class '{name}'"
+        where = f"{what} belongs in a store that can keep it; give this resource a class it can keep, or none"
+    return Finding(
+        r.urn,
+        r.type,
+        r.name,
+        declared.source,
+        f"is {shown(declared.value)} ({expected_for(name, bounds)}), but {keeps} {reach} "
+        f"({accepted.property} accepts {accepted.shown()})",
+        f"a store that can keep {what} as its class asks",
+        where,
+        advisory=True,
+    )
+
+
 def _compare(
-    r: ResourceView, kept: Kept, name: str, bounds: conv.RetentionBounds, *, forever_elsewhere: bool
+    r: ResourceView, kept: Kept, declared: DeclaredClass, bounds: conv.RetentionBounds, *, forever_elsewhere: bool
 ) -> Iterator[Finding]:
+    name = declared.name
+    accepted = kept.accepted
+    if accepted is not None and not accepted.can_keep(bounds):
+        yield _beyond_the_store(r, accepted, declared, bounds)
+        return
     expected = expected_for(name, bounds)
     fix = kept.fix(suggested_days(name, bounds), bounds)
     if kept.days is None:
@@ -168,6 +214,15 @@ def _noncurrent(
         if retention.noncurrent_uncertain or retention.versioned is UNKNOWN:
             found = "is unknown until apply (versioning or a rule cannot be read yet)"
             yield _finding(r, prop, found, expected, "", unverifiable=True)
+        elif retention.noncurrent_reasons and not forever_elsewhere:
+            yield _finding(
+                r,
+                prop,
+                f"does not expire every noncurrent version: {retention.noncurrent_reasons[0]}",
+                expected,
+                "drop newer_noncurrent_versions from noncurrent_version_expiration, so noncurrent_days alone "
+                f"expires every noncurrent version (with expiration.days, within {max_days} days)",
+            )
         elif not forever_elsewhere:
             yield _finding(
                 r,
@@ -286,7 +341,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
                 yield from _bucket_lock(r, retention, declared.name, bounds.min_days)
             continue
         for kept in measures:
-            yield from _compare(r, kept, declared.name, bounds, forever_elsewhere=forever_elsewhere)
+            yield from _compare(r, kept, declared, bounds, forever_elsewhere=forever_elsewhere)
 
 
 _BOUNDS_SCHEMA: Mapping[str, Any] = {

@@ -65,6 +65,8 @@ class Pricing:
     lines: list[CostLine] = field(default_factory=list)
     unpriced: list[str] = field(default_factory=list)
     free: str | None = None
+    #: min and max replicas (tasks, instances, nodes) of a scaled workload, as its rule read them
+    replicas: tuple[float, float] | None = None
 
     @property
     def service_usage(self) -> ServiceUsage | None:

@@ -1,13 +1,16 @@
 """The change between two estimates (JSON reports): per service and per resource, old → new.
 
 Works on the report documents, so a baseline can be any earlier `finops-guard cost --format json`
-output, read back from a file or carried in policy config.
+output, read back from a file or carried in policy config. A compact baseline (`baseline.compact`)
+holds no resources: its diff is per service only (`resourcesCompared` is false).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from .baseline import BASELINE_KIND
 
 
 def _num(value: Any) -> float:
@@ -24,8 +27,26 @@ def _change(old: float, new: float) -> dict[str, Any]:
     }
 
 
+def _from_compact(compact: Mapping[str, Any]) -> dict[str, Any]:
+    services = compact.get("services")
+    rows = [
+        {"service": name, **dict(figures)}
+        for name, figures in (services.items() if isinstance(services, Mapping) else ())
+        if isinstance(figures, Mapping)
+    ]
+    return {
+        "priceCatalog": compact.get("priceCatalog"),
+        "totalMonthlyCost": sum(_num(r.get("monthlyCost")) for r in rows),
+        "totalMonthlyCostHigh": sum(_num(r.get("monthlyCostHigh")) for r in rows),
+        "services": rows,
+    }
+
+
 def diff_reports(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
     """`{"totalMonthlyCost": change, "services": [...], "resources": [...]}` with added/removed marked."""
+    if baseline.get("kind") == BASELINE_KIND:
+        baseline = _from_compact(baseline)
+    compare_resources = isinstance(baseline.get("resources"), list)
 
     def by(doc: Mapping[str, Any], list_key: str, id_key: str) -> dict[str, Mapping[str, Any]]:
         items = doc.get(list_key)
@@ -41,7 +62,7 @@ def diff_reports(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> dic
         services.append(entry)
     resources: list[dict[str, Any]] = []
     old_r, new_r = by(baseline, "resources", "urn"), by(current, "resources", "urn")
-    for urn in sorted(set(old_r) | set(new_r)):
+    for urn in sorted(set(old_r) | set(new_r)) if compare_resources else ():
         old, new = old_r.get(urn, {}), new_r.get(urn, {})
         change = _change(_num(old.get("monthlyCost")), _num(new.get("monthlyCost")))
         high = _change(_num(old.get("monthlyCostHigh")), _num(new.get("monthlyCostHigh")))
@@ -68,7 +89,11 @@ def diff_reports(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> dic
         "services": [
             s
             for s in services
-            if s["status"] != "changed" or s["monthlyCostHigh"]["delta"] or s["monthlyCost"]["delta"]
+            # a service that costs nothing on either side (e.g. only free resources) is no change
+            if s["monthlyCostHigh"]["delta"]
+            or s["monthlyCost"]["delta"]
+            or (s["status"] != "changed" and (s["monthlyCostHigh"]["old"] or s["monthlyCostHigh"]["new"]))
         ],
         "resources": resources,
+        "resourcesCompared": compare_resources,
     }

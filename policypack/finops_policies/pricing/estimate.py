@@ -64,7 +64,7 @@ def estimate_stack(
         t = tags[resource.urn]
         allocated = is_allocated(t, options.required_tags)
         service = t.get(SERVICE_KEY) if allocated else None
-        reason = free_reason(resource.type)
+        reason = free_reason(resource.type, resource)
         if reason is not None:
             free.append((resource.urn, resource.type, resource.name))
             continue
@@ -95,6 +95,7 @@ def estimate_stack(
             allocated=allocated,
             lines=pricing.lines,
             unpriced=pricing.unpriced,
+            replicas=pricing.replicas,
         )
         priced.append(cost)
         unpriced.extend(Unpriced(resource.urn, resource.type, resource.name, why) for why in pricing.unpriced)

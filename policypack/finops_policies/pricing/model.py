@@ -49,6 +49,8 @@ class ResourceCost:
     lines: list[CostLine] = field(default_factory=list)
     #: why (part of) the resource could not be priced; non-empty means it is listed as unpriced
     unpriced: list[str] = field(default_factory=list)
+    #: min and max replicas (tasks, instances, nodes) of a scaled workload; None for other resources
+    replicas: tuple[float, float] | None = None
 
     @property
     def monthly_cost(self) -> float:

@@ -7,12 +7,14 @@ would exceed its threshold is flagged, because autoscaling may take it there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from .baseline import CrossRegion, cross_region_entries
 from .model import CostLine, Estimate, ResourceCost, ServiceCost
 
-SCHEMA_VERSION: Final = "1"
+#: "2": resources carry `replicas` of scaled workloads, and the report lists `crossRegionDependencies`.
+SCHEMA_VERSION: Final = "2"
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -39,7 +41,7 @@ def _line(line: CostLine) -> dict[str, Any]:
 
 
 def _resource(cost: ResourceCost) -> dict[str, Any]:
-    return {
+    item: dict[str, Any] = {
         "urn": cost.urn,
         "type": cost.type,
         "name": cost.name,
@@ -52,6 +54,9 @@ def _resource(cost: ResourceCost) -> dict[str, Any]:
         "monthlyCostHigh": _round(cost.monthly_cost_high, 2),
         "costComponents": [_line(line) for line in cost.lines],
     }
+    if cost.replicas is not None:
+        item["replicas"] = {"min": cost.replicas[0], "max": cost.replicas[1]}
+    return item
 
 
 def budget_status(cost: ServiceCost, budget: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -102,9 +107,12 @@ def estimate_dict(
     *,
     budgets: Mapping[str, Mapping[str, Any]] | None = None,
     unit_volumes: Mapping[str, Mapping[str, float]] | None = None,
+    cross_region: Sequence[CrossRegion] = (),
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The JSON report of an estimate; `budgets` and `unit_volumes` are per service (from contracts)."""
+    """The JSON report of an estimate; `budgets` and `unit_volumes` are per service (from contracts),
+    `cross_region` the stack's dependencies between regions (`baseline.attribute`), which a later
+    cost review compares with its own."""
     budgets = budgets or {}
     unit_volumes = unit_volumes or {}
     total = estimate.total
@@ -133,6 +141,7 @@ def estimate_dict(
         "resources": [_resource(r) for r in estimate.resources],
         "unpriced": [{"urn": u.urn, "type": u.type, "name": u.name, "reason": u.reason} for u in estimate.unpriced],
         "free": [{"urn": urn, "type": t, "name": name} for urn, t, name in estimate.free],
+        "crossRegionDependencies": cross_region_entries(cross_region),
     }
     if estimate.overrides:
         document["priceOverrides"] = estimate.overrides

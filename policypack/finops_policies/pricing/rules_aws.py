@@ -252,6 +252,7 @@ def eks_node_group(p: Pricing) -> None:
     low, high, source = _scaling(p, "scalingConfig", "minSize", "maxSize", "desiredSize")
     if low is None:
         return
+    p.replicas = (low, high if high is not None else low)
     note = "" if types else "instanceTypes defaults to t3.medium"
     p.hours(
         f"Nodes (Linux/UNIX, on-demand, {kind})", "ec2", f"instance/{kind}", low, high=high, source=source, note=note
@@ -277,11 +278,13 @@ def _scaling(
 
 
 def autoscaling_group(p: Pricing) -> None:
+    low = as_number(p.resource.get("minSize"))
+    high = as_number(p.resource.get("maxSize"))
+    if low is not None and high is not None:
+        p.replicas = (low, high)
     kind = _launch_template_type(p)
     if kind is None:
         return
-    low = as_number(p.resource.get("minSize"))
-    high = as_number(p.resource.get("maxSize"))
     if low is None or high is None:
         p.unknown("Instances", "minSize/maxSize")
         return
@@ -314,6 +317,9 @@ def ecs_service(p: Pricing) -> None:
     if not fargate:
         p.free = "runs on EC2 capacity that is priced as its instances or Auto Scaling group"
         return
+    desired = as_number(p.resource.get("desiredCount"))
+    low, high = _ecs_range(p, desired if desired is not None else 1.0)
+    p.replicas = (low, high)
     if "FARGATE_SPOT" in providers:
         p.unpriced.append("unpriced: Fargate Spot prices vary; only on-demand Fargate is in the catalog")
         return
@@ -321,8 +327,6 @@ def ecs_service(p: Pricing) -> None:
     if task is None:
         return
     vcpu, gb, arch = task
-    desired = as_number(p.resource.get("desiredCount"))
-    low, high = _ecs_range(p, desired if desired is not None else 1.0)
     hours = p.ctx.catalog.hours_per_month
     p.line(
         "Per vCPU per hour",

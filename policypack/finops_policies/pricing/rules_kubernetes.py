@@ -77,17 +77,32 @@ def _node_rates(ctx: PricingContext) -> NodeRates:
     )
 
 
-def _autoscalers(ctx: PricingContext) -> dict[tuple[str, str, str], tuple[float, float]]:
-    def build() -> dict[tuple[str, str, str], tuple[float, float]]:
-        found: dict[tuple[str, str, str], tuple[float, float]] = {}
+#: A scaler whose replica bounds are unknown until apply.
+_UNKNOWN_SCALE: Final = "unknown"
+
+
+def _autoscalers(ctx: PricingContext) -> dict[tuple[str, str, str], tuple[float, float] | str]:
+    """Replica bounds per scaled target, or `_UNKNOWN_SCALE` when a bound is unknown until apply
+    (the workload then has no price: min..max is what it would cost, and max is not known)."""
+
+    def build() -> dict[tuple[str, str, str], tuple[float, float] | str]:
+        found: dict[tuple[str, str, str], tuple[float, float] | str] = {}
         for hpa in ctx.stack.of_type(*conv.K8S_HPA_TYPES):
             ref = as_mapping(hpa.get("spec", "scaleTargetRef")) or {}
+            target = (_namespace(hpa), str(ref.get("kind")), str(ref.get("name")))
+            if is_unknown(hpa.get("spec", "minReplicas")) or is_unknown(hpa.get("spec", "maxReplicas")):
+                found[target] = _UNKNOWN_SCALE
+                continue
             low = as_number(hpa.get("spec", "minReplicas"))
             high = as_number(hpa.get("spec", "maxReplicas"))
             if high is not None:
-                found[(_namespace(hpa), str(ref.get("kind")), str(ref.get("name")))] = (low or 1.0, high)
+                found[target] = (low or 1.0, high)
         for scaled in ctx.stack.of_type(conv.KEDA_SCALED_OBJECT):
             ref = as_mapping(scaled.get("spec", "scaleTargetRef")) or {}
+            if is_unknown(scaled.get("spec", "minReplicaCount")) or is_unknown(scaled.get("spec", "maxReplicaCount")):
+                target = (_namespace(scaled), str(ref.get("kind") or "Deployment"), str(ref.get("name")))
+                found[target] = _UNKNOWN_SCALE
+                continue
             low = as_number(scaled.get("spec", "minReplicaCount"))
             high = as_number(scaled.get("spec", "maxReplicaCount"))
             if high is not None:
@@ -140,7 +155,10 @@ def _replicas(p: Pricing) -> tuple[float, float, QuantitySource] | None:
     kind = _SCALED_KINDS.get(p.resource.type)
     name = p.resource.get("metadata", "name")
     scaler = _autoscalers(p.ctx).get((_namespace(p.resource), kind or "", str(name))) if kind else None
-    if scaler is not None:
+    if scaler == _UNKNOWN_SCALE:
+        p.unknown("Pods", "the autoscaler's min/max replicas")
+        return None
+    if isinstance(scaler, tuple):
         return scaler[0], scaler[1], "input"
     replicas = p.resource.get("spec", "replicas")
     if is_unknown(replicas):
@@ -159,6 +177,8 @@ def workload(p: Pricing) -> None:
         return
     size = _requests(p)
     replicas = _replicas(p)
+    if replicas is not None:
+        p.replicas = (replicas[0], replicas[1])
     if size is None or replicas is None:
         return
     cpu, memory = size

@@ -2,6 +2,7 @@
 
 import json
 
+import pulumi
 import pulumi_aws as aws
 
 aws.cloudwatch.LogGroup("orders-app-logs", retention_in_days=14)
@@ -35,4 +36,18 @@ aws.ecr.LifecyclePolicy(
             ]
         }
     ),
+)
+
+# The group Lambda would create, declared first with a retention: Lambda writes to it instead.
+notifier_logs = aws.cloudwatch.LogGroup(
+    "orders-notifier-logs", name="/aws/lambda/orders-notifier", retention_in_days=14
+)
+aws.lambda_.Function(
+    "orders-notifier",
+    name="orders-notifier",
+    runtime="python3.12",
+    handler="index.handler",
+    role="arn:aws:iam::111122223333:role/orders-notifier",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(event, context):\n    return event\n")}),
+    opts=pulumi.ResourceOptions(depends_on=[notifier_logs]),
 )

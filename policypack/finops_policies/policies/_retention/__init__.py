@@ -13,6 +13,8 @@ These modules answer the questions; the policies judge. By concern:
 - `ecr`: whether an ECR lifecycle policy expires images;
 - `durations`: Prometheus/Go durations (`15d`, `744h`) in days;
 - `self_hosted`: Prometheus, Loki and Tempo run in the cluster (Helm values, CRs, container args);
+- `implicit_logs`: log groups AWS services create by themselves (never expiring), and whether the
+  stack declares them (`DeclaredGroups`, one index of the stack's log groups);
 - `stack_index`: `RetentionIndex`, the joins of configuring resources to what they configure.
 
 Everything is linear in the number of resources: `RetentionIndex.build` walks the stack once and

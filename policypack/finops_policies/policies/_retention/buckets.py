@@ -11,7 +11,7 @@ from finops_policies import conventions as conv
 from finops_policies.resources import ResourceView
 from finops_policies.values import MISSING, UNKNOWN, as_bool, as_number, is_absent, is_unknown, lookup, shown
 
-from .kept import Tri
+from .kept import Tri, fmt
 
 
 def _text(value: object) -> str | None:
@@ -28,6 +28,9 @@ class _Rule:
     noncurrent_days: float | Any | None
     transitions: bool
     scope: str = ""  # what a partial filter covers, for the message
+    #: `noncurrentVersionExpiration.newerNoncurrentVersions`: that many noncurrent versions of each
+    #: object are kept whatever their age (a positive count, None, or UNKNOWN)
+    newer_kept: float | Any | None = None
 
     def why_not_expiring(self) -> str:
         if self.enabled is False:
@@ -125,6 +128,7 @@ def _standalone_rule(rule: object, index: int) -> _Rule:
         noncurrent_days=_positive(lookup(rule, "noncurrentVersionExpiration", "noncurrentDays")),
         transitions=bool(lookup(rule, "transitions")) or bool(lookup(rule, "noncurrentVersionTransitions")),
         scope=scope,
+        newer_kept=_positive(lookup(rule, "noncurrentVersionExpiration", "newerNoncurrentVersions")),
     )
 
 
@@ -197,6 +201,8 @@ class BucketRetention:
     lock_enabled: Tri
     locks: tuple[Lock, ...]
     lock_configs: int
+    #: Why a rule's noncurrent expiration does not bound how long noncurrent versions are kept.
+    noncurrent_reasons: tuple[str, ...] = ()
 
     @property
     def expires(self) -> Tri:
@@ -224,7 +230,6 @@ def _date_days(text: str, on: dt.date) -> float | None:
     except ValueError:
         return None
     return float(max((day - on).days, 0))
-
 
 
 def any_true(values: Iterable[Tri]) -> Tri:
@@ -335,6 +340,7 @@ def bucket_retention(
     noncurrent: list[float] = []
     current_uncertain = noncurrent_uncertain = floating_rules
     reasons: list[str] = []
+    noncurrent_reasons: list[str] = []
     for rule in parts.rules:
         applies = all_of([rule.enabled, rule.whole])
         if applies is False:
@@ -357,12 +363,19 @@ def bucket_retention(
             current_uncertain = True
         elif not isinstance(rule.date, str):
             reasons.append(rule.why_not_expiring())
-        if isinstance(rule.noncurrent_days, float):
+        if isinstance(rule.noncurrent_days, float) and isinstance(rule.newer_kept, float):
+            # S3 API Reference, NoncurrentVersionExpiration.NewerNoncurrentVersions: "how many noncurrent
+            # versions Amazon S3 will retain"; only versions beyond that count are deleted, whatever their age
+            noncurrent_reasons.append(
+                f"rule {rule.label} keeps the {fmt(rule.newer_kept)} newest noncurrent versions of each object "
+                "with no time limit (newerNoncurrentVersions)"
+            )
+        elif isinstance(rule.noncurrent_days, float) and rule.newer_kept is not UNKNOWN:
             if definite:
                 noncurrent.append(rule.noncurrent_days)
             else:
                 noncurrent_uncertain = True
-        elif rule.noncurrent_days is UNKNOWN:
+        elif rule.noncurrent_days is UNKNOWN or rule.newer_kept is UNKNOWN:
             noncurrent_uncertain = True
     lock_enabled = _lock_enabled(bucket)
     versioned = any_true([*parts.versioning, lock_enabled])
@@ -383,4 +396,5 @@ def bucket_retention(
         lock_enabled=lock_enabled,
         locks=tuple(locks),
         lock_configs=parts.lock_configs,
+        noncurrent_reasons=tuple(noncurrent_reasons),
     )

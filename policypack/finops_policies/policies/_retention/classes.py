@@ -111,4 +111,3 @@ def suggested_days(class_name: str | None, bounds: conv.RetentionBounds | None) 
         if bounds.min_days is not None:
             target = max(target, bounds.min_days)
     return target
-

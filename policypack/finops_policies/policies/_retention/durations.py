@@ -40,4 +40,3 @@ def duration_days(value: object) -> float | None:
         total += float(match.group(1)) * _DURATION_DAYS[match.group(2)]
         position = match.end()
     return total if position == len(text) and position > 0 else None
-

@@ -109,4 +109,3 @@ def msk_configuration_kept(resource: ResourceView) -> list[Kept]:
             return [Kept(path, f"is {fmt(number)} (never deleted)", None, fix_text=fix)]
         return [Kept(path, f"is {fmt(number)}", number / per_day, fix_text=fix)]
     return []
-

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Any
 
 from finops_policies import conventions as conv
 from finops_policies.cloudwatch import cloudwatch_retention_days
+from finops_policies.provider_limits import DocumentedRange, documented_range
 
+#: AWS Backup API Reference, Lifecycle: DeleteAfterDays "must be at least 90 days after the number of days
+#: specified in MoveToColdStorageAfterDays".
+COLD_STORAGE_MINIMUM_DAYS = 90
 #: A verdict that may not be known until apply: True, False or UNKNOWN.
 Tri = bool | Any
 
@@ -42,6 +47,17 @@ class Kept:
     duration: bool = False
     #: A fix that does not fit "set <setter>=<n>" (kept verbatim).
     fix_text: str = ""
+    #: The values the provider accepts for this setting, when AWS documents them.
+    limit: DocumentedRange | None = None
+    #: A Backup rule's `coldStorageAfter`: its `deleteAfter` must be at least 90 days more.
+    cold_storage_after: float | None = None
+
+    @builtins.property  # the field `property` shadows the builtin in this class body
+    def accepted(self) -> DocumentedRange | None:
+        """The values the provider accepts for this setting (CloudWatch's list for log groups), if documented."""
+        if self.limit is None and self.cloudwatch:
+            return documented_range(conv.LOG_GROUP, "retentionInDays")
+        return self.limit
 
     def fix(self, days: float, bounds: conv.RetentionBounds | None = None) -> str:
         """How to make this setting keep data `days` days (inside `bounds`)."""
@@ -59,5 +75,13 @@ class Kept:
                 )
             return f"set {self.setter}={snapped} or use finops_components.TelemetryRetention"
         value = days * self.per_day
+        if self.limit is not None:
+            value = self.limit.nearest(value)  # never a value the provider rejects
+        cold = self.cold_storage_after
+        if cold is not None and cold > 0 and value < cold + COLD_STORAGE_MINIMUM_DAYS:
+            return (
+                f"set {self.setter}={value:.0f} and remove cold_storage_after: a recovery point moved to cold storage "
+                f"stays there at least {COLD_STORAGE_MINIMUM_DAYS} days, so delete_after must be at least "
+                f"cold_storage_after + {COLD_STORAGE_MINIMUM_DAYS}"
+            )
         return f"set {self.setter}={value:.0f}"
-

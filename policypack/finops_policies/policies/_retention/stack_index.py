@@ -122,6 +122,7 @@ class RetentionIndex:
             self.ecr_policies.setdefault(target.urn, []).append(verdict)
             if reason:
                 self.ecr_reasons.setdefault(target.urn, []).append(reason)
+
     def bucket(self, bucket: ResourceView, on: dt.date | None = None) -> BucketRetention:
         """What the bucket's own and joined lifecycle, versioning and Object Lock do to its objects."""
         parts = self.buckets.get(bucket.urn) or inline_parts(bucket)
@@ -178,4 +179,3 @@ def _documents(config_map: ResourceView) -> list[object]:
         except yaml.YAMLError:
             continue
     return out
-

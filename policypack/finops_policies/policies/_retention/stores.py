@@ -6,18 +6,20 @@ from __future__ import annotations
 from typing import Final
 
 from finops_policies import conventions as conv
+from finops_policies import provider_limits as limits
 from finops_policies.resources import ResourceView
 from finops_policies.values import UNKNOWN, as_number, is_absent, lookup, shown
 
 from .kept import Kept, days_text, fmt
 
-SQS_QUEUE: Final = "aws:sqs/queue:Queue"
-KINESIS_STREAM: Final = "aws:kinesis/stream:Stream"
-DOCDB_CLUSTER: Final = "aws:docdb/cluster:Cluster"
-NEPTUNE_CLUSTER: Final = "aws:neptune/cluster:Cluster"
-ELASTICACHE_CLUSTER: Final = "aws:elasticache/cluster:Cluster"
-ELASTICACHE_REPLICATION_GROUP: Final = "aws:elasticache/replicationGroup:ReplicationGroup"
-EVENT_DATA_STORE: Final = "aws:cloudtrail/eventDataStore:EventDataStore"
+SQS_QUEUE: Final = limits.SQS_QUEUE
+KINESIS_STREAM: Final = limits.KINESIS_STREAM
+DOCDB_CLUSTER: Final = limits.DOCDB_CLUSTER
+NEPTUNE_CLUSTER: Final = limits.NEPTUNE_CLUSTER
+ELASTICACHE_CLUSTER: Final = limits.ELASTICACHE_CLUSTER
+ELASTICACHE_REPLICATION_GROUP: Final = limits.ELASTICACHE_REPLICATION_GROUP
+REDSHIFT_CLUSTER: Final = limits.REDSHIFT_CLUSTER
+EVENT_DATA_STORE: Final = limits.EVENT_DATA_STORE
 
 
 def _text(value: object) -> str | None:
@@ -37,21 +39,21 @@ def _number_kept(
     forever_at_or_below: float | None = None,
 ) -> Kept:
     """A retention held by one numeric input, in `unit` (`per_day` units make one day)."""
+    limit = limits.documented_range(resource.type, prop)
     raw = resource.get(prop)
     if raw is UNKNOWN:
-        return Kept(prop, "is unknown until apply", None, unknown=True, setter=setter, per_day=per_day)
+        return Kept(prop, "is unknown until apply", None, unknown=True, setter=setter, per_day=per_day, limit=limit)
     if is_absent(raw):
-        if default is None:
-            return Kept(prop, f"is unset ({default_note})", None, setter=setter, per_day=per_day)
-        return Kept(prop, f"is unset ({default_note})", default / per_day, setter=setter, per_day=per_day)
+        days = None if default is None else default / per_day
+        return Kept(prop, f"is unset ({default_note})", days, setter=setter, per_day=per_day, limit=limit)
     number = as_number(raw)
     if number is None:
-        return Kept(prop, f"is {shown(raw)} (not a number)", None, setter=setter, per_day=per_day)
+        return Kept(prop, f"is {shown(raw)} (not a number)", None, setter=setter, per_day=per_day, limit=limit)
     if forever_at_or_below is not None and number <= forever_at_or_below:
-        return Kept(prop, f"is {fmt(number)} (never expires)", None, setter=setter, per_day=per_day)
+        return Kept(prop, f"is {fmt(number)} (never expires)", None, setter=setter, per_day=per_day, limit=limit)
     days = number / per_day
     suffix = "" if unit == "days" else f" ({days_text(round(days, 2))})"
-    return Kept(prop, f"is {fmt(number)} {unit}{suffix}", days, setter=setter, per_day=per_day)
+    return Kept(prop, f"is {fmt(number)} {unit}{suffix}", days, setter=setter, per_day=per_day, limit=limit)
 
 
 def log_group_kept(resource: ResourceView) -> Kept:
@@ -144,6 +146,18 @@ def simple_kept(resource: ResourceView) -> list[Kept]:
                 default_note="no automatic snapshots by default",
             )
         ]
+    if t == REDSHIFT_CLUSTER:
+        return [
+            _number_kept(
+                resource,
+                "automatedSnapshotRetentionPeriod",
+                unit="days",
+                per_day=1.0,
+                setter="automated_snapshot_retention_period",
+                default=1.0,
+                default_note="automated snapshots kept 1 day by default",
+            )
+        ]
     if t == EVENT_DATA_STORE:
         return [
             _number_kept(
@@ -192,5 +206,6 @@ def _delete_after(lifecycle: object, prop: str, named: str, what: str) -> Kept:
     number = as_number(value)
     if number is None or number <= 0:
         return Kept(prop, f"is {shown(value)}{named} ({what} are kept forever)", None, fix_text=fix)
-    return Kept(prop, f"is {fmt(number)} days{named}", number, setter=setter)
+    cold = as_number(lookup(lifecycle, "coldStorageAfter"))
+    return Kept(prop, f"is {fmt(number)} days{named}", number, setter=setter, cold_storage_after=cold)
 

@@ -1,0 +1,1 @@
+"""The bad and good example of `cost-budget`."""
