@@ -1,20 +1,25 @@
 """`finops-guard check` on synthetic Terraform plans, side by side with checkov on the same files.
 
     python benchmarks/check_vs_checkov.py --checkov /tmp/checkov-venv/bin/checkov
-    python benchmarks/check_vs_checkov.py --sizes 1000,10000,100000 --checkov-max 10000
+    python benchmarks/check_vs_checkov.py --sizes 1000,10000,100000 --checkov-max 10000 --pack-process-max 10000
 
 Plans come from the shared generator (`gen_tf_plan.py N OUT.json`: N/2 CloudWatch log groups and
 N/2 S3 buckets, a third fully tagged, retention cycling through never/0/7/30/90/400 days, provider
-default_tags; `terraform show -json` format 1.2). For each size both tools run as subprocesses on
+default_tags; `terraform show -json` format 1.2). For each size the tools run as subprocesses on
 the same file, one after the other: wall time, and peak memory summed over each tool's process tree
 (each process's VmHWM, sampled every 20 ms; `run.TreePeak`). checkov runs offline
 (`--skip-download`), framework `terraform_plan`, JSON output to a file, as a CI job would.
+
+finops-guard runs as users run it: `check PLAN --format json --output FILE`, which runs our pack
+in-process (the default). With `--pack-process-max N` it also runs `check --pack-process` (the pack
+in its own processes, as for any other pack) on plans up to N resources, and says whether the two
+JSON reports are the same (they must be; durations aside).
 
 Targets (issue 11): at 10,000 resources at least 100x faster than checkov; at 100,000 under 300 MB.
 checkov is not part of this project: install it into a throwaway virtualenv outside the repository
 (`python -m venv /tmp/checkov-venv && /tmp/checkov-venv/bin/pip install checkov`) and pass its path;
 without it the checkov columns say so. Figures only compare on a quiet machine (load printed).
-Exit code 1 when a target that was measured is missed.
+Exit code 1 when a target that was measured is missed, or when the two paths' reports differ.
 """
 
 from __future__ import annotations
@@ -62,12 +67,19 @@ def measure(command: list[str], cwd: Path, accept: tuple[int, ...]) -> Run:
     return Run(seconds, tree.total, proc.returncode)
 
 
-def finops_guard(plan: Path, workdir: Path) -> tuple[Run, dict]:
-    report = workdir / f"{plan.stem}.finops.json"
+def finops_guard(plan: Path, workdir: Path, *, pack_process: bool = False) -> tuple[Run, Path]:
+    """One `finops-guard check` of `plan`: its run and its JSON report."""
+    report = workdir / f"{plan.stem}.{'pack-process' if pack_process else 'finops'}.json"
     command = [sys.executable, "-m", "finops_guard", "check", str(plan), "--format", "json", "--output", str(report)]
-    run = measure(command, workdir, (0, 1))
-    data = json.loads(report.read_text())
-    return run, data["summary"]
+    if pack_process:
+        command.append("--pack-process")
+    return measure(command, workdir, (0, 1)), report
+
+
+def _report_without_duration(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("durationSeconds", None)
+    return data
 
 
 def checkov(binary: str, plan: Path, workdir: Path) -> tuple[Run, int]:
@@ -90,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--checkov-max", type=int, default=10_000, help="largest size checkov runs on (it needs ~1 GB per 5,000)"
     )
+    parser.add_argument(
+        "--pack-process-max",
+        type=int,
+        default=0,
+        help="also run `check --pack-process` on plans up to this size and compare the reports (default: 0, off)",
+    )
     parser.add_argument("--generator", type=Path, default=DEFAULT_GENERATOR, help="gen_tf_plan.py")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     options = parser.parse_args(argv)
@@ -107,9 +125,20 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             plan = workdir / f"plan-{size}.json"
             subprocess.run([sys.executable, str(options.generator), str(size), str(plan)], check=True)
-            ours, summary = finops_guard(plan, workdir)
+            ours, report = finops_guard(plan, workdir)
+            data = _report_without_duration(report)
             row: dict = {"resources": size, "finopsGuardSeconds": round(ours.seconds, 2),
-                         "finopsGuardPeakMiB": round(ours.peak / MIB), "findings": sum(summary.values())}  # fmt: skip
+                         "finopsGuardPeakMiB": round(ours.peak / MIB),
+                         "findings": sum(v for k, v in data["summary"].items() if k != "errored")}  # fmt: skip
+            del data
+            if size <= options.pack_process_max:
+                slow, slow_report = finops_guard(plan, workdir, pack_process=True)
+                same = _report_without_duration(slow_report) == _report_without_duration(report)
+                ok &= same
+                row |= {"packProcessSeconds": round(slow.seconds, 2), "packProcessPeakMiB": round(slow.peak / MIB),
+                        "sameReport": same}  # fmt: skip
+                slow_report.unlink()
+            report.unlink()
             if options.checkov and size <= options.checkov_max:
                 theirs, failed = checkov(options.checkov, plan, workdir)
                 row |= {"checkovSeconds": round(theirs.seconds, 2), "checkovPeakMiB": round(theirs.peak / MIB),
@@ -118,16 +147,27 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(row))
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
-    print("| resources | finops-guard (s) | peak (MiB) | checkov (s) | peak (MiB) | checkov / finops-guard |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| resources | finops-guard (s) | peak (MiB) | --pack-process (s) | peak (MiB) | same report "
+        "| checkov (s) | peak (MiB) | checkov / finops-guard |"
+    )
+    print("|---:|---:|---:|---:|---:|:---:|---:|---:|---:|")
     for row in rows:
+        slow = (
+            f"{row['packProcessSeconds']} | {row['packProcessPeakMiB']:,} | {'yes' if row['sameReport'] else 'NO'}"
+            if "packProcessSeconds" in row
+            else "not run | - | -"
+        )
         theirs = (
-            f"{row['checkovSeconds']} | {row['checkovPeakMiB']} | {row['speedup']}x"
+            f"{row['checkovSeconds']} | {row['checkovPeakMiB']:,} | {row['speedup']}x"
             if "checkovSeconds" in row
             else "not run | - | -"
         )
-        print(f"| {row['resources']:,} | {row['finopsGuardSeconds']} | {row['finopsGuardPeakMiB']} | {theirs} |")
+        ours = f"{row['finopsGuardSeconds']} | {row['finopsGuardPeakMiB']:,}"
+        print(f"| {row['resources']:,} | {ours} | {slow} | {theirs} |")
     for row in rows:
+        if row.get("sameReport") is False:
+            print(f"{row['resources']:,} resources: the in-process and pack-process reports DIFFER")
         if row["resources"] == 10_000 and "speedup" in row:
             met = row["speedup"] >= SPEED_TARGET
             ok &= met

@@ -1,29 +1,47 @@
 """`finops-guard check INPUT...`: the pack on Terraform plans and sources and deployed Pulumi stacks.
 
-Each input is read into registrations (`finops_guard.inputs`) and put through the pack with the
-requests `preview` builds (`AnalyzerSession`), so findings, waivers, reports and exit codes are the
-same. Every resource is known up front, so by default the requests go to the pack's own servicer
-over pipes (`analyzer/batch_host.py`, two processes side by side) rather than one gRPC call each;
-`transport="grpc"` runs exactly `preview`'s path (`preview.analyze_registrations`), and a test
-holds the two to the same findings. Several inputs are checked one after the other and reported
-together.
+Each input is read into registrations (`finops_guard.inputs`) and judged by the pack as `preview`
+judges a program, so findings, waivers, reports and exit codes are the same. Three ways, one
+verdict (the parity tests hold them to the same report):
+
+- "inprocess" (the default): when the pack is finops-guardrails' own (`--policy-pack` unset, or a
+  directory holding the very same code), its policies run in this process through the functions
+  its servicer calls (`analyzer/inprocess.py`): no pack process, no protobuf per resource, and the
+  findings of a large input kept on disk in report order (`finding_store.py`). Any other pack, or
+  `FINOPS_GUARD_PACK_PROCESS=1` / `--pack-process`, takes the next way.
+- "batch": the pack's own servicer in the pack's interpreter, over pipes
+  (`analyzer/batch_host.py`, two processes side by side) rather than one gRPC call per resource;
+- "grpc": exactly `preview`'s path (`preview.analyze_registrations`).
+
+Several inputs are checked one after the other and reported together.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from .analyzer.batch_pack import BatchPack, BatchSession
 from .analyzer.engine_server import EngineServer
+from .analyzer.inprocess import (
+    GC_THRESHOLDS,
+    PACK_PROCESS_ENV,
+    InProcessUnsupported,
+    check_in_process,
+    runs_in_process,
+)
 from .analyzer.pack_process import load_pack, pack_environment
 from .analyzer.policy_config import read_config_file
 from .analyzer.session import to_struct, without_internal_keys
+from .finding_store import FindingStore
 from .inputs import ReadInput, jsonstream, read_input
 from .inputs.jsonfile import InputError
 from .inputs.limits import run_notes
@@ -40,9 +58,10 @@ from .preview import (
     pack_log_lines,
 )
 
-#: "batch": the pack's servicer over pipes, two processes side by side (the default: every
-#: resource is known up front); "grpc": exactly as `preview`, one gRPC call per resource.
-Transport = Literal["batch", "grpc"]
+#: "inprocess": finops-guardrails' own pack in this process, any other pack as "batch" (the
+#: default); "batch": the pack's servicer over pipes, two processes side by side (every resource is
+#: known up front); "grpc": exactly as `preview`, one gRPC call per resource.
+Transport = Literal["inprocess", "batch", "grpc"]
 
 
 @dataclass
@@ -56,7 +75,7 @@ class CheckOptions:
     organization: str = "organization"
     pack_start_timeout: float = 60.0
     progress: Callable[[int, int | None], None] | None = None
-    transport: Transport = "batch"
+    transport: Transport = "inprocess"
 
 
 def _warnings(read: ReadInput) -> list[str]:
@@ -308,14 +327,16 @@ def merge_results(results: Sequence[RunResult], started: float) -> RunResult:
     if len(results) == 1:
         return results[0]
     first = results[0]
+    resources = [r for result in results for r in result.resources]
     merged = RunResult(
         project=", ".join(dict.fromkeys(r.project for r in results)),
         stack=", ".join(r.stack for r in results),
         pack_name=first.pack_name,
         pack_version=first.pack_version,
         policies=first.policies,
-        resources=[r for result in results for r in result.resources],
-        findings=[f for result in results for f in result.findings],
+        resources=resources,
+        # in report order for the merged registrations (an input's URN may recur in another)
+        findings=FindingStore.merged(resources, (result.findings for result in results)),
         not_applicable=set().union(*(r.not_applicable for r in results)),
         logs=[line for r in results for line in r.logs],
         warnings=[w for r in results for w in r.warnings],
@@ -326,13 +347,55 @@ def merge_results(results: Sequence[RunResult], started: float) -> RunResult:
     return merged
 
 
+def pack_process_forced() -> bool:
+    """`FINOPS_GUARD_PACK_PROCESS` set to anything but "", "0" or "false": never run a pack in-process."""
+    return os.environ.get(PACK_PROCESS_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _check_in_process(read: ReadInput, options: CheckOptions, started: float) -> RunResult:
+    """`read` through our pack in this process, or through the pack process when that cannot be exact."""
+    analysis = _analysis_options(read.project, read.stack, read.path, options)
+    analysis.secret_values = frozenset(read.secret_values)
+    try:
+        result = check_in_process(read.registrations, analysis, _warnings(read), started)
+    except InProcessUnsupported:
+        return check_one(read, replace(options, transport="batch"), started)
+    return _finish(result, read)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The cycle collector's thresholds of the pack process while inputs are read and judged:
+    with CPython's defaults, rescanning the registrations read so far took half of the reading."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def run_check(options: CheckOptions) -> RunResult:
+    with _fewer_collections():
+        return _run_check(options)
+
+
+def _run_check(options: CheckOptions) -> RunResult:
     started = time.monotonic()
+    transport = options.transport
+    if transport == "inprocess" and (
+        pack_process_forced() or not runs_in_process(load_pack(options.policy_pack or default_pack_dir()))
+    ):
+        transport = "batch"
+    options = replace(options, transport=transport)
     results: list[RunResult] = []
     for path in options.inputs:
-        if options.transport == "batch" and _looks_like_plan(path):
+        if transport == "batch" and _looks_like_plan(path):
             results.append(check_plan_streaming(path, options, time.monotonic()))
             continue
         read = read_input(path, variables=options.variables, var_files=options.var_files)
-        results.append(check_one(read, options, time.monotonic()))
+        if transport == "inprocess":
+            results.append(_check_in_process(read, options, time.monotonic()))
+        else:
+            results.append(check_one(read, options, time.monotonic()))
     return merge_results(results, started)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -72,7 +73,16 @@ class ResourceOptions:
     custom_timeouts: CustomTimeouts = field(default_factory=CustomTimeouts)
 
 
-@dataclass
+#: The options of a resource that sets none: one shared instance (it is immutable), since a
+#: 100,000-resource plan would otherwise hold 100,000 equal copies (~1 KB each).
+DEFAULT_OPTIONS = ResourceOptions()
+
+
+def _default_options() -> ResourceOptions:
+    return DEFAULT_OPTIONS
+
+
+@dataclass(slots=True)
 class Registration:
     """One `RegisterResourceRequest` as the engine would have seen it, after repairs."""
 
@@ -93,7 +103,7 @@ class Registration:
     stack_trace: list[SourceLocation] = field(default_factory=list)
     #: synthesized by the engine (default providers, the root stack), not by the program
     synthesized: bool = False
-    options: ResourceOptions = field(default_factory=ResourceOptions)
+    options: ResourceOptions = field(default_factory=_default_options)
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,8 @@ class RunResult:
     pack_version: str
     policies: list[PolicyInfo]
     resources: list[Registration]
-    findings: list[Finding]
+    #: a list, or for `finops-guard check` a `finding_store.FindingStore` (iterated in report order)
+    findings: Collection[Finding]
     #: (urn, policy) pairs the pack said were not applicable
     not_applicable: set[tuple[str, str]] = field(default_factory=set)
     #: log lines the pack sent (Log RPC and stderr), secrets redacted
@@ -182,6 +193,10 @@ class RunResult:
 
     @property
     def summary(self) -> Summary:
+        counted = getattr(self.findings, "summary", None)
+        if callable(counted):  # a FindingStore counts as findings are added
+            found: Summary = counted()
+            return found
         s = Summary()
         for f in self.findings:
             s.errored += f.errored
@@ -197,4 +212,7 @@ class RunResult:
 
     @property
     def passed(self) -> bool:
+        blocking = getattr(self.findings, "blocking", None)
+        if isinstance(blocking, bool):  # a FindingStore knows without reading its findings back
+            return not blocking
         return not any(f.blocking for f in self.findings)

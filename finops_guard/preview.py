@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import queue
 import re
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,7 +101,7 @@ class Redactor:
 
 
 def locate(
-    reg: Registration, by_urn: dict[str, Registration]
+    reg: Registration, by_urn: Mapping[str, Registration]
 ) -> tuple[SourceLocation | None, tuple[SourceLocation, ...]]:
     """Primary location: the program line that created the outermost component holding `reg`."""
     chain: list[Registration] = []
@@ -222,13 +223,27 @@ def _diagnostics(analysis: _Analysis) -> list[_Diagnostic]:
     return out
 
 
-def _findings(
-    analysis: _Analysis, policies: dict[str, PolicyInfo], logs: list[LogEntry], redact: Redactor
-) -> list[Finding]:
-    by_urn = analysis.by_urn
-    out: list[Finding] = []
+class FindingMaker:
+    """Turns what the pack said (diagnostics, waiver log lines) into findings, as `preview` reports them.
+
+    `by_urn` holds every registration of the run (the last of a repeated URN wins), `policies` what
+    the pack said about each policy, `config` the config it was given; `redact` removes secrets.
+    """
+
+    def __init__(
+        self,
+        by_urn: Mapping[str, Registration],
+        policies: Mapping[str, PolicyInfo],
+        config: Mapping[str, EffectiveConfig],
+        redact: Redactor,
+    ) -> None:
+        self.by_urn = by_urn
+        self.policies = policies
+        self.config = config
+        self.redact = redact
 
     def make(
+        self,
         *,
         policy: str,
         enforcement: str,
@@ -238,39 +253,41 @@ def _findings(
         waiver: dict[str, str] | None = None,
         details: Any = None,
     ) -> Finding:
-        reg = by_urn.get(urn)
-        location, related = locate(reg, by_urn) if reg is not None else (None, ())
-        text, carried = split_details(redact(message))
+        reg = self.by_urn.get(urn)
+        location, related = locate(reg, self.by_urn) if reg is not None else (None, ())
+        text, carried = split_details(self.redact(message))
         match = _PROPERTY.match(text)
         return Finding(
             policy=policy,
             enforcement=enforcement,  # type: ignore[arg-type]
             state=state,  # type: ignore[arg-type]
-            urn=urn,
+            urn=reg.urn if reg is not None and reg.urn == urn else urn,  # the registration's string: one copy
             type=reg.type if reg else "",
             name=reg.name if reg else "",
             message=text,
-            property=match.group(1) if match else None,
+            property=sys.intern(match.group(1)) if match else None,
             waiver=waiver,
             location=location,
             related=related,
             details=details if isinstance(details, dict) else carried,
         )
 
-    for diag in _diagnostics(analysis):
-        info = policies.get(diag.policy)
+    def diagnostic(self, diag: _Diagnostic) -> Finding:
+        info = self.policies.get(diag.policy)
         message = _strip_description(diag.message, diag.description or (info.description if info else ""))
         level = diag.level
         # The CLI's whole message is kept; we add that the value was unknown (not a pass) and, for
         # the report's counts, the level the policy would have had.
         unverifiable = diag.message.startswith(_UNVERIFIABLE)
         if unverifiable:
-            configured = analysis.config.get(diag.policy)
+            configured = self.config.get(diag.policy)
             level = configured.enforcement if configured else level
         state = "unverifiable" if unverifiable else "violation"
-        out.append(make(policy=diag.policy, enforcement=level, state=state, urn=diag.urn, message=message))
-    for entry in logs:
-        for line in entry.message.splitlines():
+        return self.make(policy=diag.policy, enforcement=level, state=state, urn=diag.urn, message=message)
+
+    def logged(self, entry_message: str, entry_urn: str) -> Iterator[Finding]:
+        """The waived and (fallback) advisory findings in one `Log` message (none in other messages)."""
+        for line in entry_message.splitlines():
             marker, _, rest = line.partition(" ")
             if marker not in (ADVISORY_MARKER, WAIVER_MARKER):
                 continue
@@ -285,21 +302,28 @@ def _findings(
             if marker == ADVISORY_MARKER:  # the pack's fallback for an advisory finding
                 enforcement, state = "advisory", "violation"
             else:
-                configured = analysis.config.get(policy)
+                configured = self.config.get(policy)
                 enforcement = configured.enforcement if configured else "advisory"
                 state = "waived"
                 waiver = {k: str(v) for k, v in (payload.get("waiver") or {}).items()}
-            out.append(
-                make(
-                    policy=policy,
-                    enforcement=enforcement,
-                    state=state,
-                    urn=str(payload.get("urn") or entry.urn),
-                    message=str(payload.get("message", "")),
-                    waiver=waiver,
-                    details=payload.get("details"),
-                )
+            yield self.make(
+                policy=policy,
+                enforcement=enforcement,
+                state=state,
+                urn=str(payload.get("urn") or entry_urn),
+                message=str(payload.get("message", "")),
+                waiver=waiver,
+                details=payload.get("details"),
             )
+
+
+def _findings(
+    analysis: _Analysis, policies: dict[str, PolicyInfo], logs: list[LogEntry], redact: Redactor
+) -> list[Finding]:
+    maker = FindingMaker(analysis.by_urn, policies, analysis.config, redact)
+    out = [maker.diagnostic(diag) for diag in _diagnostics(analysis)]
+    for entry in logs:
+        out.extend(maker.logged(entry.message, entry.urn))
     return out
 
 

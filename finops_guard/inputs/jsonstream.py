@@ -73,34 +73,107 @@ def _fail(open_input: Opener, path: Path, error: Exception) -> InputError:
     return InputError(f"{path}: not valid JSON: {error}.")
 
 
-def top_level(open_input: Opener, path: Path, keep: frozenset[str]) -> tuple[set[str], dict[str, Any]]:
-    """The top-level keys of the document, and the values of those in `keep` (built whole)."""
+class _Builder:
+    """`ijson.ObjectBuilder`, plus `compact(prefix, value)` applied to each completed container whose
+    prefix `watch` accepts: its result replaces the container, so what is kept stays small."""
+
+    def __init__(self, watch: Callable[[str], bool], compact: Callable[[str, Any], Any]) -> None:
+        self.value: Any = None
+        self.key: str = ""
+        self.watch = watch
+        self.compact = compact
+        #: (container, its prefix when watched else None, the key it was stored under)
+        self.containers: list[tuple[Any, str | None, str]] = []
+
+    def _add(self, value: Any) -> None:
+        if not self.containers:
+            self.value = value
+            return
+        top = self.containers[-1][0]
+        if isinstance(top, list):
+            top.append(value)
+        else:
+            top[self.key] = value
+
+    def event(self, prefix: str, event: str, value: Any) -> None:
+        if event == "map_key":
+            self.key = value
+        elif event in {"start_map", "start_array"}:
+            container: Any = {} if event == "start_map" else []
+            self._add(container)
+            self.containers.append((container, prefix if self.watch(prefix) else None, self.key))
+        elif event in {"end_map", "end_array"}:
+            container, watched, key = self.containers.pop()
+            if watched is not None:
+                replaced = self.compact(watched, container)
+                if not self.containers:
+                    self.value = replaced
+                elif isinstance(parent := self.containers[-1][0], list):
+                    parent[-1] = replaced
+                else:
+                    parent[key] = replaced
+        else:
+            self._add(value)
+
+
+#: (watch, compact) for a top-level key whose value `top_level` keeps compact as it is read.
+Compactor = tuple[Callable[[str], bool], Callable[[str, Any], Any]]
+
+
+def _never(prefix: str) -> bool:
+    return False
+
+
+def top_level(
+    open_input: Opener, path: Path, keep: frozenset[str], compactors: dict[str, Compactor] | None = None
+) -> tuple[set[str], dict[str, Any]]:
+    """The top-level keys of the document, and the values of those in `keep` (built whole, or
+    compacted as they are read for a key in `compactors`)."""
     keys: set[str] = set()
     kept: dict[str, Any] = {}
-    builder: ijson.ObjectBuilder | None = None
+    builder: _Builder | None = None
     building = ""
     try:
         with open_input() as handle:
             for prefix, event, value in ijson.parse(handle, use_float=True):
                 if builder is not None:
-                    if prefix == building and event in ("end_map", "end_array"):
-                        builder.event(event, value)
+                    builder.event(prefix, event, value)
+                    if prefix == building and event in {"end_map", "end_array"}:
                         kept[building] = builder.value
                         builder = None
-                    else:
-                        builder.event(event, value)
                     continue
                 if prefix == "" and event == "map_key":
                     keys.add(value)
                 elif prefix in keep and "." not in prefix:
-                    builder = ijson.ObjectBuilder()
+                    watch, compact = (compactors or {}).get(prefix) or (_never, _keep_as_is)
+                    builder = _Builder(watch, compact)
                     building = prefix
-                    builder.event(event, value)
-                    if event not in ("start_map", "start_array"):
+                    builder.event(prefix, event, value)
+                    if event not in {"start_map", "start_array"}:
                         kept[prefix] = builder.value
                         builder = None
-                elif prefix == "" and event not in ("start_map", "end_map"):
+                elif prefix == "" and event not in {"start_map", "end_map"}:
                     return keys, kept  # not an object at the top: the caller says what it is
+    except ijson.JSONError as error:
+        raise _fail(open_input, path, error) from None
+    return keys, kept
+
+
+def _keep_as_is(prefix: str, value: Any) -> Any:
+    return value
+
+
+def whole_top_level(open_input: Opener, path: Path, keep: frozenset[str]) -> tuple[set[str], dict[str, Any]]:
+    """What `top_level` returns, in one pass that builds every top-level value in C (and drops
+    those not in `keep` at once): faster for a document that fits in memory several times over."""
+    keys: set[str] = set()
+    kept: dict[str, Any] = {}
+    try:
+        with open_input() as handle:
+            for key, value in ijson.kvitems(handle, "", use_float=True):
+                keys.add(key)
+                if key in keep:
+                    kept[key] = value
     except ijson.JSONError as error:
         raise _fail(open_input, path, error) from None
     return keys, kept

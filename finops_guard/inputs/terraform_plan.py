@@ -18,6 +18,7 @@ Terraform 0.12 through 1.x and OpenTofu share (`format_version` "0.1", "0.2", "1
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -44,6 +45,66 @@ _REFERENCE = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)([a-z][a-z0-9_
 
 #: Top-level sections a plan is read from; the rest (planned_values, prior_state...) is skipped.
 HEADER_KEYS = frozenset({"format_version", "terraform_version", "variables", "configuration"})
+
+# What of `configuration` the reader uses: provider_config whole; of each module, its resources'
+# `address`, `mode`, `provider_config_key`, `depends_on` and the `references` inside `expressions`
+# (`_link`), and its module calls' `source` and `module` (`_source_lines`). A plan streamed from disk
+# keeps only that (`configuration_compactors`): with 100,000 resource blocks the whole section is
+# larger than everything else the reader holds.
+_RESOURCE_ITEM = re.compile(r"^configuration\.root_module(?:\.module_calls\.[^.]+\.module)*\.resources\.item$")
+_MODULE_CALL = re.compile(r"^configuration\.root_module(?:\.module_calls\.[^.]+\.module)*\.module_calls\.[^.]+$")
+_RESOURCE_KEYS = ("address", "mode", "provider_config_key", "depends_on")
+
+
+def _references_only(value: Any) -> Any:
+    """`value` with only what `_references` yields: `references` entries and the containers leading to them."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "references":
+                out[key] = item
+            elif isinstance(item, dict | list) and (kept := _references_only(item)):
+                out[key] = kept
+        return out
+    if isinstance(value, list):
+        return [kept for item in value if isinstance(item, dict | list) and (kept := _references_only(item))]
+    return None
+
+
+def _shared(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str and len(value) <= 32 else value
+
+
+def compact_resource_config(resource: Any) -> Any:
+    """A configuration resource block with only what the reader reads of it."""
+    if not isinstance(resource, dict):
+        return resource
+    out = {key: _shared(resource[key]) for key in _RESOURCE_KEYS if key in resource}
+    expressions = resource.get("expressions")
+    if isinstance(expressions, dict | list):
+        compact = _references_only(expressions)
+        if compact:
+            out["expressions"] = compact
+    elif "expressions" in resource:
+        out["expressions"] = expressions
+    return out
+
+
+def _compact_configuration(prefix: str, value: Any) -> Any:
+    if not isinstance(value, dict) or _RESOURCE_ITEM.match(prefix):
+        return compact_resource_config(value)
+    return {key: value[key] for key in ("source", "module") if key in value}  # a module call
+
+
+def configuration_compactors() -> dict[str, tuple[Callable[[str], bool], Callable[[str, Any], Any]]]:
+    """For `jsonstream.top_level`: keep `configuration` compact while it is read."""
+
+    def watch(prefix: str) -> bool:  # called for every object and array: the cheap test first
+        if prefix.endswith(".resources.item"):
+            return bool(_RESOURCE_ITEM.match(prefix))
+        return prefix.rsplit(".", 2)[-2:-1] == ["module_calls"] and bool(_MODULE_CALL.match(prefix))
+
+    return {"configuration": (watch, _compact_configuration)}
 
 
 def is_plan(data: Any) -> bool:
@@ -126,7 +187,10 @@ class PlanReader:
                 for resource in module.get("resources") or []:
                     if isinstance(resource, dict) and resource.get("mode", "managed") == "managed":
                         self.resource_configs[(module_address, str(resource.get("address")))] = resource
+        #: some resource block may reference another (else no lookup by block is needed)
+        self.linked = any("expressions" in c or "depends_on" in c for c in self.resource_configs.values())
         self.providers: dict[str, Registration] = {}
+        self.references: dict[str, str] = {}
         self.modules: dict[str, Registration] = {}
         self.stack = stack_registration(self.urns)
         self.locations = _source_lines(Path(path).parent, root) if isinstance(root, dict) else {}
@@ -138,6 +202,13 @@ class PlanReader:
             self.on_registration(registration)
 
     # --- providers ------------------------------------------------------------------------------
+
+    def _reference(self, provider: Registration) -> str:
+        """`provider_reference(provider)`, one string per provider (not one per resource)."""
+        found = self.references.get(provider.urn)
+        if found is None:
+            found = self.references[provider.urn] = provider_reference(provider)
+        return found
 
     def _provider_named(self, key: str, package: str) -> Registration:
         found = self.providers.get(key)
@@ -244,15 +315,18 @@ class PlanReader:
                 name=address,
                 custom=True,
                 parent=parent,
-                provider=provider_reference(provider),
+                provider=self._reference(provider),
                 dependencies=[],
                 property_dependencies={},
                 inputs=inputs,
                 source=self.locations.get((_strip_indexes(module_address), block)),
             )
             self._add(registration)
-            by_block[(module_address, block)].append(registration)
-            pending.append((registration, config, module_address, tf_type, mapping))
+            if self.linked:
+                by_block[(module_address, block)].append(registration)
+            # a block with neither expressions nor depends_on has no dependency to link
+            if config is not None and ("expressions" in config or "depends_on" in config):
+                pending.append((registration, config, module_address, tf_type, mapping))
         for registration, config, module_address, tf_type, mapping in pending:
             if config is not None:
                 self._link(
@@ -305,9 +379,10 @@ def _source_lines(directory: Path, root: dict[str, Any]) -> dict[tuple[str, str]
     The root module's `.tf` files are in the plan's directory; a module's are where its call's
     local `source` points. Nothing is found (and nothing is pointed at) for other layouts.
     """
-    from .terraform_source import block_lines
-
     found: dict[tuple[str, str], SourceLocation] = {}
+    if not any(directory.glob("*.tf")):
+        return found
+    from .terraform_source import block_lines  # imports the HCL parser (~0.15 s): only for .tf files
 
     def scan(module_address: str, folder: Path, config: dict[str, Any], depth: int) -> None:
         if depth > 16 or not folder.is_dir():
@@ -327,8 +402,7 @@ def _source_lines(directory: Path, root: dict[str, Any]) -> dict[tuple[str, str]
                 address = f"{module_address}.module.{name}" if module_address else f"module.{name}"
                 scan(address, (folder / source).resolve(), child, depth + 1)
 
-    if any(directory.glob("*.tf")):
-        scan("", directory, root, 0)
+    scan("", directory, root, 0)
     return found
 
 

@@ -9,6 +9,7 @@ marked in a parallel structure (`after_unknown`), sensitive parts in another (`a
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -22,12 +23,22 @@ OBJECT, LIST, NAME = "o", "l", "n"
 _SKIPPED = frozenset({"id", "timeouts"})
 
 
+_CAMEL: dict[str, str] = {}
+
+
 def camel(tf_name: str) -> str:
     """The bridge's default Pulumi name: `retention_in_days` -> `retentionInDays`."""
+    found = _CAMEL.get(tf_name)
+    if found is not None:
+        return found
     if "_" not in tf_name:
-        return tf_name
-    head, *rest = tf_name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+        name = tf_name
+    else:
+        head, *rest = tf_name.split("_")
+        name = head + "".join(part[:1].upper() + part[1:] for part in rest)
+    if len(_CAMEL) < 65_536:  # attribute names repeat across resources: one string for each
+        _CAMEL[tf_name] = name = sys.intern(name)
+    return name
 
 
 @dataclass(frozen=True)
@@ -81,21 +92,41 @@ def _mark_value(value: Any, unknown: Any, sensitive: Any) -> Any | None:
     return None
 
 
+#: Strings up to this length are shared between resources (tag keys and values, enum-like values
+#: repeat across a plan of 100,000 resources); longer ones are mostly unique names.
+_SHARED_LENGTH = 32
+
+
+def _shared(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str and len(value) <= _SHARED_LENGTH else value
+
+
+def _unmarked(value: Any) -> Any:
+    """`_verbatim` of a value with no unknown or sensitive part."""
+    if isinstance(value, dict):
+        return {_shared(k): _unmarked(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_unmarked(v) for v in value]
+    return _shared(value)
+
+
 def _verbatim(value: Any, unknown: Any, sensitive: Any) -> Any:
     """A map, scalar or list of scalars, with its unknown and sensitive parts marked."""
     marked = _mark_value(value, unknown, sensitive)
     if marked is not None:
         return marked
+    if not unknown and not sensitive:  # nothing marked inside (the common case): what is set, as it is
+        return _unmarked(value)
     if isinstance(value, dict):
         keys = list(value) + [k for k, m in (unknown or {}).items() if m is True and k not in value]
         return {
-            k: _verbatim(value.get(k), _Marks.child(unknown, k), _Marks.child(sensitive, k))
+            _shared(k): _verbatim(value.get(k), _Marks.child(unknown, k), _Marks.child(sensitive, k))
             for k in keys
             if value.get(k) is not None or _Marks.child(unknown, k) is True
         }
     if isinstance(value, list):
         return [_verbatim(v, _Marks.child(unknown, i), _Marks.child(sensitive, i)) for i, v in enumerate(value)]
-    return value
+    return _shared(value)
 
 
 def convert_object(

@@ -2,6 +2,7 @@
 
     text = render(result, "sarif")
     write_atomic("finops.sarif", text)
+    write_atomic_stream("finops.sarif", lambda out: write_report(result, "sarif", out))   # large runs
 
 Every format reads only the result model (`finops_guard.model`), never prints the raw inputs of a
 resource, and scrubs secret input values from messages as a second line of defence.
@@ -10,19 +11,20 @@ resource, and scrubs secret input values from messages as a second line of defen
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
 from finops_guard.model import RunResult
 
-from .json_report import render_json, report_dict
+from .json_report import report_dict, write_json
 from .junit import junit_root, render_junit
 from .progress import Progress
-from .sarif import render_sarif, sarif_log
-from .text import render_text, summary_line, verdict_line
+from .sarif import sarif_log, write_sarif
+from .text import summary_line, verdict_line, write_text
 
 FORMATS = ("text", "json", "sarif", "junit")
 
@@ -38,6 +40,8 @@ __all__ = [
     "summary_line",
     "verdict_line",
     "write_atomic",
+    "write_atomic_stream",
+    "write_report",
 ]
 
 
@@ -47,15 +51,24 @@ def render(result: RunResult, fmt: str, *, color: bool = False, base_dir: str | 
     `color` adds ANSI colours to the text format only (decide it with `color_enabled`). File paths
     are shown relative to `base_dir` (default: the working directory) when under it.
     """
+    out = io.StringIO()
+    write_report(result, fmt, out, color=color, base_dir=base_dir)
+    return out.getvalue()
+
+
+def write_report(result: RunResult, fmt: str, out: TextIO, *, color: bool = False, base_dir: str | None = None) -> None:
+    """`render(result, fmt, ...)` written to `out` as it is made: text, JSON and SARIF one finding at
+    a time (a report of 400,000 findings is never held whole), JUnit whole."""
     if fmt == "text":
-        return render_text(result, color=color, base_dir=base_dir)
-    if fmt == "json":
-        return render_json(result, base_dir=base_dir)
-    if fmt == "sarif":
-        return render_sarif(result, base_dir=base_dir)
-    if fmt == "junit":
-        return render_junit(result, base_dir=base_dir)
-    raise ValueError(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+        write_text(result, out, color=color, base_dir=base_dir)
+    elif fmt == "json":
+        write_json(result, out, base_dir=base_dir)
+    elif fmt == "sarif":
+        write_sarif(result, out, base_dir=base_dir)
+    elif fmt == "junit":
+        out.write(render_junit(result, base_dir=base_dir))
+    else:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
 
 
 def color_enabled(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
@@ -84,6 +97,11 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     rename; on any failure the temporary file is removed and `ReportWriteError` (an `OSError`)
     is raised. Missing parent directories are created, as `pytest --junitxml` does.
     """
+    write_atomic_stream(path, lambda handle: handle.write(text))
+
+
+def write_atomic_stream(path: str | os.PathLike[str], produce: Callable[[TextIO], object]) -> None:
+    """`write_atomic`, with the text written by `produce(handle)` as it is made."""
     target = Path(path)
     temp_name: str | None = None
     try:
@@ -92,7 +110,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             raise IsADirectoryError(21, "Is a directory", str(target))
         descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            produce(handle)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates the file 0600; give the report the mode a plainly created file gets

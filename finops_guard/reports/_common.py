@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,8 +102,15 @@ class Scrubber:
         return details if details is None or isinstance(details, bool | int | float) else self(str(details))
 
 
-def ordered_findings(result: RunResult) -> list[Finding]:
-    """Findings in a stable order: by resource (registration order), state, policy, property."""
+def ordered_findings(result: RunResult) -> Collection[Finding]:
+    """Findings in a stable order: by resource (registration order), state, policy, property.
+
+    A `FindingStore` made for these registrations already iterates in this order, from disk when it
+    is large: it is returned as it is (iterable more than once), never materialized.
+    """
+    ordered_for = getattr(result.findings, "ordered_for", None)
+    if callable(ordered_for) and ordered_for(result.resources):
+        return result.findings
     position = {registration.urn: index for index, registration in enumerate(result.resources)}
     unknown = len(position)
     return sorted(

@@ -19,16 +19,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 import os
 import re
 import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from finops_guard import __version__
 from finops_guard.model import Finding, PolicyInfo, RunResult, SourceLocation
 
+from . import json_writer
 from ._common import (
     PathStyle,
     Scrubber,
@@ -39,6 +40,7 @@ from ._common import (
     secret_values,
     waiver_text,
 )
+from .json_writer import Lazy
 
 SARIF_VERSION = "2.1.0"
 #: The OASIS standard's schema (2.1.0 with errata 01), which the tests validate against.
@@ -182,6 +184,10 @@ def _result(
 
 def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, Any]:
     """The SARIF log as plain data (what `render(result, "sarif")` serialises)."""
+    return _log(result, base_dir, lazy=False)
+
+
+def _log(result: RunResult, base_dir: str | None, lazy: bool) -> dict[str, Any]:
     paths = PathStyle.from_base(base_dir)
     locator = _Locator(paths)
     scrub = Scrubber(secret_values(result))
@@ -189,6 +195,9 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
     names = sorted(policies)
     index = {name: position for position, name in enumerate(names)}
     fallback = _fallback(result)
+    results = (
+        _result(finding, index[finding.policy], locator, scrub, fallback) for finding in ordered_findings(result)
+    )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -211,9 +220,7 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
                 ],
             }
         ],
-        "results": [
-            _result(finding, index[finding.policy], locator, scrub, fallback) for finding in ordered_findings(result)
-        ],
+        "results": Lazy(results) if lazy else list(results),
         "properties": {
             "project": result.project,
             "stack": result.stack,
@@ -230,5 +237,13 @@ def sarif_log(result: RunResult, *, base_dir: str | None = None) -> dict[str, An
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
+def write_sarif(result: RunResult, out: TextIO, *, base_dir: str | None = None) -> None:
+    """The log to `out`, one result at a time (what `render_sarif` returns, byte for byte)."""
+    json_writer.write(_log(result, base_dir, lazy=True), out)
+    out.write("\n")
+
+
 def render_sarif(result: RunResult, *, base_dir: str | None = None) -> str:
-    return json.dumps(sarif_log(result, base_dir=base_dir), indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    write_sarif(result, out, base_dir=base_dir)
+    return out.getvalue()

@@ -16,6 +16,9 @@ Findings of one resource stay together (blank line between resources), in regist
 
 from __future__ import annotations
 
+import io
+from typing import TextIO
+
 from finops_guard.model import Finding, RunResult
 
 from ._common import (
@@ -100,14 +103,15 @@ def _finding_lines(finding: Finding, description: str, paths: PathStyle, scrub: 
     return lines
 
 
-def render_text(result: RunResult, *, color: bool = False, base_dir: str | None = None) -> str:
+def write_text(result: RunResult, out: TextIO, *, color: bool = False, base_dir: str | None = None) -> None:
+    """The report to `out`, one resource's findings at a time (what `render_text` returns)."""
     paint = _Paint(color)
     paths = PathStyle.from_base(base_dir)
     scrub = Scrubber(secret_values(result))
     policies = policy_table(result)
     findings = ordered_findings(result)
 
-    if any(f.blocking for f in findings):
+    if not result.passed:
         icon = "❌"
     elif findings:
         icon = "⚠️ "
@@ -127,6 +131,9 @@ def render_text(result: RunResult, *, color: bool = False, base_dir: str | None 
             description = info.description if info and finding.policy not in described else ""
             described.add(finding.policy)
             lines.extend(_finding_lines(finding, description, paths, scrub, paint))
+        if len(lines) > 4096:
+            out.write("\n".join(lines) + "\n")
+            lines = []
     lines.append("")
     if result.cost is not None:
         from .cost import preview_cost_lines
@@ -140,4 +147,10 @@ def render_text(result: RunResult, *, color: bool = False, base_dir: str | None 
     lines.append(summary_line(result))
     verdict = verdict_line(result)
     lines.append(paint("fail" if result.summary.mandatory else "pass", verdict))
-    return "\n".join(lines) + "\n"
+    out.write("\n".join(lines) + "\n")
+
+
+def render_text(result: RunResult, *, color: bool = False, base_dir: str | None = None) -> str:
+    out = io.StringIO()
+    write_text(result, out, color=color, base_dir=base_dir)
+    return out.getvalue()

@@ -310,20 +310,52 @@ class _ConfigMemo:
         return dict(last[1])
 
 
+def judge_resource(
+    spec: PolicySpec,
+    view: ResourceView,
+    config: Mapping[str, Any],
+    report_violation: Callable[[str, str | None], None],
+    sink: Sink,
+) -> None:
+    """One resource policy on one resource, as the pack serves it: findings reported or waived, a
+    failed check turned into the policy's `onError` verdict, `Unverifiable` raised last.
+
+    `config` is the policy's effective config (`PolicySpec.effective_config`). The pack's
+    validators call this; so does `finops-guard check` when it runs this pack in-process.
+    """
+    try:
+        findings = spec.check_resource(view, config)
+    except UnknownValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any bug in a check becomes the policy's onError verdict
+        _check_failed(spec, config, exc, report_violation, where=f"{view.type} '{view.name}'", urn=view.urn)
+        return
+    emit(spec, findings, config, report_violation, sink)
+
+
+def judge_stack(
+    spec: PolicySpec,
+    stack: StackView,
+    config: Mapping[str, Any],
+    report_violation: Callable[[str, str | None], None],
+    sink: Sink,
+) -> None:
+    """One stack policy on the whole stack, as the pack serves it (see `judge_resource`)."""
+    try:
+        findings = spec.check_stack(stack, config)
+    except UnknownValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any bug in a check becomes the policy's onError verdict
+        _check_failed(spec, config, exc, report_violation, where="stack", urn=None)
+        return
+    emit(spec, findings, config, report_violation, sink)
+
+
 def _resource_validator(spec: PolicySpec, sink: Sink) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
     effective_config = _ConfigMemo(spec)
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        config = effective_config(args.get_config())
-        view = view_from_args(args)
-        try:
-            findings = spec.check_resource(view, config)
-        except UnknownValueError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any bug in a check becomes the policy's onError verdict
-            _check_failed(spec, config, exc, report_violation, where=f"{view.type} '{view.name}'", urn=view.urn)
-            return
-        emit(spec, findings, config, report_violation, sink)
+        judge_resource(spec, view_from_args(args), effective_config(args.get_config()), report_violation, sink)
 
     return validate
 
@@ -334,14 +366,7 @@ def _stack_validator(spec: PolicySpec, sink: Sink) -> Callable[[StackValidationA
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         config = effective_config(args.get_config())
         stack = StackView(tuple(view_from_policy_resource(r) for r in args.resources))
-        try:
-            findings = spec.check_stack(stack, config)
-        except UnknownValueError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any bug in a check becomes the policy's onError verdict
-            _check_failed(spec, config, exc, report_violation, where="stack", urn=None)
-            return
-        emit(spec, findings, config, report_violation, sink)
+        judge_stack(spec, stack, config, report_violation, sink)
 
     return validate
 
@@ -581,4 +606,17 @@ def serve(specs: Sequence[PolicySpec] | None = None) -> None:
 
         # PolicyPack builds its servicer by this module-level name.
         sdk._PolicyAnalyzerServicer = servicer  # type: ignore[misc, assignment]
-    PolicyPack(name=PACK_NAME, policies=build_policies(specs), enforcement_level=EnforcementLevel.ADVISORY)
+    PolicyPack(**pack_arguments(specs))
+
+
+def pack_arguments(specs: Sequence[PolicySpec] | None = None, sink: Sink | None = None) -> dict[str, Any]:
+    """What `serve` builds its `PolicyPack` from: the name, the policies, the default enforcement.
+
+    `finops-guard check` builds the pack's servicer from the same arguments when it runs this
+    pack inside its own process, without a server (`sink` then collects the waived findings).
+    """
+    return {
+        "name": PACK_NAME,
+        "policies": build_policies(specs, sink),
+        "enforcement_level": EnforcementLevel.ADVISORY,
+    }
