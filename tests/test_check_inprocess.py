@@ -28,6 +28,7 @@ from finops_guard.analyzer import inprocess
 from finops_guard.analyzer.inprocess import InProcessCheck, runs_in_process
 from finops_guard.analyzer.pack_process import load_pack
 from finops_guard.analyzer.wire import Unrepresentable, WireProps, check_representable, struct_order
+from finops_guard.analyzer.wire_lookup import read_wire_props
 from finops_guard.check import CheckOptions, _analysis_options, _finish, _warnings, check_one, run_check
 from finops_guard.cli import main
 from finops_guard.coverage import allocation_coverage
@@ -406,9 +407,26 @@ def test_properties_read_as_the_pack_reads_them(inputs):
         mine = WireProps(inputs, keep=keep)
         assert list(mine) == list(expected)
         for path in _paths({k: v for k, v in inputs.items() if not k.startswith("__")}):
-            assert _read(mine, path) == _read(expected, path)
+            # and one step further, with keys of every kind: past a leaf, the wrong kind of key,
+            # indexes out of range or from the end, a boolean (an index to a list)
+            for tail in ((), ("absent",), (0,), (-1,), (7,), (True,), (1.0,), ("tags", 0)):
+                assert _read(mine, path + tail) == _read(expected, path + tail)
         for key in [*inputs, "absent"]:
             assert _direct(mine, key) == _direct(expected, key)
+
+
+def test_lookup_reads_plain_properties_without_the_generic_walk():
+    """The fast reader answers for properties without secrets, so the comparison above is not vacuous."""
+    from finops_policies.values import UNKNOWN, lookup
+
+    inputs = {"tags": {"team": "a", "n": 3}, "list": [1, _SENTINELS[0]], "__internal": 1}
+    props = WireProps(inputs)
+    assert read_wire_props(props, ("tags",)) == {"team": "a", "n": 3.0}
+    assert read_wire_props(props, ("list", 1)) is UNKNOWN
+    assert lookup(props, "list") == [1.0, UNKNOWN]
+    secret = WireProps({"password": {_SIG: _SECRET, "value": "x"}})
+    assert read_wire_props(secret, ("password",)) is NotImplemented  # the generic walk deserializes it
+    assert lookup(secret, "password") == "x"
 
 
 def test_key_order_is_protobufs_and_not_the_inputs():

@@ -267,6 +267,8 @@ class InProcessCheck:
     def run(self, registrations: list[Registration], warnings: list[str], started: float) -> RunResult:
         from finops_policies.pack import ListSink
 
+        from . import wire_lookup  # noqa: F401 - registers the fast `lookup` of WireProps with the pack's values
+
         for registration in registrations:
             try:
                 check_representable(registration.inputs)

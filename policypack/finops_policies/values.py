@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from pulumi_policy.proxy import UnknownValueError
@@ -96,8 +96,26 @@ def _child(container: object, key: str | int) -> object:
     return MISSING
 
 
+#: Readers for container types that find their plain values faster than the generic walk below,
+#: by exact type (a subclass takes the generic path): `reader(container, path)` returns what
+#: `lookup(container, *path)` returns, or NotImplemented to take the generic path after all. The
+#: engine registers one for the properties it hands the pack in-process (its `WireProps`), read
+#: some 200,000 times in a check of 10,000 resources; the pack itself registers none.
+_FAST_READERS: dict[type, Callable[[Any, tuple[Any, ...]], Any]] = {}
+
+
+def register_fast_reader(kind: type, reader: Callable[[Any, tuple[Any, ...]], Any]) -> None:
+    """Let `lookup` read containers of exactly type `kind` with `reader` (see `_FAST_READERS`)."""
+    _FAST_READERS[kind] = reader
+
+
 def lookup(container: object, *path: str | int) -> Any:
     """The plain value at `path`, or UNKNOWN / MISSING. Never raises."""
+    reader = _FAST_READERS.get(type(container))
+    if reader is not None:
+        found = reader(container, path)
+        if found is not NotImplemented:
+            return found
     current: object = container
     for key in path:
         if current is MISSING or current is None:
