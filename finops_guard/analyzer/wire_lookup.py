@@ -68,6 +68,8 @@ def read_wire_props(props: WireProps, path: tuple[Any, ...]) -> Any:
         current = inputs.get(key, _MISSING)
         if current is _MISSING:
             return _MISSING
+        if len(path) == 1:  # most reads: one property
+            return _plain(current, 0)
         for key in path[1:]:
             kind = type(current)
             # `lookup`'s own steps: nothing below null, unknown below an unknown

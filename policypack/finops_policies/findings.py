@@ -57,5 +57,9 @@ class Finding:
         text = self.message() + note
         if self.details:
             payload = {k: list(v) for k, v in self.details.items()}
-            text += f"\n{DETAILS_MARKER} {json.dumps(payload, sort_keys=True, ensure_ascii=False)}"
+            text += f"\n{DETAILS_MARKER} {_DETAILS_ENCODER.encode(payload)}"
         return text
+
+
+#: `json.dumps(..., sort_keys=True, ensure_ascii=False)`, without building an encoder per finding
+_DETAILS_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)

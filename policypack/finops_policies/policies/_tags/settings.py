@@ -99,6 +99,10 @@ CONFIG_KEYS: Final = (
 )
 
 
+#: `json.dumps(..., sort_keys=True, default=str)`, without building an encoder per resource
+_ENCODER: Final = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def settings(config: Mapping[str, Any]) -> Settings:
-    encoded = json.dumps({k: config.get(k) for k in CONFIG_KEYS}, sort_keys=True, default=str)
+    encoded = _ENCODER.encode({k: config.get(k) for k in CONFIG_KEYS})
     return _parse(encoded)
