@@ -408,16 +408,24 @@ def _source_lines(directory: Path, root: dict[str, Any]) -> dict[tuple[str, str]
 
 def _references(expression: Any) -> Iterator[str]:
     """Every `references` entry in an expression, including those of nested blocks."""
+    found: list[str] = []
+    _collect_references(expression, found)
+    return iter(found)
+
+
+def _collect_references(expression: Any, out: list[str]) -> None:
+    """`_references` into `out`, in its order, with one call per container (not per generator step)."""
     if isinstance(expression, dict):
         for reference in expression.get("references") or []:
             if isinstance(reference, str):
-                yield reference
+                out.append(reference)
         for key, value in expression.items():
             if key != "references" and isinstance(value, dict | list):
-                yield from _references(value)
+                _collect_references(value, out)
     elif isinstance(expression, list):
         for item in expression:
-            yield from _references(item)
+            if isinstance(item, dict | list):
+                _collect_references(item, out)
 
 
 def read_plan(
