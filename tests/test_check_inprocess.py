@@ -525,6 +525,29 @@ def test_the_json_writer_writes_what_json_dumps_writes(document):
     assert out.getvalue() == json.dumps({"a": [document, document], "b": document}, indent=2, ensure_ascii=False)
 
 
+def _outcome(encode: Any, document: Any) -> Any:
+    try:
+        return ("text", encode(document))
+    except (TypeError, ValueError) as error:
+        return ("error", type(error).__name__)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json, st.booleans(), st.booleans())
+def test_the_packs_json_encoder_encodes_as_json_dumps(document, sort_keys, ensure_ascii):
+    from finops_policies.values import json_encoder
+
+    wrapped = {"wrapped": [document, object()]}  # an object only `default` can encode
+    for default in (None, str):
+        mine = json_encoder(sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default)
+
+        def theirs(d: Any, default: Any = default) -> str:
+            return json.dumps(d, sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default)
+
+        assert _outcome(mine, document) == _outcome(theirs, document)
+        assert _outcome(mine, wrapped) == _outcome(theirs, wrapped)
+
+
 @pytest.mark.parametrize("path", [PLAN, *PUBLIC_PLANS], ids=lambda p: p.stem)
 def test_a_plan_read_whole_or_streamed_gives_the_same_registrations(path, tmp_path):
     whole = read_input(path)

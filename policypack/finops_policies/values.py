@@ -157,6 +157,33 @@ def plain(value: object, _depth: int = 0) -> Any:
     return value
 
 
+def json_encoder(
+    *, sort_keys: bool = False, ensure_ascii: bool = True, default: Callable[[Any], Any] | None = None
+) -> Callable[[Any], str]:
+    """`json.JSONEncoder(sort_keys=..., ensure_ascii=..., default=...).encode`, for dicts and lists
+    without the C encoder `JSONEncoder.encode` builds anew on every call (most of the cost of
+    encoding a small document, which the pack does for every finding).
+
+    The one difference: a document that contains itself recurses until RecursionError instead of
+    raising "Circular reference detected" (keeping the check would share state between threads).
+    """
+    options = json.JSONEncoder(sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython ships the C encoder
+        return options.encode
+    strings = json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
+    encode = make(
+        None, options.default, strings, None, options.key_separator, options.item_separator, sort_keys, False, True
+    )
+
+    def encoded(value: Any) -> str:
+        if type(value) is dict or type(value) is list:
+            return "".join(encode(value, 0))
+        return options.encode(value)
+
+    return encoded
+
+
 def as_number(value: object) -> float | None:
     """Numbers arrive as floats, sometimes as strings ("500"); anything else is not a number."""
     if isinstance(value, bool):
