@@ -75,12 +75,6 @@ class ResourceView:
     def get(self, *path: str | int) -> Any:
         return lookup(self.props, *path)
 
-    @cached_property
-    def memo(self) -> dict[Any, Any]:
-        """What rules derive from this resource alone, kept for other rules reading the same view
-        (the retention rules both ask for its declared class). Only immutable results belong here."""
-        return {}
-
     @property
     def package(self) -> str:
         return self.type.split(":", 1)[0]

@@ -45,15 +45,6 @@ def declared_class(resource: ResourceView, *, with_provider_defaults: bool = Tru
     redone here). An unknown map earlier in that order hides the later ones: it might hold the
     key. Kubernetes: `metadata.labels`, then the pod template's labels.
     """
-    key = ("declared_class", with_provider_defaults)
-    memo = resource.memo
-    if key not in memo:
-        memo[key] = _declared_class(resource, with_provider_defaults)
-    found: DeclaredClass | None = memo[key]
-    return found
-
-
-def _declared_class(resource: ResourceView, with_provider_defaults: bool) -> DeclaredClass | None:
     if resource.is_kubernetes:
         sources = [("metadata.labels", resource.get("metadata", "labels"))]
         template_labels = wl.template_metadata(resource, "labels")
