@@ -44,14 +44,18 @@ def _plain(value: Any, depth: int) -> Any:
         return value
     if kind is int:
         return float(value)  # `check_representable` refused integers a double cannot hold
+    # strings, most leaves, are copied without a call (a sentinel takes the call, for UNKNOWN)
     if kind is dict:
         if SIG_KEY in value:
             raise _Generic
         depth += 1
-        return {key: _plain(value[key], depth) for key in struct_order(tuple(value))}
+        return {
+            key: item if type(item := value[key]) is str and item not in _SENTINELS else _plain(item, depth)
+            for key in struct_order(tuple(value))
+        }
     if kind is list or kind is tuple:
         depth += 1
-        return [_plain(item, depth) for item in value]
+        return [item if type(item) is str and item not in _SENTINELS else _plain(item, depth) for item in value]
     raise _Generic
 
 
@@ -68,7 +72,9 @@ def read_wire_props(props: WireProps, path: tuple[Any, ...]) -> Any:
         current = inputs.get(key, _MISSING)
         if current is _MISSING:
             return _MISSING
-        if len(path) == 1:  # most reads: one property
+        if len(path) == 1:  # most reads: one property, often a string
+            if type(current) is str and current not in _SENTINELS:
+                return current
             return _plain(current, 0)
         for key in path[1:]:
             kind = type(current)
