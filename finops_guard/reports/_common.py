@@ -115,6 +115,8 @@ class Scrubber:
             return self._memo(details)
         if kind is list:
             return [self._memo(v) if type(v) is str else self.details(v) for v in details]
+        if kind is dict:
+            return {self._memo(str(k)): self.details(v) for k, v in details.items()}
         if isinstance(details, str):
             return self(details)
         if isinstance(details, dict):
