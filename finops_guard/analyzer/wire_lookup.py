@@ -43,7 +43,7 @@ def _plain(value: Any, depth: int) -> Any:
     if value is None or kind is bool or kind is float:
         return value
     if kind is int:
-        return float(value)  # `check_representable` refused integers a double cannot hold
+        return float(value)  # `check_representable` refuses integers a double cannot hold (else: OverflowError)
     # strings, most leaves, are copied without a call (a sentinel takes the call, for UNKNOWN)
     if kind is dict:
         if SIG_KEY in value:
@@ -108,7 +108,7 @@ def read_wire_props(props: WireProps, path: tuple[Any, ...]) -> Any:
             else:  # a number or a boolean has no children
                 return _MISSING
         return _plain(current, 0)
-    except _Generic:
+    except (_Generic, OverflowError):  # an integer beyond a double: the generic walk fails as it always has
         return NotImplemented
 
 
