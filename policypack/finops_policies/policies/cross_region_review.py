@@ -144,9 +144,7 @@ def _candidates(value: Any, parts: Path, key: str) -> Iterator[tuple[Path, str, 
             pending.extend(reversed([(v, where, k, k) for k, v in current.items() if type(v) not in _LEAVES]))
         elif isinstance(current, list):
             where = base if part is None else (*base, part)
-            pending.extend(
-                reversed([(v, where, i, nearest) for i, v in enumerate(current) if type(v) not in _LEAVES])
-            )
+            pending.extend(reversed([(v, where, i, nearest) for i, v in enumerate(current) if type(v) not in _LEAVES]))
 
 
 #: Values that are neither strings nor containers: nothing in them names another region.
