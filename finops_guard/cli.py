@@ -15,7 +15,7 @@ import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import GuardError
@@ -294,6 +294,20 @@ CHECK_GC_THRESHOLDS = (50_000, 20, 20)
 
 def _check(args: argparse.Namespace) -> int:
     gc.set_threshold(*CHECK_GC_THRESHOLDS)  # this process ends with the command
+    # With the pack in-process even those rarer collections were a twentieth of a check (25 of
+    # them at 10,000 resources, each rescanning 50,000 young objects to free ~80 in cycles): the
+    # collector pauses for the command. What a check builds is freed by reference counting (the
+    # registrations, views and findings form no cycles), so memory stays as it was.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_collected(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_collected(args: argparse.Namespace) -> int:
     from .check import CheckOptions, run_check
     from .reports.progress import Progress
 
@@ -393,9 +407,15 @@ def _explain(name: str) -> int:
     return EXIT_OK
 
 
+#: The command `main` ran last (what `run` exits after).
+_last_command: str | None = None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    global _last_command  # noqa: PLW0603 - read once by `run`, after `main` returns
     parser = build_parser()
     args = parser.parse_args(argv)
+    _last_command = args.command
     debug = bool(getattr(args, "debug", False))
     if args.command is None:
         parser.print_help(sys.stderr)
@@ -421,5 +441,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def run() -> NoReturn:
+    """The `finops-guard` executable: `main`, and after `check` an exit without the interpreter's teardown.
+
+    When `check` returns, its report is written and flushed, the pack process (if any) has been
+    stopped and no thread of ours is left. What the teardown would still do is unload the modules
+    the policy pack imports (pulumi, grpc, protobuf): ~0.2 s, a sixth of checking a
+    10,000-resource plan, for nothing. Other commands exit as usual.
+    """
+    code = main()
+    if _last_command == "check":
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe, say: the interpreter's own exit reports it as it always has
+            sys.exit(code)
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -115,6 +115,10 @@ def _tag_map(value: Any) -> dict[str, Any]:
     return {}
 
 
+#: Stands for the provider's default tags among the maps `team_of` reads in order.
+_PROVIDER_DEFAULTS = object()
+
+
 def team_of(
     registration: Registration, providers: dict[str, Registration], defaults: dict[str, dict[str, Any]] | None = None
 ) -> str:
@@ -134,7 +138,9 @@ def team_of(
             raw = _tag_map(provider.inputs.get("defaultTags")).get("tags") if provider is not None else None
             cache[provider_urn] = _tag_map(raw)
         found = None
-        for source in (_tag_map(inputs.get("tags")), _tag_map(inputs.get("tagsAll")), cache[provider_urn]):
+        for raw in (inputs.get("tags"), inputs.get("tagsAll"), _PROVIDER_DEFAULTS):
+            # tagsAll and the provider's default tags are read only when the maps before lack the key
+            source = cache[provider_urn] if raw is _PROVIDER_DEFAULTS else _tag_map(raw)
             if isinstance(source.get(TEAM_KEY), str) and source[TEAM_KEY].strip():
                 found = source[TEAM_KEY]
                 break

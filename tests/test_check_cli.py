@@ -203,3 +203,25 @@ def test_a_pack_that_does_not_start_is_exit_2(capsys, tmp_path, main_py, expecte
     code, out, err = run(capsys, str(PLAN), "--policy-pack", str(pack), "--pack-timeout", "1")
     assert code == 2 and out == ""
     assert expected in err
+
+
+def test_the_command_exits_with_its_report_written_and_its_verdict(capsys):
+    """`python -m finops_guard check` ends without the interpreter's teardown (`cli.run`): what it
+    printed must still arrive whole, and its exit code be the verdict's."""
+    import subprocess
+    import sys
+
+    in_process = main(["check", str(PLAN), "--format", "json"])
+    expected = json.loads(capsys.readouterr().out)
+    done = subprocess.run(
+        [sys.executable, "-m", "finops_guard", "check", str(PLAN), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == in_process == 1
+    printed = json.loads(done.stdout)
+    assert {k: v for k, v in printed.items() if k != "durationSeconds"} == {
+        k: v for k, v in expected.items() if k != "durationSeconds"
+    }
+    assert done.stderr.endswith("is not judged.\n")  # the warnings, flushed whole

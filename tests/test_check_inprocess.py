@@ -28,6 +28,7 @@ from finops_guard.analyzer import inprocess
 from finops_guard.analyzer.inprocess import InProcessCheck, runs_in_process
 from finops_guard.analyzer.pack_process import load_pack
 from finops_guard.analyzer.wire import Unrepresentable, WireProps, check_representable, struct_order
+from finops_guard.analyzer.wire_lookup import read_wire_props
 from finops_guard.check import CheckOptions, _analysis_options, _finish, _warnings, check_one, run_check
 from finops_guard.cli import main
 from finops_guard.coverage import allocation_coverage
@@ -406,9 +407,26 @@ def test_properties_read_as_the_pack_reads_them(inputs):
         mine = WireProps(inputs, keep=keep)
         assert list(mine) == list(expected)
         for path in _paths({k: v for k, v in inputs.items() if not k.startswith("__")}):
-            assert _read(mine, path) == _read(expected, path)
+            # and one step further, with keys of every kind: past a leaf, the wrong kind of key,
+            # indexes out of range or from the end, a boolean (an index to a list)
+            for tail in ((), ("absent",), (0,), (-1,), (7,), (True,), (1.0,), ("tags", 0)):
+                assert _read(mine, path + tail) == _read(expected, path + tail)
         for key in [*inputs, "absent"]:
             assert _direct(mine, key) == _direct(expected, key)
+
+
+def test_lookup_reads_plain_properties_without_the_generic_walk():
+    """The fast reader answers for properties without secrets, so the comparison above is not vacuous."""
+    from finops_policies.values import UNKNOWN, lookup
+
+    inputs = {"tags": {"team": "a", "n": 3}, "list": [1, _SENTINELS[0]], "__internal": 1}
+    props = WireProps(inputs)
+    assert read_wire_props(props, ("tags",)) == {"team": "a", "n": 3.0}
+    assert read_wire_props(props, ("list", 1)) is UNKNOWN
+    assert lookup(props, "list") == [1.0, UNKNOWN]
+    secret = WireProps({"password": {_SIG: _SECRET, "value": "x"}})
+    assert read_wire_props(secret, ("password",)) is NotImplemented  # the generic walk deserializes it
+    assert lookup(secret, "password") == "x"
 
 
 def test_key_order_is_protobufs_and_not_the_inputs():
@@ -505,6 +523,29 @@ def test_the_json_writer_writes_what_json_dumps_writes(document):
     out = io.StringIO()
     json_writer.write({"a": json_writer.Lazy(iter([document, document])), "b": document}, out)
     assert out.getvalue() == json.dumps({"a": [document, document], "b": document}, indent=2, ensure_ascii=False)
+
+
+def _outcome(encode: Any, document: Any) -> Any:
+    try:
+        return ("text", encode(document))
+    except (TypeError, ValueError) as error:
+        return ("error", type(error).__name__)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json, st.booleans(), st.booleans())
+def test_the_packs_json_encoder_encodes_as_json_dumps(document, sort_keys, ensure_ascii):
+    from finops_policies.values import json_encoder
+
+    wrapped = {"wrapped": [document, object()]}  # an object only `default` can encode
+    for default in (None, str):
+        mine = json_encoder(sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default)
+
+        def theirs(d: Any, default: Any = default) -> str:
+            return json.dumps(d, sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default)
+
+        assert _outcome(mine, document) == _outcome(theirs, document)
+        assert _outcome(mine, wrapped) == _outcome(theirs, wrapped)
 
 
 @pytest.mark.parametrize("path", [PLAN, *PUBLIC_PLANS], ids=lambda p: p.stem)

@@ -137,6 +137,60 @@ def test_a_corrupt_plan_names_the_line_and_the_expectation(tmp_path):
         read_input(path)
 
 
+def _typed(value: Any) -> Any:
+    """`value` with every number's type kept, so that 1 and 1.0 compare unequal."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value).__name__, repr(value))
+
+
+_ODD_DOCUMENTS = [
+    b'{"a": 1, "a": 2.5, "b": [1, 1.0, -0, -0.0, 1e5, 1E-7, 0.1, 123456789012345678]}',
+    b'{"big": 9223372036854775808}',  # beyond int64: yajl refuses it
+    b'{"small": -9223372036854775809}',
+    b'{"huge": 1e400, "nan": NaN}',
+    b'{"surrogate": "\\ud800", "ok": "\\u00e9\\n"}',
+    b'{"trailing": 1} x',
+    b"[1, 2, 3]",
+    b"42",
+]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [*_ODD_DOCUMENTS, *(p.read_bytes() for p in sorted((DATA / "public-plans").glob("*.json"))), PLAN.read_bytes()],
+)
+def test_a_plan_read_whole_by_orjson_reads_as_ijson_reads_it(document, tmp_path, monkeypatch):
+    """The fast parser gives the same top level as ijson, or leaves the document to ijson."""
+    from finops_guard.inputs import jsonstream
+
+    path = tmp_path / "doc.json"
+    path.write_bytes(document)
+    keep = frozenset({"a", "b", "big", "small", "huge", "surrogate", "ok", "format_version", "resource_changes"})
+
+    def read() -> Any:
+        try:
+            keys, kept = jsonstream.whole_top_level(jsonstream.opener(path), path, keep)
+        except InputError as error:
+            return ("error", error.message)
+        return sorted(keys), _typed(kept)
+
+    fast = read()
+    monkeypatch.setattr(jsonstream, "_orjson_top_level", lambda data: None)
+    assert fast == read()
+
+
+def test_orjson_reads_plans_and_leaves_what_it_could_read_otherwise_to_ijson():
+    from finops_guard.inputs import jsonstream
+
+    assert jsonstream._orjson_top_level(PLAN.read_bytes()) is not None  # the comparison above is not vacuous
+    assert jsonstream._orjson_top_level(_ODD_DOCUMENTS[0]) is not None
+    for document in _ODD_DOCUMENTS[1:6]:
+        assert jsonstream._orjson_top_level(document) is None
+
+
 def test_the_oldest_plan_format_reads(tmp_path):
     # Terraform 0.12's format 0.1: no module_address on root resources, no after_sensitive.
     path = tmp_path / "old.json"

@@ -267,6 +267,8 @@ class InProcessCheck:
     def run(self, registrations: list[Registration], warnings: list[str], started: float) -> RunResult:
         from finops_policies.pack import ListSink
 
+        from . import wire_lookup  # noqa: F401 - registers the fast `lookup` of WireProps with the pack's values
+
         for registration in registrations:
             try:
                 check_representable(registration.inputs)
@@ -428,10 +430,16 @@ class _Judge:
 
         if not self.resource_policies:
             return
+        analyzing = [""]  # the URN being analyzed, read by the reporters made once per policy
+
+        def analyzed(_: str) -> str:  # Analyze: always the analyzed resource
+            return analyzing[0]
+
+        reporters = [self._reporter(policy, analyzed) for policy in self.resource_policies]
         for done, registration in enumerate(self.registrations, start=1):
             if self.progress is not None:
                 self.progress(done, None)
-            urn = registration.urn
+            urn = analyzing[0] = registration.urn
             view = ResourceView(
                 registration.type,
                 registration.name,
@@ -441,12 +449,9 @@ class _Judge:
                 registration.parent or None,
             )
 
-            def analyzed(_: str, urn: str = urn) -> str:  # Analyze: always the analyzed resource
-                return urn
-
-            for policy in self.resource_policies:
+            for policy, reporter in zip(self.resource_policies, reporters, strict=True):
                 try:
-                    judge_resource(policy.spec, view, dict(policy.config), self._reporter(policy, analyzed), self.sink)
+                    judge_resource(policy.spec, view, dict(policy.config), reporter, self.sink)
                 except UnknownValueError as exc:
                     self._unverifiable(policy, exc.message, urn)
                 except _NotApplicableError:

@@ -130,7 +130,7 @@ def check_representable(inputs: Mapping[str, Any]) -> None:
     for key, value in inputs.items():
         if type(key) is not str:
             raise Unrepresentable("a key that is not a string")
-        if not key.startswith("__"):
+        if not key.startswith("__") and (type(value) is not str or not value.isascii()):
             _check(value)
 
 
@@ -150,10 +150,12 @@ def _check(value: Any) -> None:
         for key, item in value.items():
             if type(key) is not str:
                 raise Unrepresentable("a key that is not a string")
-            _check(item)
+            if type(item) is not str or not item.isascii():  # an ASCII string, most leaves, passes as it is
+                _check(item)
     elif kind is list or kind is tuple:
         for item in value:
-            _check(item)
+            if type(item) is not str or not item.isascii():
+                _check(item)
     else:
         wire_value(value)
 

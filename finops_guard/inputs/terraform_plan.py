@@ -160,6 +160,8 @@ def _module_configs(config_module: dict[str, Any], prefix: str = "") -> Iterator
 
 def _strip_indexes(module_address: str) -> str:
     """`module.app["a"].module.db[0]` -> `module.app.module.db` (the configuration's key)."""
+    if "[" not in module_address:  # most addresses (the root module's "" above all): nothing to strip
+        return module_address
     return re.sub(r"\[[^\]]*\]", "", module_address)
 
 
@@ -294,7 +296,9 @@ class PlanReader:
             tf_type = str(change.get("type") or "")
             address = str(change.get("address") or tf_type)
             module_address = str(change.get("module_address") or "")
-            block = _INDEX.sub("", address[len(module_address) + 1 :] if module_address else address)
+            block = address[len(module_address) + 1 :] if module_address else address
+            if block.endswith("]"):  # an instance of `count` or `for_each`: its block's address
+                block = _INDEX.sub("", block)
             config = self.resource_configs.get((_strip_indexes(module_address), block))
             provider = self._provider_for(change, config)
             mapping = tf_shapes.mapping_for(tf_type)
@@ -362,6 +366,12 @@ class PlanReader:
 
         dependencies: list[str] = []
         for attribute, expression in (config.get("expressions") or {}).items():
+            if (
+                type(expression) is dict
+                and len(expression) == 1
+                and type(expression.get("constant_value", expression)) in _SCALARS
+            ):
+                continue  # `{"constant_value": scalar}`: no references (most attributes of most blocks)
             urns: list[str] = []
             for reference in _references(expression):
                 urns.extend(u for u in targets(reference) if u not in urns)
@@ -406,18 +416,30 @@ def _source_lines(directory: Path, root: dict[str, Any]) -> dict[tuple[str, str]
     return found
 
 
+#: JSON scalars: a `{"constant_value": scalar}` expression references nothing.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _references(expression: Any) -> Iterator[str]:
     """Every `references` entry in an expression, including those of nested blocks."""
+    found: list[str] = []
+    _collect_references(expression, found)
+    return iter(found)
+
+
+def _collect_references(expression: Any, out: list[str]) -> None:
+    """`_references` into `out`, in its order, with one call per container (not per generator step)."""
     if isinstance(expression, dict):
         for reference in expression.get("references") or []:
             if isinstance(reference, str):
-                yield reference
+                out.append(reference)
         for key, value in expression.items():
             if key != "references" and isinstance(value, dict | list):
-                yield from _references(value)
+                _collect_references(value, out)
     elif isinstance(expression, list):
         for item in expression:
-            yield from _references(item)
+            if isinstance(item, dict | list):
+                _collect_references(item, out)
 
 
 def read_plan(

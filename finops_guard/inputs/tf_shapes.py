@@ -104,10 +104,20 @@ def _shared(value: Any) -> Any:
 def _unmarked(value: Any) -> Any:
     """`_verbatim` of a value with no unknown or sensitive part."""
     if isinstance(value, dict):
-        return {_shared(k): _unmarked(v) for k, v in value.items() if v is not None}
+        # `_shared` inlined for the keys and the leaves: a plan's attributes are mostly these
+        return {
+            (_intern(k) if type(k) is str and len(k) <= _SHARED_LENGTH else k): (
+                (_intern(v) if len(v) <= _SHARED_LENGTH else v) if type(v) is str else _unmarked(v)
+            )
+            for k, v in value.items()
+            if v is not None
+        }
     if isinstance(value, list):
         return [_unmarked(v) for v in value]
     return _shared(value)
+
+
+_intern = sys.intern
 
 
 def _verbatim(value: Any, unknown: Any, sensitive: Any) -> Any:
@@ -129,6 +139,10 @@ def _verbatim(value: Any, unknown: Any, sensitive: Any) -> Any:
     return _shared(value)
 
 
+def _no_mark(key: str) -> None:
+    return None
+
+
 def convert_object(
     value: dict[str, Any], type_name: str | None, unknown: Any = None, sensitive: Any = None, top: bool = False
 ) -> dict[str, Any]:
@@ -136,19 +150,29 @@ def convert_object(
     fields: dict[str, list[Any]] = _data()["types"].get(type_name, {}) if type_name else {}
     out: dict[str, Any] = {}
     keys = list(value)
+    # `_Marks.child(marks, key)` for the string keys of an object, without a call per key
+    unknown_of = unknown.get if isinstance(unknown, dict) else _no_mark
+    sensitive_of = sensitive.get if isinstance(sensitive, dict) else _no_mark
     if isinstance(unknown, dict):
         keys += [k for k, m in unknown.items() if m is True and k not in value]
     for key in keys:
         if top and key in _SKIPPED:
             continue
         item = value.get(key)
-        item_unknown = _Marks.child(unknown, key)
-        item_sensitive = _Marks.child(sensitive, key)
+        if type(key) is str:
+            item_unknown = unknown_of(key)
+            item_sensitive = sensitive_of(key)
+        else:  # pragma: no cover - JSON object keys are strings
+            item_unknown = _Marks.child(unknown, key)
+            item_sensitive = _Marks.child(sensitive, key)
         if item is None and item_unknown is not True:
             continue  # unset: absent on the wire, as in a Pulumi registration
         spec = fields.get(key)
         if spec is None:
-            out[camel(key)] = _verbatim(item, item_unknown, item_sensitive)
+            if not item_unknown and not item_sensitive:  # `_verbatim` with nothing marked
+                out[camel(key)] = _unmarked(item)
+            else:
+                out[camel(key)] = _verbatim(item, item_unknown, item_sensitive)
             continue
         name, kind, nested = spec
         marked = _mark_value(item, item_unknown, item_sensitive)

@@ -50,6 +50,10 @@ def sanitize(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
+#: Leaves that hold no secret outside one: `secret_values` skips them without a call.
+_PLAIN_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def secret_values(result: RunResult) -> list[str]:
     """Plain values of every secret in any registration's inputs, longest first."""
     found: set[str] = set()
@@ -60,10 +64,12 @@ def secret_values(result: RunResult) -> list[str]:
                 walk(value.get("value"), True)
                 return
             for item in value.values():
-                walk(item, inside_secret)
+                if inside_secret or type(item) not in _PLAIN_LEAVES:
+                    walk(item, inside_secret)
         elif isinstance(value, list | tuple):
             for item in value:
-                walk(item, inside_secret)
+                if inside_secret or type(item) not in _PLAIN_LEAVES:
+                    walk(item, inside_secret)
         elif inside_secret and value is not None and not isinstance(value, bool):
             text = str(value)
             if len(text) >= _MIN_SCRUBBED_LENGTH:
@@ -84,6 +90,8 @@ class Scrubber:
 
     def __init__(self, secrets: Iterable[str]) -> None:
         self._secrets = tuple(secrets)
+        #: short texts already scrubbed: details repeat the same few tag keys on every finding
+        self._short: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
@@ -91,15 +99,36 @@ class Scrubber:
                 text = text.replace(secret, REDACTED)
         return sanitize(text)
 
+    def _memo(self, text: str) -> str:
+        """`self(text)`, remembered for short texts (a bounded number of them)."""
+        found = self._short.get(text)
+        if found is None:
+            found = self(text)
+            if len(text) <= _MEMO_LENGTH and len(self._short) < _MEMO_ENTRIES:
+                self._short[text] = found
+        return found
+
     def details(self, details: Any) -> Any:
         """A finding's details (JSON values) with every string scrubbed, or None."""
+        kind = type(details)  # exact types first: the isinstance chain below decides for the rest
+        if kind is str:
+            return self._memo(details)
+        if kind is list:
+            return [self._memo(v) if type(v) is str else self.details(v) for v in details]
+        if kind is dict:
+            return {self._memo(str(k)): self.details(v) for k, v in details.items()}
         if isinstance(details, str):
             return self(details)
         if isinstance(details, dict):
-            return {self(str(k)): self.details(v) for k, v in details.items()}
+            return {self._memo(str(k)): self.details(v) for k, v in details.items()}
         if isinstance(details, list | tuple):
             return [self.details(v) for v in details]
         return details if details is None or isinstance(details, bool | int | float) else self(str(details))
+
+
+#: `Scrubber` remembers texts up to this long, up to this many of them.
+_MEMO_LENGTH = 64
+_MEMO_ENTRIES = 50_000
 
 
 def ordered_findings(result: RunResult) -> Collection[Finding]:

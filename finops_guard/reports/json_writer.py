@@ -88,6 +88,46 @@ def _newline(level: int) -> str:
     return _NEWLINES[level] if level < len(_NEWLINES) else "\n" + "  " * level
 
 
+class _Slow(Exception):  # noqa: N818 - control flow: the general writer must write this value
+    pass
+
+
+def _text(value: Any, level: int) -> str:
+    """The JSON of `value` built in one piece, for dicts with str keys, lists and exact scalars;
+    raises `_Slow` for anything else (other keys, subclasses, `Lazy`), which `_Writer` handles.
+
+    A report's findings are small documents of that kind: joining each one's text from list
+    comprehensions is about three times faster than appending its parts one call at a time.
+    """
+    kind = type(value)
+    encode = _SCALAR.get(kind)
+    if encode is not None:
+        return encode(value)
+    inner = _newline(level + 1)
+    if kind is dict:
+        if not value:
+            return "{}"
+        level += 1
+        items = [
+            _encode_string(key) + ": " + (encode(item) if (encode := _SCALAR.get(type(item))) else _text(item, level))
+            if type(key) is str
+            else _slow()
+            for key, item in value.items()
+        ]
+        return "{" + inner + ("," + inner).join(items) + _newline(level - 1) + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        level += 1
+        items = [encode(item) if (encode := _SCALAR.get(type(item))) else _text(item, level) for item in value]
+        return "[" + inner + ("," + inner).join(items) + _newline(level - 1) + "]"
+    raise _Slow
+
+
+def _slow() -> str:
+    raise _Slow
+
+
 class _Writer:
     def __init__(self, out: Any) -> None:
         self.out = out
@@ -104,6 +144,11 @@ class _Writer:
         if encode is not None:
             parts.append(encode(value))
             return
+        try:
+            parts.append(_text(value, level))
+            return
+        except _Slow:
+            pass
         text = _scalar(value)
         if text is not None:
             parts.append(text)

@@ -97,8 +97,8 @@ def parse_approval(entry: object, ticket_pattern: str, on: dt.date, *, subjects:
 def parse_approvals(
     entries: object, ticket_pattern: str, on: dt.date | None = None, *, subjects: str = "resources"
 ) -> list[Approval]:
-    if not isinstance(entries, Sequence) or isinstance(entries, str):
-        return []
+    if not isinstance(entries, Sequence) or isinstance(entries, str) or not entries:
+        return []  # no waivers (the common case): no clock to read
     day = on or today()
     return [parse_approval(e, ticket_pattern, day, subjects=subjects) for e in entries]
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
+
+from .values import json_encoder
 
 #: Prefix of the machine-readable last line of a violation message that carries a finding's details;
 #: `finops_guard.model` strips it from the message and puts the details in the reports.
@@ -57,5 +58,9 @@ class Finding:
         text = self.message() + note
         if self.details:
             payload = {k: list(v) for k, v in self.details.items()}
-            text += f"\n{DETAILS_MARKER} {json.dumps(payload, sort_keys=True, ensure_ascii=False)}"
+            text += f"\n{DETAILS_MARKER} {_encode_details(payload)}"
         return text
+
+
+#: `json.dumps(..., sort_keys=True, ensure_ascii=False)`, without building an encoder per finding
+_encode_details = json_encoder(sort_keys=True, ensure_ascii=False)

@@ -103,6 +103,13 @@ class StackView:
     def by_urn(self) -> dict[str, ResourceView]:
         return {r.urn: r for r in self.resources}
 
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Indexes several stack policies build from this stack alone (both retention policies join
+        buckets to their configurations), kept for the next policy handed the same view. Only
+        results no policy changes belong here."""
+        return {}
+
     def of_type(self, *types: str) -> Iterator[ResourceView]:
         wanted = set(types)
         return (r for r in self.resources if r.type in wanted)

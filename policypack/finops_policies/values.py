@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from pulumi_policy.proxy import UnknownValueError
@@ -96,8 +96,26 @@ def _child(container: object, key: str | int) -> object:
     return MISSING
 
 
+#: Readers for container types that find their plain values faster than the generic walk below,
+#: by exact type (a subclass takes the generic path): `reader(container, path)` returns what
+#: `lookup(container, *path)` returns, or NotImplemented to take the generic path after all. The
+#: engine registers one for the properties it hands the pack in-process (its `WireProps`), read
+#: some 200,000 times in a check of 10,000 resources; the pack itself registers none.
+_FAST_READERS: dict[type, Callable[[Any, tuple[Any, ...]], Any]] = {}
+
+
+def register_fast_reader(kind: type, reader: Callable[[Any, tuple[Any, ...]], Any]) -> None:
+    """Let `lookup` read containers of exactly type `kind` with `reader` (see `_FAST_READERS`)."""
+    _FAST_READERS[kind] = reader
+
+
 def lookup(container: object, *path: str | int) -> Any:
     """The plain value at `path`, or UNKNOWN / MISSING. Never raises."""
+    reader = _FAST_READERS.get(type(container))
+    if reader is not None:
+        found = reader(container, path)
+        if found is not NotImplemented:
+            return found
     current: object = container
     for key in path:
         if current is MISSING or current is None:
@@ -137,6 +155,33 @@ def plain(value: object, _depth: int = 0) -> Any:
             return UNKNOWN
         return [plain(_child(value, i), _depth + 1) for i in range(size)]
     return value
+
+
+def json_encoder(
+    *, sort_keys: bool = False, ensure_ascii: bool = True, default: Callable[[Any], Any] | None = None
+) -> Callable[[Any], str]:
+    """`json.JSONEncoder(sort_keys=..., ensure_ascii=..., default=...).encode`, for dicts and lists
+    without the C encoder `JSONEncoder.encode` builds anew on every call (most of the cost of
+    encoding a small document, which the pack does for every finding).
+
+    The one difference: a document that contains itself recurses until RecursionError instead of
+    raising "Circular reference detected" (keeping the check would share state between threads).
+    """
+    options = json.JSONEncoder(sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython ships the C encoder
+        return options.encode
+    strings = json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
+    encode = make(
+        None, options.default, strings, None, options.key_separator, options.item_separator, sort_keys, False, True
+    )
+
+    def encoded(value: Any) -> str:
+        if type(value) is dict or type(value) is list:
+            return "".join(encode(value, 0))
+        return options.encode(value)
+
+    return encoded
 
 
 def as_number(value: object) -> float | None:

@@ -9,6 +9,7 @@ Route 53, Organizations, ...). Those 180 are encoded compactly: every type of th
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -114,6 +115,7 @@ def is_region(value: object) -> bool:
     return isinstance(value, str) and REGION_PATTERN.fullmatch(value) is not None
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every string under every key of every resource
 def is_region_key(key: str) -> bool:
     return key.lower().endswith(_REGION_KEY_ENDINGS)
 

@@ -131,16 +131,24 @@ def _path(parts: Path) -> str:
 def _candidates(value: Any, parts: Path, key: str) -> Iterator[tuple[Path, str, str]]:
     """(path, nearest key, string) for each string that may name another region: an ARN inside it,
     or a region name under a region-ish key. Iterative, and cheap on strings that are neither."""
-    pending: list[tuple[Any, Path, str]] = [(value, parts, key)]
+    # Each pending value with its parent's path and its own key or index (the path is built only
+    # for what is yielded or descended into); numbers, booleans and nulls are never pending.
+    pending: list[tuple[Any, Path, str | int | None, str]] = [(value, parts, None, key)]
     while pending:
-        current, where, nearest = pending.pop()
+        current, base, part, nearest = pending.pop()
         if isinstance(current, str):
             if "arn:" in current or (_regions.is_region_key(nearest) and _regions.is_region(current)):
-                yield where, nearest, current
+                yield (base if part is None else (*base, part)), nearest, current
         elif isinstance(current, dict):  # reversed: the stack pops them back in document order
-            pending.extend(reversed([(v, (*where, k), k) for k, v in current.items()]))
+            where = base if part is None else (*base, part)
+            pending.extend(reversed([(v, where, k, k) for k, v in current.items() if type(v) not in _LEAVES]))
         elif isinstance(current, list):
-            pending.extend(reversed([(v, (*where, i), nearest) for i, v in enumerate(current)]))
+            where = base if part is None else (*base, part)
+            pending.extend(reversed([(v, where, i, nearest) for i, v in enumerate(current) if type(v) not in _LEAVES]))
+
+
+#: Values that are neither strings nor containers: nothing in them names another region.
+_LEAVES = frozenset({int, float, bool, type(None)})
 
 
 def _edges(r: ResourceView, stack: StackView, regions: _RegionIndex, by_arn: Mapping[str, str]) -> list[Edge]:

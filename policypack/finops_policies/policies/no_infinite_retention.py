@@ -257,7 +257,7 @@ def _judge_implicit(items: list[Found], declared: DeclaredGroups) -> Iterator[Fi
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
-    index = RetentionIndex.build(stack)
+    index = RetentionIndex.of(stack)
     implicit = {r.urn: groups_of(r) for r in stack.resources if r.type in IMPLICIT_TYPES}
     declared = DeclaredGroups(stack, [item for items in implicit.values() for item in items])
     raw_classes = config.get("bucketClasses")

@@ -307,7 +307,7 @@ def _bucket_lock(r: ResourceView, retention: BucketRetention, name: str, min_day
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Finding]:
     classes = class_bounds(config)
     allowed = ", ".join(sorted(classes))
-    index = RetentionIndex.build(stack)
+    index = RetentionIndex.of(stack)
     for r in stack.resources:
         if r.is_plumbing:
             continue

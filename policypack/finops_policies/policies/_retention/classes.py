@@ -51,13 +51,20 @@ def declared_class(resource: ResourceView, *, with_provider_defaults: bool = Tru
         if template_labels is not None:
             sources.append(template_labels)
     elif resource.is_aws:
-        sources = [("tags", resource.get("tags")), ("tagsAll", resource.get("tagsAll"))]
+        # the key read straight from each map (what `_class_in` finds in it, without copying the map)
+        key = conv.RETENTION_CLASS_KEY
+        found = [("tags", resource.get("tags", key)), ("tagsAll", resource.get("tagsAll", key))]
         if with_provider_defaults and resource.provider is not None:
-            sources.append(("provider defaultTags", resource.provider.default_tags))
+            found.append(("provider defaultTags", _class_in(resource.provider.default_tags)))
+        return _first_class(found)
     else:
         return None
-    for path, source in sources:
-        value = _class_in(source)
+    return _first_class([(path, _class_in(source)) for path, source in sources])
+
+
+def _first_class(found: list[tuple[str, object]]) -> DeclaredClass | None:
+    """The first class value found, in order of precedence (an unknown one hides the rest)."""
+    for path, value in found:
         if value is UNKNOWN or is_unknown(value):
             return DeclaredClass(UNKNOWN, f"{path}.{conv.RETENTION_CLASS_KEY}")
         if value is MISSING or value is None:

@@ -63,9 +63,12 @@ class _Join:
 
 @dataclass
 class RetentionIndex:
-    """The joins both policies need, built in one pass over the stack."""
+    """The joins both policies need, built in one pass over the stack.
 
-    stack: StackView
+    It holds no reference to the stack: kept in the stack's memo (`of`), it must not make a cycle
+    that only the collector frees (the pack pauses it during `AnalyzeStack`).
+    """
+
     buckets: dict[str, BucketParts] = field(default_factory=dict)
     #: Kinds of bucket configuration ("lifecycle", "versioning", "lock") with an instance whose bucket
     #: cannot be told during preview: any bucket might be its target.
@@ -76,8 +79,16 @@ class RetentionIndex:
     configmaps: dict[str, list[ResourceView]] = field(default_factory=dict)
 
     @classmethod
+    def of(cls, stack: StackView) -> RetentionIndex:
+        """The stack's index, built once for every policy handed the same `StackView` (read-only after `build`)."""
+        found = stack.memo.get(cls)
+        if not isinstance(found, cls):
+            found = stack.memo[cls] = cls.build(stack)
+        return found
+
+    @classmethod
     def build(cls, stack: StackView) -> RetentionIndex:
-        index = cls(stack)
+        index = cls()
         buckets = [r for r in stack.resources if r.type in conv.S3_BUCKETS]
         repositories = [r for r in stack.resources if r.type == conv.ECR_REPOSITORY]
         bucket_join = _Join(buckets, "bucket")

@@ -8,6 +8,7 @@ in `details` for the reports.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -162,6 +163,12 @@ def value_problem(key: str, value: object, platform: Platform, conf: Settings, t
     return syntax
 
 
+#: Texts judged per (text, type): the same tag keys and values recur on resource after resource, and
+#: judging one reads every character's Unicode category. The results are immutable `Problem`s.
+_JUDGED_TEXTS = 8192
+
+
+@functools.lru_cache(maxsize=_JUDGED_TEXTS)
 def _aws_value_problem(text: str, type_: str) -> Problem | None:
     rule = tag_rules.api_rule(type_)
     limit = tag_rules.VALUE_MAX if rule is None or rule.value.max is None else min(rule.value.max, tag_rules.VALUE_MAX)
@@ -191,6 +198,7 @@ def _aws_value_problem(text: str, type_: str) -> Problem | None:
 
 
 # --- keys -------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=_JUDGED_TEXTS)
 def aws_key_problem(key: str, type_: str) -> Problem | None:
     """What is wrong with a tag key the resource sets; blocking only where AWS rejects it."""
     if not key:
@@ -246,11 +254,12 @@ def key_parts(
 
 # --- required keys ----------------------------------------------------------------------------------
 def case_hint(key: str, sources: Sequence[Source]) -> str:
+    lowered = key.lower()
     for source in sources:
         if isinstance(source.values, dict):
-            near = next((k for k in source.values if k != key and k.lower() == key.lower()), None)
-            if near is not None:
-                return f"found {shown(near)} in {source.path}, but keys are case-sensitive"
+            for near in source.values:  # the first other key that differs from `key` only in case
+                if near != key and near.lower() == lowered:
+                    return f"found {shown(near)} in {source.path}, but keys are case-sensitive"
     return ""
 
 

@@ -11,7 +11,7 @@ from typing import Any, Final, Literal
 
 from finops_policies import conventions as conv
 from finops_policies.cost_classes import COST_CLASSES, CostClass
-from finops_policies.values import as_bool
+from finops_policies.values import as_bool, json_encoder
 
 Level = Literal["mandatory", "advisory", "skip"]
 LEVELS: Final[tuple[Level, ...]] = ("mandatory", "advisory", "skip")
@@ -99,6 +99,10 @@ CONFIG_KEYS: Final = (
 )
 
 
+#: `json.dumps(..., sort_keys=True, default=str)`, without building an encoder per resource
+_ENCODE: Final = json_encoder(sort_keys=True, default=str)
+
+
 def settings(config: Mapping[str, Any]) -> Settings:
-    encoded = json.dumps({k: config.get(k) for k in CONFIG_KEYS}, sort_keys=True, default=str)
+    encoded = _ENCODE({k: config.get(k) for k in CONFIG_KEYS})
     return _parse(encoded)
