@@ -407,15 +407,12 @@ def _explain(name: str) -> int:
     return EXIT_OK
 
 
-#: The command `main` ran last (what `run` exits after).
-_last_command: str | None = None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    global _last_command  # noqa: PLW0603 - read once by `run`, after `main` returns
     parser = build_parser()
-    args = parser.parse_args(argv)
-    _last_command = args.command
+    return _dispatch(parser, parser.parse_args(argv))
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     debug = bool(getattr(args, "debug", False))
     if args.command is None:
         parser.print_help(sys.stderr)
@@ -449,8 +446,10 @@ def run() -> NoReturn:
     the policy pack imports (pulumi, grpc, protobuf): ~0.2 s, a sixth of checking a
     10,000-resource plan, for nothing. Other commands exit as usual.
     """
-    code = main()
-    if _last_command == "check":
+    parser = build_parser()
+    args = parser.parse_args()
+    code = _dispatch(parser, args)
+    if args.command == "check":
         try:
             sys.stdout.flush()
             sys.stderr.flush()
