@@ -18,14 +18,14 @@ import subprocess
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, plugin_pb2
 
 from ..errors import PackError
 from ..model import Registration
-from .pack_process import PackInfo
+from .pack_process import PackInfo, StderrTail
 from .session import AnalyzerSession, Remediated
 
 HOST = Path(__file__).with_name("batch_host.py")
@@ -59,8 +59,7 @@ class BatchPack:
         self.engine_address = engine_address
         self.env = dict(env)
         self.proc: subprocess.Popen[bytes] | None = None
-        self.stderr_lines: list[str] = []
-        self._stderr_thread: threading.Thread | None = None
+        self.stderr = StderrTail()
         self._lock = threading.Lock()
         self._stopped = False
 
@@ -83,8 +82,7 @@ class BatchPack:
             except OSError as exc:
                 raise PackError(f"cannot start the policy pack with {self.pack.interpreter}: {exc.strerror}") from None
         assert self.proc.stderr is not None
-        self._stderr_thread = threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True)
-        self._stderr_thread.start()
+        self.stderr.follow(self.proc.stderr)
 
     def await_ready(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
@@ -100,7 +98,7 @@ class BatchPack:
             self.stop()
             raise PackError(
                 f"policy pack {self.pack.name} failed to start",
-                details=payload.decode("utf-8", "replace") + "".join(self.stderr_lines[-40:]),
+                details=payload.decode("utf-8", "replace") + self.stderr.text(),
             )
 
     def send(self, method: str, payload: bytes) -> None:
@@ -123,12 +121,12 @@ class BatchPack:
         return status, payload
 
     def _died(self, method: str) -> PackError:
-        detail = "".join(self.stderr_lines[-40:]).strip()
+        detail = self.stderr.text().strip()
         return PackError(f"the policy pack exited during {method}", details=detail)
 
-    def _drain(self, stream: IO[bytes]) -> None:
-        for raw in iter(stream.readline, b""):
-            self.stderr_lines.append(raw.decode("utf-8", errors="replace"))
+    @property
+    def stderr_lines(self) -> list[str]:
+        return self.stderr.lines
 
     def stop(self) -> None:
         with self._lock:
@@ -144,11 +142,10 @@ class BatchPack:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        self.stderr.finish()  # before closing stderr: the host's last lines explain a failure
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
-        if self._stderr_thread is not None:
-            self._stderr_thread.join(timeout=2)
 
 
 class BatchSession(AnalyzerSession):

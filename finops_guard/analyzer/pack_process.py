@@ -65,6 +65,32 @@ def load_pack(pack_dir: Path) -> PackInfo:
     return PackInfo(pack_dir, name, version, interpreter)
 
 
+class StderrTail:
+    """A child process's stderr, read to its end on a thread of its own: a failing pack's
+    traceback is its last words, so its stream is closed only after `finish`."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._thread: threading.Thread | None = None
+
+    def follow(self, stream: IO[bytes]) -> None:
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        for raw in iter(stream.readline, b""):
+            self.lines.append(raw.decode("utf-8", errors="replace"))
+
+    def text(self, keep: int = 40) -> str:
+        """The last `keep` lines, as printed."""
+        return "".join(self.lines[-keep:])
+
+    def finish(self, timeout: float = 2.0) -> None:
+        """Wait (a while) for the stream's end; call before closing it."""
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+
+
 class PackProcess:
     """`python -u -m pulumi.policy <engine address> <pack dir>`, port read from its first stdout line."""
 
@@ -77,8 +103,7 @@ class PackProcess:
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen[bytes] | None = None
         self.port: int | None = None
-        self.stderr_lines: list[str] = []
-        self._stderr_thread: threading.Thread | None = None
+        self.stderr = StderrTail()
         # start() runs on a worker thread; stop() may come from the main thread (Ctrl-C) at any
         # moment, even while the process is being spawned, and must never leave it running.
         self._lock = threading.Lock()
@@ -113,8 +138,7 @@ class PackProcess:
 
     def _await_port(self) -> int:
         assert self.proc is not None and self.proc.stdout is not None and self.proc.stderr is not None
-        self._stderr_thread = threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True)
-        self._stderr_thread.start()
+        self.stderr.follow(self.proc.stderr)
         lines: queue.Queue[bytes] = queue.Queue()
         threading.Thread(
             target=lambda: lines.put(self.proc.stdout.readline()),  # type: ignore[union-attr]
@@ -131,7 +155,7 @@ class PackProcess:
         text = first.decode("utf-8", errors="replace").strip()
         if not text.isdigit():
             self.stop()
-            detail = "".join(self.stderr_lines[-40:]).strip()
+            detail = self.stderr.text().strip()
             raise PackError(
                 f"policy pack {self.pack.name} failed to start"
                 + (f": it printed {text!r} instead of its port" if text else " (it exited before printing its port)"),
@@ -140,9 +164,9 @@ class PackProcess:
         self.port = int(text)
         return self.port
 
-    def _drain(self, stream: IO[bytes]) -> None:
-        for raw in iter(stream.readline, b""):
-            self.stderr_lines.append(raw.decode("utf-8", errors="replace"))
+    @property
+    def stderr_lines(self) -> list[str]:
+        return self.stderr.lines
 
     def stop(self) -> None:
         with self._lock:
@@ -157,9 +181,7 @@ class PackProcess:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        # Read stderr to its end before closing it: a failing pack's traceback is its last words.
-        if self._stderr_thread is not None:
-            self._stderr_thread.join(timeout=2)
+        self.stderr.finish()
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
