@@ -39,7 +39,6 @@ from .analyzer.inprocess import (
     runs_in_process,
 )
 from .analyzer.pack_process import load_pack, pack_environment
-from .analyzer.policy_config import read_config_file
 from .analyzer.session import to_struct, without_internal_keys
 from .finding_store import FindingStore
 from .inputs import ReadInput, jsonstream, read_input
@@ -55,6 +54,7 @@ from .preview import (
     analyze_registrations,
     configure_session,
     default_pack_dir,
+    pack_and_config,
     pack_log_lines,
 )
 
@@ -171,12 +171,7 @@ class BatchRun:
 
     def __init__(self, options: AnalysisOptions) -> None:
         self.options = options
-        self.pack = load_pack(options.policy_pack or default_pack_dir())
-        self.given: dict[str, Any] = {}
-        self.source = "policy config"
-        if options.policy_pack_config is not None:
-            self.given = read_config_file(options.policy_pack_config)
-            self.source = str(options.policy_pack_config)
+        self.pack, self.given, self.source = pack_and_config(options)
         self.registrations: list[Registration] = []
         self.providers: dict[str, Registration] = {}
         self.provider_of: dict[str, Registration] = {}

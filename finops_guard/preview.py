@@ -385,6 +385,15 @@ class SessionSetup:
     config: dict[str, EffectiveConfig]
 
 
+def pack_and_config(options: AnalysisOptions) -> tuple[PackInfo, dict[str, Any], str]:
+    """The pack a run uses, the policy config the user gave (`--policy-pack-config`, else none)
+    and what to call that config in error messages: what `configure_session` takes."""
+    pack = load_pack(options.policy_pack or default_pack_dir())
+    if options.policy_pack_config is None:
+        return pack, {}, "policy config"
+    return pack, read_config_file(options.policy_pack_config), str(options.policy_pack_config)
+
+
 def configure_session(
     session: Any, options: AnalysisOptions, pack: PackInfo, given: Mapping[str, Any], source: str
 ) -> SessionSetup:
@@ -426,12 +435,7 @@ def analyze_registrations(
     """
     started = time.monotonic() if started is None else started
     warnings = [] if warnings is None else warnings
-    pack: PackInfo = load_pack(options.policy_pack or default_pack_dir())
-    given: dict[str, Any] = {}
-    source = "policy config"
-    if options.policy_pack_config is not None:
-        given = read_config_file(options.policy_pack_config)
-        source = str(options.policy_pack_config)
+    pack, given, source = pack_and_config(options)
     env = pack_environment(options.project, options.stack, options.organization, options.stack_config)
     pending: queue.Queue[Registration | None] = queue.Queue()
     failure: list[BaseException] = []

@@ -47,9 +47,9 @@ from ..preview import (
     _secret_strings,
     configure_session,
     default_pack_dir,
+    pack_and_config,
 )
-from .pack_process import PackInfo, load_pack
-from .policy_config import read_config_file
+from .pack_process import PackInfo
 from .session import AnalyzerSession
 from .wire import Unrepresentable, WireProps, check_representable, dependency_order
 
@@ -257,12 +257,7 @@ class InProcessCheck:
         self.options = options
         #: findings held in memory before the store spills (default: `findings_kept`)
         self.keep = keep
-        self.pack = load_pack(options.policy_pack or default_pack_dir())
-        self.given: dict[str, Any] = {}
-        self.source = "policy config"
-        if options.policy_pack_config is not None:
-            self.given = read_config_file(options.policy_pack_config)
-            self.source = str(options.policy_pack_config)
+        self.pack, self.given, self.source = pack_and_config(options)
 
     def run(self, registrations: list[Registration], warnings: list[str], started: float) -> RunResult:
         from finops_policies.pack import ListSink
