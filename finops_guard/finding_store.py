@@ -93,16 +93,7 @@ class FindingStore(Collection[Finding]):
     def add(self, finding: Finding) -> None:
         self._pending.append(finding)
         self._count += 1
-        s = self._summary
-        s.errored += finding.errored
-        if finding.state == "waived":
-            s.waived += 1
-        elif finding.state == "unverifiable":
-            s.unverifiable += 1
-        elif finding.blocking:
-            s.mandatory += 1
-        else:
-            s.advisory += 1
+        self._summary.count(finding)
         if len(self._pending) >= self._keep:
             self._spill()
 

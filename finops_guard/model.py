@@ -163,6 +163,18 @@ class Summary:
             "errored": self.errored,
         }
 
+    def count(self, finding: Finding) -> None:
+        """Add one finding to the counts: by state, then blocking (mandatory) or not (advisory)."""
+        self.errored += finding.errored
+        if finding.state == "waived":
+            self.waived += 1
+        elif finding.state == "unverifiable":
+            self.unverifiable += 1
+        elif finding.blocking:
+            self.mandatory += 1
+        else:
+            self.advisory += 1
+
 
 @dataclass
 class RunResult:
@@ -199,15 +211,7 @@ class RunResult:
             return found
         s = Summary()
         for f in self.findings:
-            s.errored += f.errored
-            if f.state == "waived":
-                s.waived += 1
-            elif f.state == "unverifiable":
-                s.unverifiable += 1
-            elif f.blocking:
-                s.mandatory += 1
-            else:
-                s.advisory += 1
+            s.count(f)
         return s
 
     @property
