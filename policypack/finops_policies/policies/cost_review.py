@@ -72,6 +72,13 @@ def is_trigger(name: str) -> bool:
     return re.fullmatch(TRIGGER_PATTERN, name) is not None
 
 
+def _workloads_by_service(facts: ReviewFacts) -> dict[str, list[Workload]]:
+    out: dict[str, list[Workload]] = {}
+    for workload in (facts.workloads or {}).values():
+        out.setdefault(workload.service, []).append(workload)
+    return out
+
+
 @dataclass(frozen=True)
 class _Change:
     """Both sides of the review and what the findings need to say where they are."""
@@ -93,17 +100,11 @@ class _Change:
     @cached_property
     def old_workloads(self) -> dict[str, list[Workload]]:
         """The baseline's workloads per service (none when the baseline does not record them)."""
-        out: dict[str, list[Workload]] = {}
-        for workload in (self.old.workloads or {}).values():
-            out.setdefault(workload.service, []).append(workload)
-        return out
+        return _workloads_by_service(self.old)
 
     @cached_property
     def new_workloads(self) -> dict[str, list[Workload]]:
-        out: dict[str, list[Workload]] = {}
-        for workload in (self.new.workloads or {}).values():
-            out.setdefault(workload.service, []).append(workload)
-        return out
+        return _workloads_by_service(self.new)
 
     @cached_property
     def new_cross_region(self) -> dict[str, list[CrossRegion]]:
