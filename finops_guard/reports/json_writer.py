@@ -5,7 +5,8 @@ A report of 400,000 findings is ~300 MB of JSON; built as one dict and one strin
 times that in memory, and `json.dumps` with an indent runs the pure-Python encoder. Here values
 are written as they come, scalars go through the C string encoder, and the text is flushed to the
 stream in blocks. The output is the standard library's, byte for byte (the tests compare them on
-random documents).
+random documents). A document of strings, whole numbers, booleans and nulls (a report's findings)
+is written by orjson, which writes those exactly as `json.dumps` does, only its floats differently.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
+
+import orjson
 
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
 #: Text held before it is written out.
@@ -92,7 +95,38 @@ class _Slow(Exception):  # noqa: N818 - control flow: the general writer must wr
     pass
 
 
+#: orjson writes `json.dumps(indent=2, ensure_ascii=False)`'s text for plain documents, and raises
+#: (rather than converting) for what `json.dumps` would refuse or write otherwise: subclasses,
+#: dataclasses, dates, integers beyond 64 bits, strings with lone surrogates.
+_ORJSON = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
+_ORJSON |= orjson.OPT_PASSTHROUGH_DATETIME
+#: Exact types orjson and `json.dumps` write alike (floats differ: `1e+16` or `1e16`, NaN or null).
+_ALIKE = frozenset({str, int, bool, type(None)})
+
+
+def _alike(value: Any) -> bool:
+    """Whether `value` holds only dicts, lists and `_ALIKE` scalars, at any depth."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(item) in _ALIKE or _alike(item) for item in value.values())
+    if kind is list:
+        return all(type(item) in _ALIKE or _alike(item) for item in value)
+    return kind in _ALIKE
+
+
 def _text(value: Any, level: int) -> str:
+    """`_built`, by orjson (in C) when the value is written alike by both."""
+    if type(value) is dict and _alike(value):
+        try:
+            text = orjson.dumps(value, option=_ORJSON).decode()
+        except orjson.JSONEncodeError:  # a key that is not a str, a huge int, a lone surrogate
+            pass
+        else:  # orjson indents from level 0; strings hold no raw newline, so every one is structure
+            return text.replace("\n", _newline(level)) if level else text
+    return _built(value, level)
+
+
+def _built(value: Any, level: int) -> str:
     """The JSON of `value` built in one piece, for dicts with str keys, lists and exact scalars;
     raises `_Slow` for anything else (other keys, subclasses, `Lazy`), which `_Writer` handles.
 
@@ -109,7 +143,7 @@ def _text(value: Any, level: int) -> str:
             return "{}"
         level += 1
         items = [
-            _encode_string(key) + ": " + (encode(item) if (encode := _SCALAR.get(type(item))) else _text(item, level))
+            _encode_string(key) + ": " + (encode(item) if (encode := _SCALAR.get(type(item))) else _built(item, level))
             if type(key) is str
             else _slow()
             for key, item in value.items()
@@ -119,7 +153,7 @@ def _text(value: Any, level: int) -> str:
         if not value:
             return "[]"
         level += 1
-        items = [encode(item) if (encode := _SCALAR.get(type(item))) else _text(item, level) for item in value]
+        items = [encode(item) if (encode := _SCALAR.get(type(item))) else _built(item, level) for item in value]
         return "[" + inner + ("," + inner).join(items) + _newline(level - 1) + "]"
     raise _Slow
 
