@@ -115,6 +115,19 @@ def _tag_map(value: Any) -> dict[str, Any]:
     return {}
 
 
+def _tag_value(value: Any, key: str) -> Any:
+    """`_tag_map(value).get(key)`, without building the map (this runs on every resource)."""
+    value = _plain(value)
+    if type(value) is dict:
+        return _plain(value[key]) if key in value else None
+    if isinstance(value, list):  # the last tag of that key wins, as in the map
+        for tag in reversed(value):
+            if isinstance(tag, dict) and str(tag.get("key")) == key:
+                return _plain(tag.get("value"))
+        return None
+    return _tag_map(value).get(key)
+
+
 #: Stands for the provider's default tags among the maps `team_of` reads in order.
 _PROVIDER_DEFAULTS = object()
 
@@ -140,9 +153,9 @@ def team_of(
         found = None
         for raw in (inputs.get("tags"), inputs.get("tagsAll"), _PROVIDER_DEFAULTS):
             # tagsAll and the provider's default tags are read only when the maps before lack the key
-            source = cache[provider_urn] if raw is _PROVIDER_DEFAULTS else _tag_map(raw)
-            if isinstance(source.get(TEAM_KEY), str) and source[TEAM_KEY].strip():
-                found = source[TEAM_KEY]
+            value = cache[provider_urn].get(TEAM_KEY) if raw is _PROVIDER_DEFAULTS else _tag_value(raw, TEAM_KEY)
+            if isinstance(value, str) and value.strip():
+                found = value
                 break
     return found.strip() if isinstance(found, str) and found.strip() else NO_TEAM
 

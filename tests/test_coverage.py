@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from finops_guard.coverage import NO_TEAM, allocation_coverage
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from finops_guard.coverage import NO_TEAM, _tag_map, _tag_value, allocation_coverage
 from finops_guard.model import Finding, PolicyInfo, Registration, RunResult
 
 PROVIDER_URN = "urn:pulumi:dev::p::pulumi:providers:aws::default"
@@ -83,3 +86,27 @@ def test_only_what_the_policy_judges_counts_as_taggable():
     coverage = allocation_coverage(result([queue, pod, config_map, s3_object], []))
     assert coverage is not None
     assert (coverage.total.taggable, coverage.total.allocated) == (2, 2)
+
+
+_SECRET = "4dabf18193072939515e22adb298388d"
+_tag_values = st.one_of(st.none(), st.booleans(), st.integers(), st.sampled_from(["team", "payments", " ", "{", ""]))
+_tags = st.recursive(
+    _tag_values,
+    lambda inner: st.one_of(
+        st.dictionaries(st.sampled_from(["team", "Team", "service", "key", "value"]), inner, max_size=4),
+        st.lists(
+            st.fixed_dictionaries({}, optional={"key": inner, "value": inner, "propagateAtLaunch": st.booleans()}),
+            max_size=4,
+        ),
+        st.builds(lambda v: {_SECRET: "1b47061264138c4ac30d75fd1eb44270", "value": v}, inner),
+        st.builds(json.dumps, st.dictionaries(st.sampled_from(["team", "x"]), st.text(max_size=3), max_size=2)),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tags)
+def test_one_tags_value_is_read_as_the_whole_map_reads_it(tags):
+    """`team_of` reads one key without building the map; it must find what the map holds."""
+    assert _tag_value(tags, "team") == _tag_map(tags).get("team")
