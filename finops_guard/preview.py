@@ -395,11 +395,18 @@ def pack_and_config(options: AnalysisOptions) -> tuple[PackInfo, dict[str, Any],
 
 
 def configure_session(
-    session: Any, options: AnalysisOptions, pack: PackInfo, given: Mapping[str, Any], source: str
+    session: Any,
+    options: AnalysisOptions,
+    pack: PackInfo,
+    given: Mapping[str, Any],
+    source: str,
+    *,
+    trusted_defaults: bool = False,
 ) -> SessionSetup:
     """The engine's opening calls, in its order: ConfigureStack, GetPluginInfo, GetAnalyzerInfo, Configure.
 
     `session` is an `AnalyzerSession` (gRPC) or a `BatchSession` (pipes): both speak the same calls.
+    `trusted_defaults`: see `policy_config.merge`.
     """
     session.configure_stack(
         project=options.project,
@@ -419,7 +426,9 @@ def configure_session(
         k: {"enforcementLevel": LEVEL_NAMES.get(v.enforcementLevel)} | _struct_dict(v.properties)
         for k, v in info.initialConfig.items()
     }
-    config = merge(policies, initial, given, source, (info.name or pack.name, version))
+    config = merge(
+        policies, initial, given, source, (info.name or pack.name, version), trusted_defaults=trusted_defaults
+    )
     session.configure(config)
     return SessionSetup(info, policies, version, config)
 

@@ -205,6 +205,44 @@ def test_policy_config_errors_are_all_listed_in_the_clis_words():
     ]
 
 
+def test_trusted_defaults_skip_only_the_policies_the_config_does_not_set():
+    """`check` runs our own pack in-process without validating its defaults again (a test below
+    validates them); whatever the user's config sets is validated as the CLI validates it."""
+    schema = {"properties": {"size": {"type": "integer", "default": "not an integer"}}}
+    policies = [
+        PolicyInfo("configured", "", "advisory", "resource", config_schema=schema),
+        PolicyInfo("untouched", "", "advisory", "resource", config_schema=schema),
+    ]
+    with pytest.raises(PolicyConfigError) as info:
+        merge(policies, {}, {"configured": {"enforcementLevel": "mandatory"}}, "c.json", trusted_defaults=True)
+    assert [line.split("  ", 1)[1] for line in info.value.message.splitlines()] == [
+        "configured: size: Invalid type. Expected: integer, given: string"
+    ]
+    with pytest.raises(PolicyConfigError) as info:
+        merge(policies, {}, {}, "c.json")
+    assert len(info.value.message.splitlines()) == 2  # untrusted: both policies' defaults are validated
+    assert merge(policies, {}, {}, "c.json", trusted_defaults=True)["untouched"].properties == {
+        "size": "not an integer"
+    }
+
+
+def test_our_packs_defaults_and_initial_config_validate():
+    """What makes `trusted_defaults` safe for finops-guardrails' own pack: with no policy config, the
+    pack's schema defaults and initial config pass the validation the CLI runs."""
+    from finops_policies.pack import ListSink
+
+    from finops_guard.analyzer.inprocess import InProcessSession, _build_servicer
+    from finops_guard.analyzer.pack_process import load_pack
+    from finops_guard.preview import AnalysisOptions, configure_session, default_pack_dir
+
+    session = InProcessSession(_build_servicer(ListSink()))
+    options = AnalysisOptions(project="p", stack="s")
+    setup = configure_session(session, options, load_pack(default_pack_dir()), {}, "none")  # validates all
+    from finops_policies.registry import all_policies
+
+    assert set(setup.config) == {p.name for p in setup.policies} == {s.name for s in all_policies()}
+
+
 @pytest.mark.parametrize(
     ("schema", "value", "expected"),
     [

@@ -281,7 +281,10 @@ class InProcessCheck:
         _configure_pulumi_runtime(self.options)
         sink = ListSink()
         servicer = _build_servicer(sink)
-        setup = configure_session(InProcessSession(servicer), self.options, self.pack, self.given, self.source)
+        # our pack: its defaults and initial config are validated by tests/test_policy_config.py
+        setup = configure_session(
+            InProcessSession(servicer), self.options, self.pack, self.given, self.source, trusted_defaults=True
+        )
         policies = _policies(servicer)
         pack_name = str(_mangled(servicer, "policy_pack_name"))
         pack_version = str(_mangled(servicer, "policy_pack_version"))

@@ -13,9 +13,10 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import ValidationError
+if TYPE_CHECKING:  # named in annotations only: jsonschema is imported where it validates
+    from jsonschema import ValidationError
 
 _ROOT = "(root)"
 
