@@ -18,8 +18,8 @@ own servicer in the pack's interpreter (`batch_pack.py`); with ours, whose code 
   processes use, attributed as `preview._diagnostics` attributes them.
 
 No protobuf message per resource, no proxies built for the whole stack per policy, no pack
-process. On a second core, a forked child judges the last resources and the stack meanwhile
-(`stack_pass.py`); the report is the same.
+process. On a second core, a forked child runs the stack pass and shares the resource pass
+(`forked.py`); the report is the same.
 `runs_in_process` decides when this applies; `InProcessUnsupported` sends a run back to the pack
 process (a value the protocol would reject, a servicer this module does not know). Setting
 `FINOPS_GUARD_PACK_PROCESS=1` (or `finops-guard check --pack-process`) always uses the process.
@@ -31,7 +31,7 @@ import gc
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +39,7 @@ from typing import Any
 
 from ..errors import PackError
 from ..finding_store import DEFAULT_KEEP, FindingStore
-from ..model import Registration, RunResult
+from ..model import Finding, Registration, RunResult
 from ..preview import (
     STACK_TYPE,
     AnalysisOptions,
@@ -51,9 +51,9 @@ from ..preview import (
     default_pack_dir,
     pack_and_config,
 )
+from .forked import Chunks, ForkedCall, Recorder, forks_for
 from .pack_process import PackInfo
 from .session import AnalyzerSession
-from .stack_pass import ForkedStackPass, Recorder, forks_for
 from .wire import Unrepresentable, WireProps, check_representable, dependency_order
 
 #: Set to 1 to run every pack, ours too, in a pack process (debugging; the parity tests).
@@ -242,12 +242,6 @@ def _collector_eased() -> Iterator[None]:
         gc.unfreeze()
 
 
-#: The share of resources the forked child judges before its stack pass (`stack_pass`). On plans
-#: the stack pass costs about half as much as the resource pass, so with a sixth of the resources
-#: the child ends with the parent (measured on the 10,000-resource benchmark plan: the parent then
-#: waits ~15 ms, mostly for the child's findings to arrive).
-CHILD_SHARE = 0.15
-
 #: Up to this many resources, the stack policies' views keep each property they convert (the
 #: policies read some several times); beyond it, memory matters more than the repeated work.
 KEEP_PROPS_LIMIT = 50_000
@@ -311,16 +305,7 @@ class InProcessCheck:
         )
         with _collector_eased():
             if forks_for(len(registrations)):
-                # the child judges the last resources, then the stack: its findings follow ours
-                split = len(registrations) - int(len(registrations) * CHILD_SHARE)
-                with ForkedStackPass(lambda recorder: judge.rest_into(recorder, split, by_urn)) as child:
-                    judge.resources(stop=split)
-                    outcome = child.outcome()
-                if outcome.error is not None:
-                    raise outcome.error
-                store.extend(outcome.findings)
-                judge.not_applicable |= outcome.not_applicable
-                judge.advanced(len(registrations) - split)
+                judge.shared_with_a_child(by_urn)
             else:
                 judge.resources()
                 judge.stack(by_urn)
@@ -338,6 +323,17 @@ class InProcessCheck:
             duration_seconds=time.monotonic() - started,
             program_dir=self.options.program_dir,
         )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What the child judged of a run shared with it: its chunks, their findings, the stack pass's
+    findings, and the (URN, policy) pairs it found not applicable."""
+
+    chunks: list[int]
+    resources: list[Finding]
+    stack: list[Finding]
+    not_applicable: set[tuple[str, str]]
 
 
 class _Judge:
@@ -481,25 +477,54 @@ class _Judge:
                 if self.sink.items:
                     self._waivers()
 
-    def rest_into(self, recorder: Recorder, start: int, by_urn: Mapping[str, Registration]) -> set[tuple[str, str]]:
-        """The resource pass from registration `start` on, then the stack pass, with their findings
-        stored in `recorder` (`stack_pass.ForkedStackPass`); returns their not-applicable pairs."""
-        store, self.store = self.store, recorder  # type: ignore[assignment]  # add and extend are all it uses
-        progress, self.progress = self.progress, None  # the parent counts these resources when it gets them
+    # the passes shared with a forked child (`forked.py`)
+
+    def shared_with_a_child(self, by_urn: Mapping[str, Registration]) -> None:
+        """Both passes, with a forked child: it runs the stack pass, then both take chunks of the
+        resource pass until none is left. This process stores its own findings as it goes, then
+        the child's: its chunks', then the stack pass's."""
+        with Chunks(len(self.registrations)) as chunks:
+            with ForkedCall(lambda: self._part(chunks, chunks, by_urn)) as child:
+                mine: list[int] = []
+                for index in chunks:
+                    mine.append(index)
+                    self.resources(*chunks.bounds(index))
+                part = child.result()
+            if part is None:  # no child, or it failed: its part is done here
+                taken = set(mine)
+                part = self._part(chunks, [i for i in range(chunks.count) if i not in taken], by_urn)
+        self.store.extend(part.resources)
+        self.store.extend(part.stack)
+        self.not_applicable |= part.not_applicable
+        if self.progress is not None:
+            for _ in range(sum(stop - start for start, stop in map(chunks.bounds, part.chunks))):
+                self.progress(0, None)
+
+    def _part(self, chunks: Chunks, indexes: Iterable[int], by_urn: Mapping[str, Registration]) -> _Part:
+        """The stack pass, then the chunks of `indexes` (taken as they come), their findings recorded apart."""
         not_applicable, self.not_applicable = self.not_applicable, set()
         try:
-            self.resources(start=start)
-            self.stack(by_urn)
-            return self.not_applicable
+            with self._recording() as stack:
+                self.stack(by_urn)
+            taken: list[int] = []
+            with self._recording() as resources:
+                for index in indexes:
+                    taken.append(index)
+                    self.resources(*chunks.bounds(index))
+            return _Part(taken, resources.findings, stack.findings, self.not_applicable)
         finally:
-            self.store, self.progress = store, progress
             self.not_applicable = not_applicable | self.not_applicable
 
-    def advanced(self, resources: int) -> None:
-        """Count `resources` judged elsewhere in the progress shown."""
-        if self.progress is not None:
-            for _ in range(resources):
-                self.progress(0, None)
+    @contextmanager
+    def _recording(self) -> Iterator[Recorder]:
+        """Findings go to a `Recorder`, not the store, and no progress is shown, meanwhile."""
+        recorder = Recorder()
+        store, progress = self.store, self.progress
+        self.store, self.progress = recorder, None  # type: ignore[assignment]  # add and extend are all it uses
+        try:
+            yield recorder
+        finally:
+            self.store, self.progress = store, progress
 
     def stack(self, by_urn: Mapping[str, Registration]) -> None:
         from finops_policies.pack import judge_stack
