@@ -1,4 +1,5 @@
-"""An in-process check's judging shared with a forked child (`finops_guard/analyzer/forked.py`).
+"""An in-process check's judging shared with a forked child (`finops_guard/analyzer/forked.py`,
+`finops_guard/forking.py`).
 
 From a few thousand resources on, a forked child runs the stack pass, then takes chunks of the
 resource pass from the same queue as the parent. The report must be the one the passes give one
@@ -23,10 +24,12 @@ import pytest
 import synthetic_plans
 from test_check_inprocess import CONFIG, FIXTURES, PLAN, STATE, TERRAFORM
 
+from finops_guard import forking
 from finops_guard.analyzer import forked, inprocess
-from finops_guard.analyzer.forked import Chunks, ForkedCall, forks_for
+from finops_guard.analyzer.forked import Chunks, forks_for
 from finops_guard.cli import main
 from finops_guard.errors import PackError
+from finops_guard.forking import ForkedCall
 from finops_guard.inputs import read_input
 from finops_guard.model import Finding
 
@@ -47,8 +50,8 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[ForkedCall[Any]]:
     monkeypatch.setattr(ForkedCall, "__init__", init)
     monkeypatch.setattr(forked, "FORK_MIN", 0)
     monkeypatch.setattr(forked, "CHUNK", 3)
-    monkeypatch.setattr(forked, "cores_free", lambda: 2)
-    monkeypatch.delenv(forked.SERIAL_ENV, raising=False)
+    monkeypatch.setattr(forking, "cores_free", lambda: 2)
+    monkeypatch.delenv(forking.SERIAL_ENV, raising=False)
     monkeypatch.delenv(inprocess.PACK_PROCESS_ENV, raising=False)
     return made
 
@@ -66,9 +69,9 @@ def shared_and_serial(
     shared = report_text(tmp_path, argv, *extra)
     assert children and all(child.forked for child in children), "no child judged"
     count = len(children)
-    monkeypatch.setenv(forked.SERIAL_ENV, "1")
+    monkeypatch.setenv(forking.SERIAL_ENV, "1")
     serial = report_text(tmp_path, argv, *extra)
-    assert len(children) == count, f"{forked.SERIAL_ENV}=1 still forked"
+    assert len(children) == count, f"{forking.SERIAL_ENV}=1 still forked"
     return shared, serial
 
 
@@ -128,7 +131,7 @@ def test_both_processes_judge_and_every_resource_is_judged_once(tmp_path, monkey
     path.write_text(json.dumps(synthetic_plans.plan(120, 7)))
     total = len(read_input(path).registrations)
     with monkeypatch.context() as serial:
-        serial.setenv(forked.SERIAL_ENV, "1")
+        serial.setenv(forking.SERIAL_ENV, "1")
         expected = report_text(tmp_path, [str(path)])
     log = tmp_path / "child-chunks.txt"
     mine = _taking_turns(monkeypatch, log)
@@ -146,7 +149,7 @@ def test_a_child_that_dies_midway_costs_a_rerun_not_a_finding(tmp_path, monkeypa
     path = tmp_path / "synthetic.json"
     path.write_text(json.dumps(synthetic_plans.plan(150, 8)))
     with monkeypatch.context() as serial:
-        serial.setenv(forked.SERIAL_ENV, "1")
+        serial.setenv(forking.SERIAL_ENV, "1")
         expected = report_text(tmp_path, [str(path)])
     parent = os.getpid()
     log = tmp_path / "child-chunks.txt"
@@ -261,16 +264,16 @@ def test_leaving_early_kills_the_child(tmp_path):
 
 
 def test_when_it_forks(monkeypatch):
-    monkeypatch.delenv(forked.SERIAL_ENV, raising=False)
-    monkeypatch.setattr(forked, "cores_free", lambda: 2)
+    monkeypatch.delenv(forking.SERIAL_ENV, raising=False)
+    monkeypatch.setattr(forking, "cores_free", lambda: 2)
     assert not forks_for(forked.FORK_MIN - 1)
     assert forks_for(forked.FORK_MIN) and forks_for(forked.FORK_MAX)
     assert not forks_for(forked.FORK_MAX + 1)  # memory: the child's copied pages
-    monkeypatch.setattr(forked, "cores_free", lambda: 1)
+    monkeypatch.setattr(forking, "cores_free", lambda: 1)
     assert not forks_for(forked.FORK_MIN)  # one core: the processes would only take turns
-    monkeypatch.setattr(forked, "cores_free", lambda: 2)
+    monkeypatch.setattr(forking, "cores_free", lambda: 2)
     for value, forks in (("1", False), ("yes", False), ("0", True), ("", True)):
-        monkeypatch.setenv(forked.SERIAL_ENV, value)
+        monkeypatch.setenv(forking.SERIAL_ENV, value)
         assert forks_for(forked.FORK_MIN) is forks
 
 

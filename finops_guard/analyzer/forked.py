@@ -13,24 +13,21 @@ findings by resource, and a resource's findings come from one pass of one proces
 order that process made them, the stack pass's after the resource pass's
 (`tests/test_forked_judging.py` compares the two on every input kind).
 
-It forks only where that pays and is safe: `os.fork` exists (not on Windows), two cores are free to
-this process, and the stack is large enough for the work to outweigh the fork (`FORK_MIN`) yet
-small enough that the child's copied pages cannot approach the memory budget (`FORK_MAX`; at
-100,000 resources `check` stays under 300 MB). Whatever goes wrong with the child (it cannot be
-forked, it dies, its answer is cut short) costs time, never a finding: this process then does the
-child's part itself.
+It forks only where that is safe (`forking.forking_helps`) and pays: the stack is large enough for
+the work to outweigh the fork (`FORK_MIN`) yet small enough that the child's copied pages cannot
+approach the memory budget (`FORK_MAX`; at 100,000 resources `check` stays under 300 MB). Whatever
+goes wrong with the child (it cannot be forked, it dies, its answer is cut short) costs time,
+never a finding: this process then does the child's part itself.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pickle
-import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from .. import forking
 from ..model import Finding
 
 #: Fewer registrations than this: the work is shorter than forking and sending the findings back.
@@ -40,24 +37,13 @@ FORK_MAX = 50_000
 #: Registrations per chunk of the resource pass: small enough that neither process waits long for
 #: the other's last chunk (~10 ms of policies), large enough that taking one costs nothing.
 CHUNK = 250
-#: Set to 1 to never fork (one process, the passes one after the other).
-SERIAL_ENV = "FINOPS_GUARD_SERIAL"
 
 _INDEX_BYTES = 4
 
 
-def cores_free() -> int:
-    """The cores this process may run on (its affinity, where the platform says)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def forks_for(resources: int) -> bool:
     """Whether a check of `resources` registrations shares its judging with a forked child."""
-    if os.environ.get(SERIAL_ENV, "").strip().lower() not in ("", "0", "false", "no"):
-        return False
-    return hasattr(os, "fork") and FORK_MIN <= resources <= FORK_MAX and cores_free() >= 2
+    return FORK_MIN <= resources <= FORK_MAX and forking.forking_helps()
 
 
 @dataclass
@@ -113,99 +99,4 @@ class Chunks:
         self.close()
 
 
-T = TypeVar("T")
-
-
-class ForkedCall(Generic[T]):
-    """`function()` run in a forked child. `result()` waits for it and returns its value, raises the
-    exception it raised, or returns None when there is no child or it failed (it died, or what it
-    returned could not be sent): then the caller does its work. As a context manager, leaving early
-    kills the child."""
-
-    def __init__(self, function: Callable[[], T]) -> None:
-        self._function = function
-        #: the child's process ID, 0 when it could not be forked
-        self.pid = 0
-        #: whether the child was waited for or stopped
-        self.closed = False
-        self._pid = 0  # while the child is neither waited for nor stopped
-        self._read = -1
-        try:
-            read, write = os.pipe()
-        except OSError:
-            return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the child: never returns
-            os.close(read)
-            self._child(write)
-        os.close(write)
-        self.pid = self._pid = pid
-        self._read = read
-
-    @property
-    def forked(self) -> bool:
-        return self.pid != 0
-
-    def _child(self, write: int) -> None:
-        code = 1
-        try:
-            try:
-                payload: tuple[bool, Any] = (True, self._function())
-            except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
-                payload = (False, exc)
-            try:
-                data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - what cannot be sent, the parent does itself
-                data = b""
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-            code = 0 if data else 1
-        finally:
-            # no atexit handlers, no flushing of buffers inherited from the parent
-            os._exit(code)
-
-    def result(self) -> T | None:
-        if not self._pid:
-            return None
-        with os.fdopen(self._read, "rb") as pipe:
-            self._read = -1
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = 0
-        self.closed = True
-        if os.waitstatus_to_exitcode(status) != 0 or not data:
-            return None
-        try:
-            returned, value = pickle.loads(data)  # our own child's answer, through our own pipe
-        except Exception:  # noqa: BLE001 - a cut answer: the caller does the work
-            return None
-        if not returned:
-            raise value
-        return value  # type: ignore[no-any-return]
-
-    def close(self) -> None:
-        """Stop the child if it still runs (this process's part failed or was interrupted)."""
-        if self._read >= 0:
-            os.close(self._read)
-            self._read = -1
-        if self._pid:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
-            self._pid = 0
-        self.closed = True
-
-    def __enter__(self) -> ForkedCall[T]:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-
-__all__ = ["CHUNK", "FORK_MAX", "FORK_MIN", "SERIAL_ENV", "Chunks", "ForkedCall", "Recorder", "forks_for"]
+__all__ = ["CHUNK", "FORK_MAX", "FORK_MIN", "Chunks", "Recorder", "forks_for"]

@@ -39,6 +39,7 @@ from typing import Any
 
 from ..errors import PackError
 from ..finding_store import DEFAULT_KEEP, FindingStore
+from ..forking import ForkedCall
 from ..model import Finding, Registration, RunResult
 from ..preview import (
     STACK_TYPE,
@@ -51,7 +52,7 @@ from ..preview import (
     default_pack_dir,
     pack_and_config,
 )
-from .forked import Chunks, ForkedCall, Recorder, forks_for
+from .forked import Chunks, Recorder, forks_for
 from .pack_process import PackInfo
 from .session import AnalyzerSession
 from .wire import Unrepresentable, WireProps, check_representable, dependency_order
