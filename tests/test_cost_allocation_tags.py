@@ -423,3 +423,54 @@ def test_engine_sarif_lists_the_keys_of_each_finding(engine_program):
     assert by_name["orders"]["level"] == "error"
     assert by_name["free-role"]["level"] == "warning"  # advisory: a role costs nothing by itself
     assert all("finops-guardrails/details" not in r["message"]["text"] for r in results)
+
+
+# --- verdicts kept per tag set ----------------------------------------------------------------------
+_VALUES = st.sampled_from(["payments", "TODO", "", "Payments ", "aws:x", "x" * 300, 1, 1.0, True, None])
+_KEPT_TAGS = st.one_of(
+    st.dictionaries(st.sampled_from([*FULL, "Team", "Name", "aws:x", "a b"]), _VALUES | SENTINELS, max_size=6),
+    st.just(UNKNOWN_OBJECT),
+    st.dictionaries(st.sampled_from(["team", "service"]), st.lists(st.text(max_size=2), max_size=2), max_size=2),
+)
+_KEPT_TYPES = st.sampled_from([conv.S3_BUCKET, "aws:ec2/instance:Instance", "aws:lambda/function:Function"])
+_DEFAULTS = st.one_of(
+    st.none(), st.just(UNKNOWN_OBJECT), st.dictionaries(st.sampled_from([*FULL]), _VALUES, max_size=4)
+)
+
+
+@st.composite
+def _tagged(draw: st.DrawFn) -> ResourceView:
+    from finops_policies.resources import ProviderView
+
+    props: dict[str, Any] = {"tags": draw(_KEPT_TAGS)}
+    if draw(st.booleans()):
+        props["tagsAll"] = draw(_KEPT_TAGS)
+    defaults = draw(_DEFAULTS)
+    provider = ProviderView("pulumi:providers:aws", draw(st.sampled_from(["default_6_0_0", "west"])), "urn:p", {})
+    if defaults is not None:
+        provider = ProviderView(provider.type, provider.name, provider.urn, {"defaultTags": {"tags": defaults}})
+    name = draw(st.sampled_from(["a", "b", "c"]))
+    return ResourceView(draw(_KEPT_TYPES), name, f"urn:{name}", props, provider)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_tagged(), min_size=2, max_size=12), st.sampled_from([None, {"allowedValues": {"team": ["payments"]}}]))
+def test_a_kept_verdict_is_the_verdict_judged_afresh(views, given_config):
+    """Resources with the same tags reuse one verdict; each must equal the one judged from scratch."""
+    config = SPEC.effective_config(given_config)
+    kept = [list(cat.check(view, config)) for view in views]  # later ones may hit the kept verdicts
+    fresh = []
+    for view in views:
+        cat._VERDICTS.clear()
+        fresh.append(list(cat.check(view, config)))
+    assert [[(f, f.details) for f in found] for found in kept] == [[(f, f.details) for f in found] for found in fresh]
+
+
+def test_equal_values_of_other_types_are_not_one_verdict():
+    """True == 1 == 1.0 as keys of a dict, but a tag value of True reads "true" and 1 reads "1"."""
+    config = SPEC.effective_config({"allowedValues": {"team": ["payments"]}})
+    found = [
+        cat.check(ResourceView(conv.S3_BUCKET, n, f"urn:{n}", {"tags": {**FULL, "team": v}}), config)
+        for n, v in (("a", True), ("b", 1), ("c", 1.0))
+    ]
+    assert [next(iter(f)).found.split(",")[0] for f in found] == ["is 'true'", "is '1'", "is '1'"]

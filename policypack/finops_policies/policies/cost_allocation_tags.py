@@ -169,9 +169,12 @@ def map_sources(resource: ResourceView) -> tuple[Source, list[Source]]:
     return own, sources
 
 
-def aws_tag_parts(resource: ResourceView, conf: Settings, *, blocking: bool) -> list[Part]:
-    """The parts about an AWS resource's own (map) tags: required keys, then key syntax."""
-    own, sources = map_sources(resource)
+def aws_tag_parts(
+    resource: ResourceView, conf: Settings, *, blocking: bool, mapped: tuple[Source, list[Source]] | None = None
+) -> list[Part]:
+    """The parts about an AWS resource's own (map) tags: required keys, then key syntax.
+    `mapped`: what `map_sources(resource)` returns, when the caller has it already."""
+    own, sources = map_sources(resource) if mapped is None else mapped
 
     def missing(keys: tuple[str, ...], hints: Mapping[str, str]) -> Part:
         why = "; ".join(["no resource tag, no provider default tag", *(hints[k] for k in keys if k in hints)])
@@ -216,9 +219,70 @@ def _check_aws(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[Fi
     if judged is None:
         return
     cost_class, blocking = judged
-    finding = _finding(resource, aws_tag_parts(resource, conf, blocking=blocking), [] if blocking else [cost_class])
+    own, sources = map_sources(resource)
+    key = _verdict_key(resource.type, cost_class, blocking, sources, conf)
+    known = _VERDICTS.get(key) if key is not None else None
+    if known is not None and known[0] is conf:
+        if known[1] is not None:
+            yield Finding(resource.urn, resource.type, resource.name, *known[1])
+        return
+    parts = aws_tag_parts(resource, conf, blocking=blocking, mapped=(own, sources))
+    finding = _finding(resource, parts, [] if blocking else [cost_class])
+    if key is not None:
+        if len(_VERDICTS) >= _VERDICTS_KEPT:
+            _VERDICTS.clear()
+        _VERDICTS[key] = (conf, None if finding is None else _verdict_of(finding))
     if finding is not None:
         yield finding
+
+
+# --- the same tags, the same verdict ----------------------------------------------------------------
+# Resources of a stack carry the same few tag keys with the same values for the required ones (a Name
+# tag aside): the verdict on one is the verdict on the next of its type and class. A verdict is kept
+# by everything `aws_tag_parts` and `_finding` read besides the resource's URN and name: its type,
+# class, blocking, the policy's settings (by identity, the same object while the config is the
+# same), and for each map of tags, where it comes from, its keys in order (key syntax, case hints)
+# and the required keys' values with their types (True, 1 and 1.0 are equal keys but read
+# differently). A map holding something unhashable is judged afresh.
+
+#: Verdicts kept before the table is emptied (a stack with more distinct tag sets only judges afresh).
+_VERDICTS_KEPT = 4096
+_VERDICTS: dict[tuple[Any, ...], tuple[Settings, tuple[Any, ...] | None]] = {}
+
+
+def _verdict_key(
+    type_: str, cost_class: CostClass, blocking: bool, sources: list[Source], conf: Settings
+) -> tuple[Any, ...] | None:
+    key: list[Any] = [type_, cost_class, blocking, id(conf)]
+    for source in sources:
+        values = source.values
+        if values is UNKNOWN:
+            key.append((source.path, source.origin, source.from_provider, source.key_format, None))
+            continue
+        if type(values) is not dict:
+            return None
+        required = tuple((type(v), v) for v in map(values.get, conf.required))
+        key.append((source.path, source.origin, source.from_provider, source.key_format, tuple(values), required))
+    found = tuple(key)
+    try:
+        hash(found)
+    except TypeError:  # a tag value that is a map or a list: judged afresh
+        return None
+    return found
+
+
+def _verdict_of(finding: Finding) -> tuple[Any, ...]:
+    """A finding's fields after its URN, type and name (`Finding(urn, type, name, *verdict)`)."""
+    return (
+        finding.property,
+        finding.found,
+        finding.expected,
+        finding.fix,
+        finding.unverifiable,
+        finding.unverifiable_because,
+        finding.advisory,
+        finding.details,
+    )
 
 
 # --- Kubernetes -------------------------------------------------------------------------------------
