@@ -123,3 +123,17 @@ def test_inputs_are_taken_in_their_order(children):
     finally:
         ahead.close()
     assert ahead.forked
+
+
+def test_registrations_cross_the_pipe_whole():
+    """Registrations pickle by their fields in order (`Registration.__reduce__`): every field comes back."""
+    import copy
+    import pickle
+
+    from finops_guard.inputs import read_input
+
+    read = read_input(STATE)
+    for registration in read.registrations:
+        for again in (pickle.loads(pickle.dumps(registration)), copy.deepcopy(registration)):
+            assert again == registration and again is not registration
+            assert again.inputs == registration.inputs and again.options == registration.options
