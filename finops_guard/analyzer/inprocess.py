@@ -276,7 +276,7 @@ class InProcessCheck:
         _configure_pulumi_runtime(self.options)
         sink = ListSink()
         servicer = _build_servicer(sink)
-        # our pack: its defaults and initial config are validated by tests/test_policy_config.py
+        # our pack: its defaults and initial config are validated by a test (test_engine_conformance.py)
         setup = configure_session(
             InProcessSession(servicer), self.options, self.pack, self.given, self.source, trusted_defaults=True
         )
