@@ -104,6 +104,22 @@ def test_unverifiable_findings_of_several_resources_carry_no_details():
     assert DETAILS_MARKER not in raised.value.message
 
 
+def test_unverifiable_findings_are_listed_in_one_order_whatever_order_they_came_in():
+    """A program's registration order can change from run to run; the one unverifiable message a
+    stack policy sends (and which resources it names, beyond the first 20) must not."""
+
+    def unknown(urn: str) -> Finding:
+        return Finding(urn, "aws:ecs/service:Service", urn[-1], "pool", "cannot be read", "an integer", "", True)
+
+    messages = []
+    for urns in (["urn:a", "urn:b", "urn:c"], ["urn:c", "urn:a", "urn:b"]):
+        with pytest.raises(Unverifiable) as raised:
+            emit(SPEC, [unknown(u) for u in urns], {}, lambda m, urn=None: None, ListSink())
+        messages.append(raised.value.message)
+    assert messages[0] == messages[1]
+    assert messages[0].index("'a'") < messages[0].index("'b'") < messages[0].index("'c'")
+
+
 def test_a_waived_finding_keeps_its_details():
     [approval] = parse_approvals(
         [{"resources": ["r"], "ticket": "FIN-1", "reason": "x", "approvedBy": "me", "expires": "2999-01-01"}],

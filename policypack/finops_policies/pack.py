@@ -255,6 +255,9 @@ def emit(
         else:
             sink.advisory(spec.name, finding)
     if unverifiable:
+        # by resource, not in the order the stack registered them: a program's registration order
+        # can change from run to run, and the one message (and which ones it lists) must not
+        unverifiable.sort(key=lambda f: (f.urn, f.message()))
         listed = [f.message() for f in unverifiable[:_MAX_LISTED]]
         if len(unverifiable) > _MAX_LISTED:
             listed.append(f"and {len(unverifiable) - _MAX_LISTED} more")
