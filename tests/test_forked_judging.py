@@ -281,3 +281,16 @@ def test_a_part_pickles_whole():
     part = inprocess._Part([1, 4], [_finding(1)], [_finding(2)], {("urn::1", "p")})
     again = pickle.loads(pickle.dumps(part))
     assert again == part
+
+
+def test_progress_counts_every_resource_once_whoever_judged_it(tmp_path, monkeypatch, children):
+    from finops_guard.check import CheckOptions, run_check
+
+    path = tmp_path / "synthetic.json"
+    path.write_text(json.dumps(synthetic_plans.plan(120, 9)))
+    log = tmp_path / "child-chunks.txt"
+    _taking_turns(monkeypatch, log)  # the child judges some chunks too
+    done: list[int] = []
+    result = run_check(CheckOptions(inputs=[path], progress=lambda n, total: done.append(n)))
+    assert children and log.exists()
+    assert sorted(done) == list(range(1, len(result.resources) + 1))

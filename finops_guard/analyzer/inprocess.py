@@ -497,9 +497,10 @@ class _Judge:
         self.store.extend(part.resources)
         self.store.extend(part.stack)
         self.not_applicable |= part.not_applicable
-        if self.progress is not None:
-            for _ in range(sum(stop - start for start, stop in map(chunks.bounds, part.chunks))):
-                self.progress(0, None)
+        if self.progress is not None:  # the child's resources, counted as `resources` counts its own
+            for start, stop in map(chunks.bounds, part.chunks):
+                for done in range(start + 1, stop + 1):
+                    self.progress(done, None)
 
     def _part(self, chunks: Chunks, indexes: Iterable[int], by_urn: Mapping[str, Registration]) -> _Part:
         """The stack pass, then the chunks of `indexes` (taken as they come), their findings recorded apart."""
