@@ -83,6 +83,8 @@ class FindingStore(Collection[Finding]):
         self._unplaced = len(self._position)  # as ordered_findings places a URN of no registration
         self._keep = max(1, keep)
         self._pending: list[Finding] = []
+        #: whether `_pending` is in report order (sorted in place once, for every later iteration)
+        self._sorted = True
         self._runs: list[list[tuple[int, int]]] = []  # each sorted run: its chunks' (offset, length) in the file
         self._file: IO[bytes] | None = None
         self._count = 0
@@ -92,6 +94,7 @@ class FindingStore(Collection[Finding]):
 
     def add(self, finding: Finding) -> None:
         self._pending.append(finding)
+        self._sorted = False
         self._count += 1
         self._summary.count(finding)
         if len(self._pending) >= self._keep:
@@ -137,6 +140,7 @@ class FindingStore(Collection[Finding]):
         self._file.flush()
         self._runs.append(chunks)
         self._pending = []
+        self._sorted = True
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -170,7 +174,10 @@ class FindingStore(Collection[Finding]):
             yield from marshal.loads(os.pread(descriptor, length, offset))
 
     def __iter__(self) -> Iterator[Finding]:
-        memory = sorted(self._pending, key=self._key)
+        if not self._sorted:  # stable: findings added since keep their order among equals
+            self._pending.sort(key=self._key)
+            self._sorted = True
+        memory = self._pending[:]  # a copy: an `add` while iterating changes nothing iterated
         if not self._runs:
             return iter(memory)
         streams: list[Iterable[_Row]] = [self._run_rows(chunks) for chunks in self._runs]
@@ -197,4 +204,3 @@ class FindingStore(Collection[Finding]):
         for part in parts:
             store.extend(part)
         return store
-

@@ -466,8 +466,9 @@ def _finding(urn: str, policy: str, state: str, message: str, prop: str | None =
         max_size=60,
     ),
     st.integers(min_value=1, max_value=7),
+    st.integers(min_value=0, max_value=60),
 )
-def test_the_store_iterates_in_report_order_whatever_it_spilled(rows, keep):
+def test_the_store_iterates_in_report_order_whatever_it_spilled(rows, keep, split):
     resources = [
         Registration(
             urn=u,
@@ -484,9 +485,13 @@ def test_the_store_iterates_in_report_order_whatever_it_spilled(rows, keep):
     ]
     findings = [_finding(*row) for row in rows]
     store = FindingStore(resources, keep=keep)
-    store.extend(findings)
+    store.extend(findings[:split])
+    list(store)  # iterated (and sorted) before the rest is added
+    store.extend(findings[split:])
     plain = RunResult("p", "s", "pack", "1", [], resources, findings)
     assert list(store) == list(ordered_findings(plain))
+    if keep > len(findings):  # all in memory: the very objects, equal ones in the order they were added
+        assert [id(f) for f in store] == [id(f) for f in ordered_findings(plain)]
     assert list(store) == list(store)  # iterable again
     assert len(store) == len(findings) and bool(store) == bool(findings)
     assert store.summary() == plain.summary
