@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import GuardError
-from .reports import FORMATS
+from .formats import COST_FORMATS, FORMATS
 
 if TYPE_CHECKING:
     from .model import RunResult
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-COST_FORMATS = ("text", "json", "markdown", "html")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -309,14 +308,16 @@ def _check(args: argparse.Namespace) -> int:
 
 def _check_collected(args: argparse.Namespace) -> int:
     from .inputs.read_ahead import ReadAhead, worth_reading_ahead
-    from .reports.progress import Progress
 
     _check_output(args)
     variables = _variables(args.var)
     ahead = None
     if args.policy_pack is None and not args.pack_process and worth_reading_ahead(args.inputs):
         # our own pack, in-process: a child reads the inputs while this process imports the engine
+        # (and the readers, the reports: whatever is imported before this, the child waits for)
         ahead = ReadAhead(args.inputs, variables=variables, var_files=args.var_file)
+    from .reports.progress import Progress
+
     progress = Progress(None, "analyzing")
     try:
         from .check import CheckOptions, run_check

@@ -11,11 +11,8 @@ from . import jsonstream
 from .common import InputKind, ReadInput
 from .jsonfile import InputError, decode, loads, read_bytes
 from .pulumi_state import deployment_of, read_state
+from .sizes import WHOLE_PLAN_LIMIT
 from .terraform_plan import HEADER_KEYS, configuration_compactors, is_plan, read_plan
-
-#: Plans up to this size are read in one pass (sections built in C, ~5x the file in memory at
-#: most); larger ones are streamed in two, holding little beyond the registrations.
-WHOLE_PLAN_LIMIT = 32 * 1024 * 1024
 
 _WHAT = (
     "expected a Terraform plan (`terraform show -json plan.out > plan.json`), a directory of Terraform "

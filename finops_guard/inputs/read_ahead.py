@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from .. import forking
-from .common import ReadInput
-from .detect import WHOLE_PLAN_LIMIT, read_input
+from .sizes import WHOLE_PLAN_LIMIT
+
+if TYPE_CHECKING:  # imported by the child, which reads (and by this process only if it must)
+    from .common import ReadInput
 
 #: What the child sends: each input read, then the error of the first that could not be.
-_Reads = tuple[list[ReadInput], Exception | None]
+_Reads: TypeAlias = "tuple[list[ReadInput], Exception | None]"
 
 
 def worth_reading_ahead(paths: Sequence[Path]) -> bool:
@@ -53,6 +56,8 @@ class ReadAhead:
         self._next = 0
 
     def _read_one(self, path: Path) -> ReadInput:
+        from .detect import read_input
+
         return read_input(path, variables=self._variables, var_files=self._var_files)
 
     def _read_all(self) -> _Reads:

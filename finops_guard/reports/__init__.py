@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from finops_guard.formats import FORMATS
 from finops_guard.model import RunResult
 
 from .json_report import report_dict, write_json
@@ -25,8 +26,6 @@ from .junit import junit_root, render_junit
 from .progress import Progress
 from .sarif import sarif_log, write_sarif
 from .text import summary_line, verdict_line, write_text
-
-FORMATS = ("text", "json", "sarif", "junit")
 
 __all__ = [
     "FORMATS",

@@ -12,9 +12,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from finops_guard.formats import COST_FORMATS
+
 from ._common import sanitize
 
-COST_FORMATS: Final = ("text", "json", "markdown", "html")
 CATEGORY_COLORS: Final = {
     "compute": "#4e79a7",
     "database": "#f28e2b",
