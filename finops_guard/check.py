@@ -35,6 +35,7 @@ from .analyzer.inprocess import (
     GC_THRESHOLDS,
     PACK_PROCESS_ENV,
     InProcessUnsupported,
+    Prepared,
     check_in_process,
     runs_in_process,
 )
@@ -350,12 +351,14 @@ def pack_process_forced() -> bool:
     return os.environ.get(PACK_PROCESS_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
-def _check_in_process(read: ReadInput, options: CheckOptions, started: float) -> RunResult:
+def _check_in_process(
+    read: ReadInput, options: CheckOptions, started: float, prepared: Prepared | None = None
+) -> RunResult:
     """`read` through our pack in this process, or through the pack process when that cannot be exact."""
     analysis = _analysis_options(read.project, read.stack, read.path, options)
     analysis.secret_values = frozenset(read.secret_values)
     try:
-        result = check_in_process(read.registrations, analysis, _warnings(read), started)
+        result = check_in_process(read.registrations, analysis, _warnings(read), started, prepared)
     except InProcessUnsupported:
         return check_one(read, replace(options, transport="batch"), started)
     return _finish(result, read)
@@ -403,12 +406,13 @@ def _run_check(options: CheckOptions) -> RunResult:
         if transport == "batch" and _looks_like_plan(path):
             results.append(check_plan_streaming(path, options, time.monotonic()))
             continue
-        if ahead is not None:
-            read = ahead.read(path)
+        prepared = Prepared() if transport == "inprocess" else None
+        if ahead is not None:  # each batch prepared for the judging as it comes, while the child reads on
+            read = ahead.read(path, on_batch=prepared.add if prepared is not None else None)
         else:
             read = read_input(path, variables=options.variables, var_files=options.var_files)
         if transport == "inprocess":
-            results.append(_check_in_process(read, options, time.monotonic()))
+            results.append(_check_in_process(read, options, time.monotonic(), prepared))
         else:
             results.append(check_one(read, options, time.monotonic()))
     return merge_results(results, started)

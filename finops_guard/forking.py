@@ -1,7 +1,8 @@
-"""Work done in a forked child on a second core, its result sent back through a pipe.
+"""Work done in a forked child on a second core, its result sent back to this process.
 
 `check` uses it twice: to read its inputs while this process imports the policy engine
-(`inputs/read_ahead.py`), and to share the judging of a large input (`analyzer/forked.py`). Both
+(`inputs/read_ahead.py`: a `ForkedStream`, which hands each batch of registrations over as it is
+read), and to share the judging of a large input (`analyzer/forked.py`: a `ForkedCall`). Both
 only fork where `os.fork` exists (not on Windows), two cores are free to this process and
 `FINOPS_GUARD_SERIAL` is unset; both do the child's work themselves when the child fails.
 """
@@ -12,7 +13,9 @@ import contextlib
 import os
 import pickle
 import signal
-from collections.abc import Callable
+import struct
+import tempfile
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 #: Set to 1 to never fork: one process does everything, one step after the other.
@@ -128,4 +131,150 @@ class ForkedCall(Generic[T]):
         self.close()
 
 
-__all__ = ["SERIAL_ENV", "ForkedCall", "cores_free", "forking_helps"]
+#: A note of the stream: the end offset of a message in the file, and whether it is the last.
+_NOTE = struct.Struct("<QB")
+_MESSAGE, _LAST = 0, 1
+
+
+class ForkedStream(Generic[T]):
+    """`function(send)` run in a forked child, which `send`s objects as it goes: `messages()` gives
+    them here in order, as they come, then `result()` what `function` returned (or raises what it
+    raised), or None when there is no child or it failed midway (the caller then does the work).
+
+    The child writes each message, pickled, to an unlinked file this process made, and a 9-byte
+    note of where it ends to a pipe: writing never waits for this process to read, which may be
+    busy for a while (a pipe would hold 64 KB; a plan's registrations are megabytes).
+    """
+
+    def __init__(self, function: Callable[[Callable[[Any], None]], T]) -> None:
+        self._function = function
+        self.pid = 0
+        self.closed = False
+        self._pid = 0
+        self._note = -1
+        self._offset = 0
+        self._broken = False
+        #: what the child returned, once its last message is read: (returned, value)
+        self._last: tuple[bool, Any] | None = None
+        try:
+            self._file = tempfile.TemporaryFile(prefix="finops-guard-stream-")  # noqa: SIM115 - closed by close()
+        except OSError:
+            return
+        try:
+            read, write = os.pipe()
+        except OSError:
+            self._file.close()
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            self._file.close()
+            return
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            self._child(write)
+        os.close(write)
+        self.pid = self._pid = pid
+        self._note = read
+
+    @property
+    def forked(self) -> bool:
+        return self.pid != 0
+
+    def _child(self, note: int) -> None:
+        code = 1
+        descriptor = self._file.fileno()
+        offset = 0
+
+        def put(payload: Any, kind: int) -> None:
+            nonlocal offset
+            data = memoryview(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+            while data:  # positioned writes: this process alone sets where each message goes
+                written = os.pwrite(descriptor, data, offset)
+                data, offset = data[written:], offset + written
+            os.write(note, _NOTE.pack(offset, kind))  # 9 bytes: one write, never split
+
+        try:
+            try:
+                last: tuple[bool, Any] = (True, self._function(lambda message: put(message, _MESSAGE)))
+            except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+                last = (False, exc)
+            put(last, _LAST)
+            code = 0
+        except Exception:  # noqa: BLE001 - a message that cannot be sent: the parent does the work
+            code = 1
+        finally:
+            os._exit(code)  # no atexit handlers, no flushing of buffers inherited from the parent
+
+    def _next_note(self) -> tuple[int, int] | None:
+        data = b""
+        while len(data) < _NOTE.size:
+            chunk = os.read(self._note, _NOTE.size - len(data))
+            if not chunk:
+                return None
+            data += chunk
+        end, kind = _NOTE.unpack(data)
+        return end, kind
+
+    def messages(self) -> Iterator[Any]:
+        """What the child sends, in order, each as soon as it is written; ends at its last."""
+        while self._pid and self._last is None and not self._broken:
+            note = self._next_note()
+            if note is None or note[0] < self._offset:
+                self._broken = True  # the child died midway
+                break
+            end, kind = note
+            data = os.pread(self._file.fileno(), end - self._offset, self._offset)
+            self._offset = end
+            try:
+                message = pickle.loads(data)  # our own child's message, through our own file
+            except Exception:  # noqa: BLE001 - a cut message: the caller does the work
+                self._broken = True
+                break
+            if kind == _LAST:
+                self._last = message
+                break
+            yield message
+
+    def result(self) -> T | None:
+        """Waits for the child's end (its messages not yet taken are dropped)."""
+        for _ in self.messages():
+            pass
+        last = self._last
+        if last is not None and self._pid:  # its last message is written: it is exiting
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = 0
+        self.close()
+        if last is None:  # no child, or it died midway
+            return None
+        returned, value = last
+        if not returned:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Stop the child if it still runs; release the pipe and the file."""
+        if self._note >= 0:
+            os.close(self._note)
+            self._note = -1
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = 0
+        if self.pid:
+            self._file.close()
+        self.closed = True
+
+    def __enter__(self) -> ForkedStream[T]:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+__all__ = ["SERIAL_ENV", "ForkedCall", "ForkedStream", "cores_free", "forking_helps"]

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_check_inprocess import FIXTURES, PLAN, STATE
+from test_check_inprocess import FIXTURES, PLAN, PUBLIC_PLANS, STATE
 
 from finops_guard import forking
+from finops_guard.analyzer.inprocess import Prepared
 from finops_guard.cli import main
 from finops_guard.inputs import read_ahead
 from finops_guard.inputs.read_ahead import ReadAhead
@@ -36,6 +37,7 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[ReadAhead]:
         made.append(self)
 
     monkeypatch.setattr(ReadAhead, "__init__", init)
+    monkeypatch.setattr(read_ahead, "BATCH", 2)  # batches even for the smallest fixture
     monkeypatch.setattr(forking, "cores_free", lambda: 2)
     monkeypatch.delenv(forking.SERIAL_ENV, raising=False)
     monkeypatch.delenv("FINOPS_GUARD_PACK_PROCESS", raising=False)
@@ -81,10 +83,10 @@ def test_a_child_that_dies_costs_a_read_here(tmp_path, monkeypatch, capsys, chil
     parent = os.getpid()
     real = ReadAhead._read_all
 
-    def dies(self: ReadAhead) -> Any:
+    def dies(self: ReadAhead, send: Any) -> Any:
         if os.getpid() != parent:
             os._exit(3)
-        return real(self)
+        return real(self, send)
 
     monkeypatch.setattr(ReadAhead, "_read_all", dies)
     ahead = check(tmp_path, [str(PLAN), str(STATE)])
@@ -92,6 +94,137 @@ def test_a_child_that_dies_costs_a_read_here(tmp_path, monkeypatch, capsys, chil
     serial = serially(monkeypatch, lambda: check(tmp_path, [str(PLAN), str(STATE)]))
     capsys.readouterr()
     assert ahead == serial and json.loads(ahead[1])["violations"]
+
+
+def test_a_child_that_dies_midway_costs_a_read_here(tmp_path, monkeypatch, capsys, children):
+    """Batches of the plan already taken, then the child dies: the plan is read again here, and the
+    batches prepared meanwhile are not used for the registrations read here."""
+    parent = os.getpid()
+    real = ReadAhead._read_one
+    prepared: list[Prepared] = []
+    real_add = Prepared.add
+
+    def add(self: Prepared, registrations: Any) -> None:
+        prepared.append(self)
+        real_add(self, registrations)
+
+    def dies_midway(self: ReadAhead, path: Path, on_registration: Any = None) -> Any:
+        if os.getpid() == parent or on_registration is None:
+            return real(self, path, on_registration)
+        made = [0]
+
+        def then_dies(registration: Any) -> None:
+            on_registration(registration)
+            made[0] += 1
+            if made[0] == 7:  # three batches of 2 sent
+                os._exit(3)
+
+        return real(self, path, then_dies)
+
+    monkeypatch.setattr(ReadAhead, "_read_one", dies_midway)
+    monkeypatch.setattr(Prepared, "add", add)
+    ahead = check(tmp_path, [str(PLAN), str(STATE)])
+    assert children and children[0].forked
+    batches = [p for p in prepared if p.registrations]
+    assert batches and len(batches[0].registrations) == 6, "no batch reached this process before the child died"
+    serial = serially(monkeypatch, lambda: check(tmp_path, [str(PLAN), str(STATE)]))
+    capsys.readouterr()
+    assert ahead == serial and json.loads(ahead[1])["violations"]
+
+
+@pytest.mark.parametrize("plan", [PLAN, *PUBLIC_PLANS], ids=lambda path: path.stem)
+def test_batches_and_the_end_of_the_input_make_the_input_read_here(plan, monkeypatch, children):
+    """Registrations sent in batches before their dependencies were known get them at the end."""
+    from finops_guard.inputs import read_input
+
+    seen: list[Any] = []
+    ahead = ReadAhead([plan])
+    try:
+        streamed = ahead.read(plan, on_batch=seen.extend)
+    finally:
+        ahead.close()
+    assert ahead.forked
+    here = read_input(plan)
+    assert streamed.registrations == here.registrations
+    assert [r.dependencies for r in streamed.registrations] == [r.dependencies for r in here.registrations]
+    assert (streamed.warnings, streamed.secret_values, streamed.unmapped) == (
+        here.warnings,
+        here.secret_values,
+        here.unmapped,
+    )
+    # every full batch came before the end, the very objects returned, in order
+    assert len(seen) == len(here.registrations) - len(here.registrations) % read_ahead.BATCH
+    assert all(a is b for a, b in zip(seen, streamed.registrations, strict=False))
+    if plan == PLAN:
+        assert any(r.dependencies for r in here.registrations[: len(seen)]), "no dependency set after its batch"
+
+
+def test_what_is_prepared_from_the_batches_is_what_the_run_uses(tmp_path, monkeypatch, capsys, children):
+    used: list[bool] = []
+    real = Prepared.covers
+
+    def covers(self: Prepared, registrations: Any) -> bool:
+        used.append(real(self, registrations))
+        return used[-1]
+
+    monkeypatch.setattr(Prepared, "covers", covers)
+    check(tmp_path, [str(PLAN)])
+    capsys.readouterr()
+    assert used == [True]
+
+
+def test_prepared_registrations_are_refused_as_the_run_refuses_them():
+    """The first registration the protocol cannot carry is named, whether prepared in batches or not."""
+    from finops_guard.analyzer.inprocess import InProcessCheck, InProcessUnsupported
+    from finops_guard.inputs import read_input
+    from finops_guard.preview import AnalysisOptions
+
+    registrations = read_input(PLAN).registrations
+    for index in (3, 5):
+        registrations[index].inputs["broken"] = float("nan")
+    prepared = Prepared()
+    prepared.add(registrations[:4])
+    prepared.add(registrations[4:])
+    assert prepared.covers(registrations) and not prepared.covers(registrations[:-1])
+    messages = []
+    for given in (prepared, None):
+        with pytest.raises(InProcessUnsupported) as info:
+            InProcessCheck(AnalysisOptions(project="terraform", stack=PLAN.stem)).run(registrations, [], 0.0, given)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and registrations[3].urn in messages[0]
+
+
+def test_a_stream_hands_over_messages_in_order_then_the_result():
+    def sends(send: Any) -> str:
+        for number in range(5):
+            send(list(range(number * 50_000, (number + 1) * 50_000)))  # megabytes: more than a pipe holds
+        return "done"
+
+    with forking.ForkedStream(sends) as stream:
+        assert stream.forked
+        assert [m[0] for m in stream.messages()] == [0, 50_000, 100_000, 150_000, 200_000]
+        assert stream.result() == "done"
+
+
+def test_a_stream_raises_what_the_child_raised_after_its_messages():
+    def fails(send: Any) -> None:
+        send("first")
+        raise ValueError("boom")
+
+    with forking.ForkedStream(fails) as stream:
+        assert list(stream.messages()) == ["first"]
+        with pytest.raises(ValueError, match="boom"):
+            stream.result()
+
+
+def test_a_stream_whose_child_dies_ends_with_no_result():
+    def dies(send: Any) -> None:
+        send("first")
+        os._exit(3)
+
+    with forking.ForkedStream(dies) as stream:
+        assert list(stream.messages()) == ["first"]
+        assert stream.result() is None
 
 
 @pytest.mark.parametrize(

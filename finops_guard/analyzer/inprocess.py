@@ -254,6 +254,39 @@ def findings_kept(resources: int) -> int:
     return max(DEFAULT_KEEP, min(200_000, 150_000 - resources * 13 // 10))
 
 
+class Prepared:
+    """What a run computes of each registration before judging it: whether the protocol could carry
+    its inputs, the secret strings in them, the index by URN. Computed batch by batch (`add`) as a
+    read-ahead child hands the registrations over, while it still reads; used by a run only for the
+    very registrations it was computed on (`covers`). Their dependencies may still be unset: none
+    of this reads them."""
+
+    def __init__(self) -> None:
+        self.registrations: list[Registration] = []
+        #: the first registration whose inputs the protocol could not carry, as `run` raises it
+        self.unrepresentable: InProcessUnsupported | None = None
+        self.secrets: set[str] = set()
+        #: every registration by URN (the last of a repeated URN wins)
+        self.by_urn: dict[str, Registration] = {}
+
+    def add(self, registrations: Sequence[Registration]) -> None:
+        secrets, by_urn = self.secrets, self.by_urn
+        for registration in registrations:
+            if self.unrepresentable is None:
+                try:
+                    check_representable(registration.inputs)
+                except Unrepresentable as exc:
+                    self.unrepresentable = InProcessUnsupported(f"{registration.urn}: {exc}")
+            _secret_strings(registration.inputs, secrets)
+            by_urn[registration.urn] = registration
+        self.registrations.extend(registrations)
+
+    def covers(self, registrations: Sequence[Registration]) -> bool:
+        """Whether this was computed on exactly `registrations`, the same objects in the same order."""
+        mine = self.registrations
+        return len(mine) == len(registrations) and all(a is b for a, b in zip(mine, registrations, strict=True))
+
+
 class InProcessCheck:
     """One input's registrations through finops-guardrails' pack, in this process."""
 
@@ -263,16 +296,18 @@ class InProcessCheck:
         self.keep = keep
         self.pack, self.given, self.source = pack_and_config(options)
 
-    def run(self, registrations: list[Registration], warnings: list[str], started: float) -> RunResult:
+    def run(
+        self, registrations: list[Registration], warnings: list[str], started: float, prepared: Prepared | None = None
+    ) -> RunResult:
         from finops_policies.pack import ListSink
 
         from . import wire_lookup  # noqa: F401 - registers the fast `lookup` of WireProps with the pack's values
 
-        for registration in registrations:
-            try:
-                check_representable(registration.inputs)
-            except Unrepresentable as exc:
-                raise InProcessUnsupported(f"{registration.urn}: {exc}") from None
+        if prepared is None or not prepared.covers(registrations):
+            prepared = Prepared()
+            prepared.add(registrations)
+        if prepared.unrepresentable is not None:
+            raise prepared.unrepresentable
         _configure_pulumi_runtime(self.options)
         sink = ListSink()
         servicer = _build_servicer(sink)
@@ -284,13 +319,8 @@ class InProcessCheck:
         pack_name = str(_mangled(servicer, "policy_pack_name"))
         pack_version = str(_mangled(servicer, "policy_pack_version"))
 
-        by_urn: dict[str, Registration] = {}
-        for registration in registrations:
-            by_urn[registration.urn] = registration
-        secrets: set[str] = set(self.options.secret_values)
-        for registration in registrations:
-            _secret_strings(registration.inputs, secrets)
-        redact = Redactor(secrets)
+        by_urn = prepared.by_urn
+        redact = Redactor(prepared.secrets | self.options.secret_values)
         policy_table = {p.name: p for p in setup.policies}
         maker = FindingMaker(by_urn, policy_table, setup.config, redact)
         store = FindingStore(registrations, self.keep if self.keep is not None else findings_kept(len(registrations)))
@@ -578,16 +608,22 @@ def _property_dependencies(r: Registration, by_urn: Mapping[str, Registration]) 
 
 
 def check_in_process(
-    registrations: list[Registration], options: AnalysisOptions, warnings: list[str], started: float
+    registrations: list[Registration],
+    options: AnalysisOptions,
+    warnings: list[str],
+    started: float,
+    prepared: Prepared | None = None,
 ) -> RunResult:
-    """The verdict of finops-guardrails' pack on `registrations`, computed in this process."""
-    return InProcessCheck(options).run(registrations, warnings, started)
+    """The verdict of finops-guardrails' pack on `registrations`, computed in this process (with
+    what `prepared` already computed of them, when it was computed on them)."""
+    return InProcessCheck(options).run(registrations, warnings, started, prepared)
 
 
 __all__ = [
     "PACK_PROCESS_ENV",
     "InProcessCheck",
     "InProcessUnsupported",
+    "Prepared",
     "check_in_process",
     "runs_in_process",
 ]
