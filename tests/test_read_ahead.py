@@ -152,14 +152,20 @@ def test_batches_and_the_end_of_the_input_make_the_input_read_here(plan, monkeyp
         here.secret_values,
         here.unmapped,
     )
-    # every full batch came before the end, the very objects returned, in order
-    assert len(seen) == len(here.registrations) - len(here.registrations) % read_ahead.BATCH
-    assert all(a is b for a, b in zip(seen, streamed.registrations, strict=False))
+    # each registration once, the very objects returned, in order
+    assert len(seen) == len(streamed.registrations)
+    assert all(a is b for a, b in zip(seen, streamed.registrations, strict=True))
     if plan == PLAN:
         assert any(r.dependencies for r in here.registrations[: len(seen)]), "no dependency set after its batch"
 
 
-def test_what_is_prepared_from_the_batches_is_what_the_run_uses(tmp_path, monkeypatch, capsys, children):
+@pytest.mark.parametrize("partial", [False, True], ids=["whole-batches", "a-partial-last-batch"])
+def test_what_is_prepared_from_the_batches_is_what_the_run_uses(partial, tmp_path, monkeypatch, capsys, children):
+    from finops_guard.inputs import read_input
+
+    count = len(read_input(PLAN).registrations)
+    size = next(n for n in range(2, count) if (count % n != 0) == partial)
+    monkeypatch.setattr(read_ahead, "BATCH", size)
     used: list[bool] = []
     real = Prepared.covers
 

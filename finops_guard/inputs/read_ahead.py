@@ -110,9 +110,10 @@ class ReadAhead:
             send((_READ, replace(read, registrations=[]), rest, links))
 
     def read(self, path: Path, on_batch: Callable[[list[Registration]], None] | None = None) -> ReadInput:
-        """The next input, which must be `path` (inputs are taken in order). `on_batch` sees its
-        registrations as they come, in order, before their dependencies are set (the returned
-        input holds them all, with their dependencies)."""
+        """The next input, which must be `path` (inputs are taken in order). `on_batch` sees each of
+        its registrations once, in order, as they come (the last ones with the end of the input),
+        some before their dependencies are set (the returned input holds them all, with their
+        dependencies)."""
         if self._next >= len(self.paths) or self.paths[self._next] != path:
             raise ValueError(f"{path}: not the next input read ahead")
         self._next += 1
@@ -131,6 +132,8 @@ class ReadAhead:
                 if links is None:
                     registrations = []
                 registrations.extend(rest)
+                if on_batch is not None and rest:  # the last, partial batch (or, if links is None, all)
+                    on_batch(rest)
                 for index, dependencies, property_dependencies in links or ():
                     registrations[index].dependencies = dependencies
                     registrations[index].property_dependencies = property_dependencies
