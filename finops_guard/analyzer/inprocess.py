@@ -256,10 +256,10 @@ def findings_kept(resources: int) -> int:
 
 class Prepared:
     """What a run computes of each registration before judging it: whether the protocol could carry
-    its inputs, the secret strings in them, the index by URN. Computed batch by batch (`add`) as a
-    read-ahead child hands the registrations over, while it still reads; used by a run only for the
-    very registrations it was computed on (`covers`). Their dependencies may still be unset: none
-    of this reads them."""
+    its inputs, the secret strings in them, the index by URN, its provider's view. Computed batch by
+    batch (`add`) as a read-ahead child hands the registrations over, while it still reads; used by
+    a run only for the very registrations it was computed on (`covers`). Their dependencies may
+    still be unset: none of this reads them."""
 
     def __init__(self) -> None:
         self.registrations: list[Registration] = []
@@ -268,10 +268,31 @@ class Prepared:
         self.secrets: set[str] = set()
         #: every registration by URN (the last of a repeated URN wins)
         self.by_urn: dict[str, Registration] = {}
+        #: each resource's provider view by URN (`_Judge.provider_of`)
+        self.provider_of: dict[str, Any] = {}
+        self._providers: dict[str, Registration] = {}
+        self._views: dict[int, Any] = {}
+
+    def _provider_view(self, provider: Registration) -> Any:
+        from finops_policies.resources import ProviderView
+
+        # one view per provider registration (two may share a URN, the later replacing the earlier)
+        view = self._views.get(id(provider))
+        if view is None:
+            view = ProviderView(provider.type, provider.name, provider.urn, WireProps(provider.inputs, keep=True))
+            self._views[id(provider)] = view
+        return view
 
     def add(self, registrations: Sequence[Registration]) -> None:
-        secrets, by_urn = self.secrets, self.by_urn
+        secrets, by_urn, providers, provider_of = self.secrets, self.by_urn, self._providers, self.provider_of
         for registration in registrations:
+            # as `check.BatchRun.add` finds it: the provider registration its reference names among
+            # those registered before it (a later registration of the same URN that names one replaces it)
+            if registration.type.startswith("pulumi:providers:"):
+                providers[registration.urn] = registration
+            provider = providers.get((registration.provider or "").rsplit("::", 1)[0])
+            if provider is not None:
+                provider_of[registration.urn] = self._provider_view(provider)
             if self.unrepresentable is None:
                 try:
                     check_representable(registration.inputs)
@@ -325,6 +346,7 @@ class InProcessCheck:
         maker = FindingMaker(by_urn, policy_table, setup.config, redact)
         store = FindingStore(registrations, self.keep if self.keep is not None else findings_kept(len(registrations)))
         judge = _Judge(
+            provider_of=prepared.provider_of,
             policies=policies,
             pack_name=pack_name,
             pack_version=pack_version,
@@ -379,6 +401,7 @@ class _Judge:
         maker: FindingMaker,
         store: FindingStore,
         registrations: Sequence[Registration],
+        provider_of: Mapping[str, Any],
         progress: Callable[[int, int | None], None] | None = None,
     ) -> None:
         self.resource_policies = [p for p in policies if p.spec.scope == "resource"]
@@ -393,8 +416,8 @@ class _Judge:
         self.registrations = registrations
         self.progress = progress
         self.not_applicable: set[tuple[str, str]] = set()
-        self._views_by_provider: dict[int, Any] = {}
-        self.provider_of = self._providers()
+        #: each resource's provider view by URN (`Prepared.provider_of`)
+        self.provider_of = provider_of
 
     # diagnostics, as pulumi-policy's servicer words them and preview._diagnostics attributes them
 
@@ -439,32 +462,6 @@ class _Judge:
 
     def _failed(self, method: str) -> PackError:
         return PackError(f"the policy pack failed during {method}", details=traceback.format_exc())
-
-    def _providers(self) -> dict[str, Any]:
-        """Each resource's provider view by URN, found as `check.BatchRun.add` finds it: the provider
-        registration its reference names among those registered before it (a later registration
-        of the same URN that names one replaces it)."""
-        providers: dict[str, Registration] = {}
-        out: dict[str, Any] = {}
-        for registration in self.registrations:
-            if registration.type.startswith("pulumi:providers:"):
-                providers[registration.urn] = registration
-            provider = providers.get((registration.provider or "").rsplit("::", 1)[0])
-            if provider is not None:
-                out[registration.urn] = self._provider_view(provider)
-        return out
-
-    def _provider_view(self, provider: Registration | None) -> Any:
-        from finops_policies.resources import ProviderView
-
-        if provider is None:
-            return None
-        # one view per provider registration (two may share a URN, the later replacing the earlier)
-        view = self._views_by_provider.get(id(provider))
-        if view is None:
-            view = ProviderView(provider.type, provider.name, provider.urn, WireProps(provider.inputs, keep=True))
-            self._views_by_provider[id(provider)] = view
-        return view
 
     # the two loops
 
