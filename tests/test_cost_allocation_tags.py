@@ -88,6 +88,21 @@ def test_config_defaults_follow_the_conventions_and_their_schemas():
     assert cat.settings(dict(defaults)) is parsed  # normalised once per distinct config
 
 
+def test_settings_follow_the_config_whichever_objects_carry_it():
+    """The same value objects give the kept settings; other objects, equal or not, are read again."""
+    defaults = {key: spec.default for key, spec in SPEC.all_config.items()}
+    first = cat.settings(dict(defaults))
+    other = dict(defaults, requiredKeys=["team"])
+    assert cat.settings(other).required == ("team",)
+    assert cat.settings(dict(other)).required == ("team",)  # a fresh copy of the same objects
+    assert cat.settings(dict(defaults)) is first  # back to the first config
+    levels = cat.settings(dict(defaults, levels={**defaults["levels"], "awsFree": "mandatory"}))  # not the first key
+    assert levels.levels["awsFree"] == "mandatory" and first.levels["awsFree"] == "advisory"
+    equal = dict(defaults, requiredKeys=list(defaults["requiredKeys"]))  # equal values, new objects
+    assert cat.settings(equal) is first
+    assert cat.settings({}).required == conv.REQUIRED_TAG_KEYS  # nothing set: the defaults
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [
