@@ -54,11 +54,12 @@ def _row(finding: Finding) -> _Row:
         finding.waiver,
         location,
         related,
+        finding.details,
     )
 
 
 def _finding(row: _Row) -> Finding:
-    policy, enforcement, state, urn, type_, name, message, prop, waiver, location, related = row
+    policy, enforcement, state, urn, type_, name, message, prop, waiver, location, related, details = row
     return Finding(
         policy=policy,
         enforcement=enforcement,
@@ -71,6 +72,7 @@ def _finding(row: _Row) -> Finding:
         waiver=waiver,
         location=SourceLocation(*location) if location is not None else None,
         related=tuple(SourceLocation(*loc) for loc in related),
+        details=details,
     )
 
 

@@ -450,6 +450,7 @@ def _finding(urn: str, policy: str, state: str, message: str, prop: str | None =
         location=SourceLocation("/src/main.tf", 3) if "b" in urn else None,
         related=(SourceLocation("/src/mod.tf", 9),) if "c" in urn else (),
         waiver={"ticket": "FIN-1"} if state == "waived" else None,
+        details={"keys": ["team"], "missing": [prop]} if prop else None,
     )
 
 
@@ -490,6 +491,8 @@ def test_the_store_iterates_in_report_order_whatever_it_spilled(rows, keep, spli
     store.extend(findings[split:])
     plain = RunResult("p", "s", "pack", "1", [], resources, findings)
     assert list(store) == list(ordered_findings(plain))
+    # every field, those the dataclass does not compare too (a spilled finding is rebuilt from its row)
+    assert [vars(f) for f in store] == [vars(f) for f in ordered_findings(plain)]
     if keep > len(findings):  # all in memory: the very objects, equal ones in the order they were added
         assert [id(f) for f in store] == [id(f) for f in ordered_findings(plain)]
     assert list(store) == list(store)  # iterable again
