@@ -211,6 +211,9 @@ class RunResult:
     coverage: Any = None
     #: the policy config the pack ran with, per policy (`finops_guard.analyzer.policy_config.EffectiveConfig`)
     config: dict[str, Any] = field(default_factory=dict)
+    #: what `reports._common.secret_values` finds in `resources`, when collected as they were read
+    #: (`check` does it while its read-ahead child reads on); None: the reports collect it
+    report_secrets: list[str] | None = None
 
     @property
     def summary(self) -> Summary:

@@ -276,3 +276,18 @@ def test_registrations_cross_the_pipe_whole():
         for again in (pickle.loads(pickle.dumps(registration)), copy.deepcopy(registration)):
             assert again == registration and again is not registration
             assert again.inputs == registration.inputs and again.options == registration.options
+
+
+@pytest.mark.parametrize("path", [PLAN, STATE], ids=["plan", "stack-export"])
+def test_the_secrets_prepared_are_those_the_reports_find(path):
+    from finops_guard.inputs import read_input
+    from finops_guard.model import RunResult
+    from finops_guard.reports._common import secret_values
+
+    registrations = read_input(path).registrations
+    prepared = Prepared()
+    prepared.add(registrations[:3])
+    prepared.add(registrations[3:])
+    fresh = secret_values(RunResult("p", "s", "pack", "1", [], registrations, []))
+    assert sorted(prepared.report_secrets) == sorted(fresh)
+    assert fresh, "each fixture holds secrets (sensitive attributes, secret outputs): the comparison is not vacuous"

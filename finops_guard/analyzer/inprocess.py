@@ -52,6 +52,7 @@ from ..preview import (
     default_pack_dir,
     pack_and_config,
 )
+from ..reports._common import collect_secrets, longest_first
 from .forked import Chunks, Recorder, forks_for
 from .pack_process import PackInfo
 from .session import AnalyzerSession
@@ -266,6 +267,8 @@ class Prepared:
         #: the first registration whose inputs the protocol could not carry, as `run` raises it
         self.unrepresentable: InProcessUnsupported | None = None
         self.secrets: set[str] = set()
+        #: the secret values the reports scrub (`reports._common.secret_values`: other rules)
+        self.report_secrets: set[str] = set()
         #: every registration by URN (the last of a repeated URN wins)
         self.by_urn: dict[str, Registration] = {}
         #: each resource's provider view by URN (`_Judge.provider_of`)
@@ -285,6 +288,7 @@ class Prepared:
 
     def add(self, registrations: Sequence[Registration]) -> None:
         secrets, by_urn, providers, provider_of = self.secrets, self.by_urn, self._providers, self.provider_of
+        report_secrets = self.report_secrets
         for registration in registrations:
             # as `check.BatchRun.add` finds it: the provider registration its reference names among
             # those registered before it (a later registration of the same URN that names one replaces it)
@@ -299,6 +303,7 @@ class Prepared:
                 except Unrepresentable as exc:
                     self.unrepresentable = InProcessUnsupported(f"{registration.urn}: {exc}")
             _secret_strings(registration.inputs, secrets)
+            collect_secrets(registration.inputs, report_secrets)
             by_urn[registration.urn] = registration
         self.registrations.extend(registrations)
 
@@ -370,6 +375,7 @@ class InProcessCheck:
             policies=list(policy_table.values()),
             resources=registrations,
             findings=store,
+            report_secrets=longest_first(prepared.report_secrets),
             not_applicable=judge.not_applicable,
             logs=[],
             warnings=[redact(w) for w in warnings],

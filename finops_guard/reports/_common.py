@@ -54,31 +54,39 @@ def sanitize(text: str) -> str:
 _PLAIN_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
-def secret_values(result: RunResult) -> list[str]:
-    """Plain values of every secret in any registration's inputs, longest first."""
-    found: set[str] = set()
+def collect_secrets(value: Any, found: set[str], inside_secret: bool = False) -> None:
+    """Add to `found` the plain value of every secret in `value` (a registration's inputs)."""
+    if isinstance(value, Mapping):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            collect_secrets(value.get("value"), found, True)
+            return
+        for item in value.values():
+            if inside_secret or type(item) not in _PLAIN_LEAVES:
+                collect_secrets(item, found, inside_secret)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if inside_secret or type(item) not in _PLAIN_LEAVES:
+                collect_secrets(item, found, inside_secret)
+    elif inside_secret and value is not None and not isinstance(value, bool):
+        text = str(value)
+        if len(text) >= _MIN_SCRUBBED_LENGTH:
+            found.add(text)
 
-    def walk(value: Any, inside_secret: bool) -> None:
-        if isinstance(value, Mapping):
-            if value.get(_SIG_KEY) == _SECRET_SIG:
-                walk(value.get("value"), True)
-                return
-            for item in value.values():
-                if inside_secret or type(item) not in _PLAIN_LEAVES:
-                    walk(item, inside_secret)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                if inside_secret or type(item) not in _PLAIN_LEAVES:
-                    walk(item, inside_secret)
-        elif inside_secret and value is not None and not isinstance(value, bool):
-            text = str(value)
-            if len(text) >= _MIN_SCRUBBED_LENGTH:
-                found.add(text)
 
-    for registration in result.resources:
-        walk(registration.inputs, False)
-    # Longest first, so a secret that contains a shorter one is replaced whole.
+def longest_first(found: Iterable[str]) -> list[str]:
+    """Secret values longest first, so that a secret containing a shorter one is replaced whole."""
     return sorted(found, key=len, reverse=True)
+
+
+def secret_values(result: RunResult) -> list[str]:
+    """Plain values of every secret in any registration's inputs, longest first (as collected
+    while the input was read, when they were: `RunResult.report_secrets`)."""
+    if result.report_secrets is not None:
+        return list(result.report_secrets)
+    found: set[str] = set()
+    for registration in result.resources:
+        collect_secrets(registration.inputs, found)
+    return longest_first(found)
 
 
 class Scrubber:
