@@ -39,6 +39,42 @@ def forking_helps() -> bool:
 T = TypeVar("T")
 
 
+def _stop(pid: int) -> None:
+    """Kill the child `pid` if it still runs, and reap it."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _fork(child: Callable[[int], None]) -> tuple[int, int] | None:
+    """Fork a child that runs `child(write end of a pipe)` and never returns; here: (its process
+    ID, the read end), or None when it could not be forked."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child: `child` ends with os._exit
+        os.close(read)
+        child(write)
+    os.close(write)
+    return pid, read
+
+
+def _answer(last: tuple[bool, Any]) -> Any:
+    """What the child returned, or the exception it raised, raised here."""
+    returned, value = last
+    if not returned:
+        raise value
+    return value
+
+
 class ForkedCall(Generic[T]):
     """`function()` run in a forked child. `result()` waits for it and returns its value, raises the
     exception it raised, or returns None when there is no child or it failed (it died, or what it
@@ -53,22 +89,10 @@ class ForkedCall(Generic[T]):
         self.closed = False
         self._pid = 0  # while the child is neither waited for nor stopped
         self._read = -1
-        try:
-            read, write = os.pipe()
-        except OSError:
-            return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the child: never returns
-            os.close(read)
-            self._child(write)
-        os.close(write)
-        self.pid = self._pid = pid
-        self._read = read
+        forked = _fork(self._child)
+        if forked is not None:
+            self.pid = self._pid = forked[0]
+            self._read = forked[1]
 
     @property
     def forked(self) -> bool:
@@ -104,12 +128,10 @@ class ForkedCall(Generic[T]):
         if os.waitstatus_to_exitcode(status) != 0 or not data:
             return None
         try:
-            returned, value = pickle.loads(data)  # our own child's answer, through our own pipe
+            last = pickle.loads(data)  # our own child's answer, through our own pipe
         except Exception:  # noqa: BLE001 - a cut answer: the caller does the work
             return None
-        if not returned:
-            raise value
-        return value  # type: ignore[no-any-return]
+        return _answer(last)  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Stop the child if it still runs (this process's part failed or was interrupted)."""
@@ -117,10 +139,7 @@ class ForkedCall(Generic[T]):
             os.close(self._read)
             self._read = -1
         if self._pid:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
+            _stop(self._pid)
             self._pid = 0
         self.closed = True
 
@@ -160,24 +179,12 @@ class ForkedStream(Generic[T]):
             self._file = tempfile.TemporaryFile(prefix="finops-guard-stream-")  # noqa: SIM115 - closed by close()
         except OSError:
             return
-        try:
-            read, write = os.pipe()
-        except OSError:
+        forked = _fork(self._child)
+        if forked is None:
             self._file.close()
             return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            self._file.close()
-            return
-        if pid == 0:  # the child: never returns
-            os.close(read)
-            self._child(write)
-        os.close(write)
-        self.pid = self._pid = pid
-        self._note = read
+        self.pid = self._pid = forked[0]
+        self._note = forked[1]
 
     @property
     def forked(self) -> bool:
@@ -250,10 +257,7 @@ class ForkedStream(Generic[T]):
         self.close()
         if last is None:  # no child, or it died midway
             return None
-        returned, value = last
-        if not returned:
-            raise value
-        return value  # type: ignore[no-any-return]
+        return _answer(last)  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Stop the child if it still runs; release the pipe and the file."""
@@ -261,10 +265,7 @@ class ForkedStream(Generic[T]):
             os.close(self._note)
             self._note = -1
         if self._pid:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
+            _stop(self._pid)
             self._pid = 0
         if self.pid:
             self._file.close()
