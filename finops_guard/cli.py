@@ -312,30 +312,32 @@ def _check_collected(args: argparse.Namespace) -> int:
     _check_output(args)
     variables = _variables(args.var)
     ahead = None
-    if args.policy_pack is None and not args.pack_process and worth_reading_ahead(args.inputs):
-        # our own pack, in-process: a child reads the inputs while this process imports the engine
-        # (and the readers, the reports: whatever is imported before this, the child waits for)
-        ahead = ReadAhead(args.inputs, variables=variables, var_files=args.var_file)
-    from .reports.progress import Progress
-
-    progress = Progress(None, "analyzing")
     try:
-        from .check import CheckOptions, run_check
+        if args.policy_pack is None and not args.pack_process and worth_reading_ahead(args.inputs):
+            # our own pack, in-process: a child reads the inputs while this process imports the engine
+            # (and the readers, the reports: whatever is imported before this, the child waits for)
+            ahead = ReadAhead(args.inputs, variables=variables, var_files=args.var_file)
+        from .reports.progress import Progress
 
-        options = CheckOptions(
-            inputs=args.inputs,
-            policy_pack=args.policy_pack,
-            policy_pack_config=args.policy_pack_config,
-            variables=variables,
-            var_files=args.var_file,
-            pack_start_timeout=args.pack_timeout,
-            progress=lambda done, total: progress.advance(1),
-            transport="batch" if args.pack_process else "inprocess",
-            read_ahead=ahead,
-        )
-        result = run_check(options)
+        progress = Progress(None, "analyzing")
+        try:
+            from .check import CheckOptions, run_check
+
+            options = CheckOptions(
+                inputs=args.inputs,
+                policy_pack=args.policy_pack,
+                policy_pack_config=args.policy_pack_config,
+                variables=variables,
+                var_files=args.var_file,
+                pack_start_timeout=args.pack_timeout,
+                progress=lambda done, total: progress.advance(1),
+                transport="batch" if args.pack_process else "inprocess",
+                read_ahead=ahead,
+            )
+            result = run_check(options)
+        finally:
+            progress.finish()
     finally:
-        progress.finish()
         if ahead is not None:
             ahead.close()
     for warning in result.warnings:  # what was not checked, said where people look (reports list it too)

@@ -60,9 +60,12 @@ def _fork(child: Callable[[int], None]) -> tuple[int, int] | None:
         os.close(read)
         os.close(write)
         return None
-    if pid == 0:  # the child: `child` ends with os._exit
-        os.close(read)
-        child(write)
+    if pid == 0:  # the child: `child` ends with os._exit, and nothing else it raises gets out
+        try:
+            os.close(read)
+            child(write)
+        finally:
+            os._exit(1)
     os.close(write)
     return pid, read
 
@@ -150,6 +153,11 @@ class ForkedCall(Generic[T]):
         self.close()
 
 
+class _NotSent(BaseException):
+    """A message the child could not send: the stream is cut short, and the parent does the work
+    (a BaseException: the function's own `except Exception` must not take it for its error)."""
+
+
 #: A note of the stream: the end offset of a message in the file, and whether it is the last.
 _NOTE = struct.Struct("<QB")
 _MESSAGE, _LAST = 0, 1
@@ -197,11 +205,14 @@ class ForkedStream(Generic[T]):
 
         def put(payload: Any, kind: int) -> None:
             nonlocal offset
-            data = memoryview(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-            while data:  # positioned writes: this process alone sets where each message goes
-                written = os.pwrite(descriptor, data, offset)
-                data, offset = data[written:], offset + written
-            os.write(note, _NOTE.pack(offset, kind))  # 9 bytes: one write, never split
+            try:
+                data = memoryview(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+                while data:  # positioned writes: this process alone sets where each message goes
+                    written = os.pwrite(descriptor, data, offset)
+                    data, offset = data[written:], offset + written
+                os.write(note, _NOTE.pack(offset, kind))  # 9 bytes: one write, never split
+            except Exception as exc:  # a full disk, something unpicklable: not the function's error
+                raise _NotSent from exc
 
         try:
             try:
@@ -210,7 +221,7 @@ class ForkedStream(Generic[T]):
                 last = (False, exc)
             put(last, _LAST)
             code = 0
-        except Exception:  # noqa: BLE001 - a message that cannot be sent: the parent does the work
+        except (Exception, _NotSent):  # noqa: BLE001 - a message that cannot be sent: the parent does the work
             code = 1
         finally:
             os._exit(code)  # no atexit handlers, no flushing of buffers inherited from the parent

@@ -155,8 +155,9 @@ def test_batches_and_the_end_of_the_input_make_the_input_read_here(plan, monkeyp
     # each registration once, the very objects returned, in order
     assert len(seen) == len(streamed.registrations)
     assert all(a is b for a, b in zip(seen, streamed.registrations, strict=True))
-    if plan == PLAN:
-        assert any(r.dependencies for r in here.registrations[: len(seen)]), "no dependency set after its batch"
+    if plan == PLAN:  # some registration was sent in a full batch, before its dependency was known
+        batched = here.registrations[: len(here.registrations) // read_ahead.BATCH * read_ahead.BATCH]
+        assert any(r.dependencies for r in batched), "no dependency set after its batch"
 
 
 @pytest.mark.parametrize("partial", [False, True], ids=["whole-batches", "a-partial-last-batch"])
@@ -198,6 +199,39 @@ def test_prepared_registrations_are_refused_as_the_run_refuses_them():
             InProcessCheck(AnalysisOptions(project="terraform", stack=PLAN.stem)).run(registrations, [], 0.0, given)
         messages.append(str(info.value))
     assert messages[0] == messages[1] and registrations[3].urn in messages[0]
+
+
+def test_a_batch_the_child_cannot_send_costs_a_read_here(tmp_path, monkeypatch, capsys, children):
+    """A full disk under the child's file (or a batch it cannot pickle) is no error of the input: the
+    stream is cut short and the input is read here, with the report of a serial run."""
+    parent = os.getpid()
+    real = forking.pickle.dumps
+
+    def no_space(payload: Any, *args: Any, **kwargs: Any) -> bytes:
+        if os.getpid() != parent and isinstance(payload, tuple) and payload and payload[0] == "batch":
+            raise OSError(28, "No space left on device")
+        return real(payload, *args, **kwargs)
+
+    monkeypatch.setattr(forking.pickle, "dumps", no_space)
+    ahead = check(tmp_path, [str(PLAN), str(STATE)])
+    assert children and children[0].forked and children[0]._here, "the child's stream was not cut short"
+    serial = serially(monkeypatch, lambda: check(tmp_path, [str(PLAN), str(STATE)]))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "No space left" not in err
+    assert ahead == serial and json.loads(ahead[1])["violations"]
+
+
+def test_a_stream_whose_message_cannot_be_sent_ends_with_no_result():
+    def sends_a_lock(send: Any) -> str:
+        import threading
+
+        send("first")
+        send(threading.Lock())  # cannot be pickled
+        return "not reached"
+
+    with forking.ForkedStream(sends_a_lock) as stream:
+        assert list(stream.messages()) == ["first"]
+        assert stream.result() is None
 
 
 def test_a_stream_hands_over_messages_in_order_then_the_result():

@@ -132,7 +132,7 @@ class ReadAhead:
                 if links is None:
                     registrations = []
                 registrations.extend(rest)
-                if on_batch is not None and rest:  # the last, partial batch (or, if links is None, all)
+                if on_batch is not None and rest and links is not None:  # the last, partial batch
                     on_batch(rest)
                 for index, dependencies, property_dependencies in links or ():
                     registrations[index].dependencies = dependencies
