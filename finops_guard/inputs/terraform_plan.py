@@ -192,6 +192,8 @@ class PlanReader:
         #: some resource block may reference another (else no lookup by block is needed)
         self.linked = any("expressions" in c or "depends_on" in c for c in self.resource_configs.values())
         self.providers: dict[str, Registration] = {}
+        #: the provider of each (package, provider_config_key, module) met so far
+        self.provider_of_key: dict[tuple[str, str, str], Registration] = {}
         self.references: dict[str, str] = {}
         self.modules: dict[str, Registration] = {}
         self.stack = stack_registration(self.urns)
@@ -237,6 +239,13 @@ class PlanReader:
         package = _package(str(change.get("provider_name") or "aws"))
         key = str(config.get("provider_config_key")) if config and config.get("provider_config_key") else ""
         module = _strip_indexes(str(change.get("module_address") or ""))
+        # thousands of resources share a few (package, key, module): each is resolved once
+        found = self.provider_of_key.get((package, key, module))
+        if found is None:
+            found = self.provider_of_key[(package, key, module)] = self._resolve_provider(package, key, module)
+        return found
+
+    def _resolve_provider(self, package: str, key: str, module: str) -> Registration:
         for candidate in (key, f"{module}:{key}" if module and key else "", f"module.{key}" if key else ""):
             if candidate and candidate in self.provider_config:
                 return self._provider_named(candidate, package)

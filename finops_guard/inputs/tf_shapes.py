@@ -60,6 +60,7 @@ def pulumi_aws_version() -> str:
     return str(_data().get("pulumiAws", ""))
 
 
+@cache  # a plan repeats a few types thousands of times
 def mapping_for(tf_type: str) -> Mapping | None:
     """The Pulumi type of a Terraform resource type, or None when we know of none."""
     token = tf_kubernetes.TOKENS.get(tf_type)
