@@ -15,6 +15,7 @@ import pickle
 import signal
 import struct
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -29,11 +30,23 @@ def cores_free() -> int:
     return os.cpu_count() or 1
 
 
+def threads() -> int:
+    """This process's threads, as the OS counts them where it says (a C library's threads too,
+    which `threading` does not see), else as `threading` counts them."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 def forking_helps() -> bool:
     """Whether work can go to a forked child that runs beside this process."""
     if os.environ.get(SERIAL_ENV, "").strip().lower() not in ("", "0", "false", "no"):
         return False
-    return hasattr(os, "fork") and cores_free() >= 2
+    # A child forked while another thread runs may inherit a lock that thread holds (the import
+    # lock, the allocator's) and wait on it forever: only a process of one thread forks (the CLI
+    # is one; a program that calls `check` from a threaded server is not). CPython 3.12 warns.
+    return hasattr(os, "fork") and cores_free() >= 2 and threads() == 1
 
 
 T = TypeVar("T")

@@ -15,6 +15,9 @@ import os
 import pickle
 import re
 import signal
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -51,6 +54,7 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[ForkedCall[Any]]:
     monkeypatch.setattr(forked, "FORK_MIN", 0)
     monkeypatch.setattr(forked, "CHUNK", 3)
     monkeypatch.setattr(forking, "cores_free", lambda: 2)
+    monkeypatch.setattr(forking, "threads", lambda: 1)  # whatever earlier tests left running
     monkeypatch.delenv(forking.SERIAL_ENV, raising=False)
     monkeypatch.delenv(inprocess.PACK_PROCESS_ENV, raising=False)
     return made
@@ -266,6 +270,7 @@ def test_leaving_early_kills_the_child(tmp_path):
 def test_when_it_forks(monkeypatch):
     monkeypatch.delenv(forking.SERIAL_ENV, raising=False)
     monkeypatch.setattr(forking, "cores_free", lambda: 2)
+    monkeypatch.setattr(forking, "threads", lambda: 1)
     assert not forks_for(forked.FORK_MIN - 1)
     assert forks_for(forked.FORK_MIN) and forks_for(forked.FORK_MAX)
     assert not forks_for(forked.FORK_MAX + 1)  # memory: the child's copied pages
@@ -275,6 +280,29 @@ def test_when_it_forks(monkeypatch):
     for value, forks in (("1", False), ("yes", False), ("0", True), ("", True)):
         monkeypatch.setenv(forking.SERIAL_ENV, value)
         assert forks_for(forked.FORK_MIN) is forks
+
+
+def test_a_process_running_another_thread_does_not_fork():
+    """A child forked beside a running thread could wait forever on a lock that thread held. In a
+    fresh interpreter (this one runs whatever threads earlier tests left): one thread forks, two do not."""
+    script = textwrap.dedent(
+        """
+        import os, threading
+        from finops_guard import forking
+        forking.cores_free = lambda: 2
+        os.environ.pop(forking.SERIAL_ENV, None)
+        alone = (forking.threads(), forking.forking_helps())
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait)
+        other.start()
+        beside = (forking.threads(), forking.forking_helps())
+        stop.set()
+        other.join()
+        print(alone, beside)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "(1, True) (2, False)"
 
 
 def test_a_part_pickles_whole():

@@ -39,6 +39,7 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[ReadAhead]:
     monkeypatch.setattr(ReadAhead, "__init__", init)
     monkeypatch.setattr(read_ahead, "BATCH", 2)  # batches even for the smallest fixture
     monkeypatch.setattr(forking, "cores_free", lambda: 2)
+    monkeypatch.setattr(forking, "threads", lambda: 1)  # whatever earlier tests left running
     monkeypatch.delenv(forking.SERIAL_ENV, raising=False)
     monkeypatch.delenv("FINOPS_GUARD_PACK_PROCESS", raising=False)
     return made
