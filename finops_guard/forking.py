@@ -17,7 +17,7 @@ import struct
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 #: Set to 1 to never fork: one process does everything, one step after the other.
 SERIAL_ENV = "FINOPS_GUARD_SERIAL"
@@ -91,21 +91,18 @@ def _answer(last: tuple[bool, Any]) -> Any:
     return value
 
 
-class ForkedCall(Generic[T]):
-    """`function()` run in a forked child. `result()` waits for it and returns its value, raises the
-    exception it raised, or returns None when there is no child or it failed (it died, or what it
-    returned could not be sent): then the caller does its work. As a context manager, leaving early
-    kills the child."""
+class _Child:
+    """A forked child as its parent holds it: its process, and the read end of its pipe. `close`
+    stops it if it still runs; as a context manager, leaving early kills it."""
 
-    def __init__(self, function: Callable[[], T]) -> None:
-        self._function = function
-        #: the child's process ID, 0 when it could not be forked
+    def __init__(self, child: Callable[[int], None] | None) -> None:
+        #: the child's process ID, 0 when it could not be forked (or `child` is None: no fork)
         self.pid = 0
         #: whether the child was waited for or stopped
         self.closed = False
         self._pid = 0  # while the child is neither waited for nor stopped
         self._read = -1
-        forked = _fork(self._child)
+        forked = _fork(child) if child is not None else None
         if forked is not None:
             self.pid = self._pid = forked[0]
             self._read = forked[1]
@@ -113,6 +110,32 @@ class ForkedCall(Generic[T]):
     @property
     def forked(self) -> bool:
         return self.pid != 0
+
+    def close(self) -> None:
+        """Stop the child if it still runs (this process's part failed or was interrupted)."""
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1
+        if self._pid:
+            _stop(self._pid)
+            self._pid = 0
+        self.closed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class ForkedCall(_Child, Generic[T]):
+    """`function()` run in a forked child. `result()` waits for it and returns its value, raises the
+    exception it raised, or returns None when there is no child or it failed (it died, or what it
+    returned could not be sent): then the caller does its work."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        self._function = function
+        super().__init__(self._child)
 
     def _child(self, write: int) -> None:
         code = 1
@@ -149,22 +172,6 @@ class ForkedCall(Generic[T]):
             return None
         return _answer(last)  # type: ignore[no-any-return]
 
-    def close(self) -> None:
-        """Stop the child if it still runs (this process's part failed or was interrupted)."""
-        if self._read >= 0:
-            os.close(self._read)
-            self._read = -1
-        if self._pid:
-            _stop(self._pid)
-            self._pid = 0
-        self.closed = True
-
-    def __enter__(self) -> ForkedCall[T]:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
 
 class _NotSent(BaseException):
     """A message the child could not send: the stream is cut short, and the parent does the work
@@ -176,7 +183,7 @@ _NOTE = struct.Struct("<QB")
 _MESSAGE, _LAST = 0, 1
 
 
-class ForkedStream(Generic[T]):
+class ForkedStream(_Child, Generic[T]):
     """`function(send)` run in a forked child, which `send`s objects as it goes: `messages()` gives
     them here in order, as they come, then `result()` what `function` returned (or raises what it
     raised), or None when there is no child or it failed midway (the caller then does the work).
@@ -188,10 +195,6 @@ class ForkedStream(Generic[T]):
 
     def __init__(self, function: Callable[[Callable[[Any], None]], T]) -> None:
         self._function = function
-        self.pid = 0
-        self.closed = False
-        self._pid = 0
-        self._note = -1
         self._offset = 0
         self._broken = False
         #: what the child returned, once its last message is read: (returned, value)
@@ -199,17 +202,11 @@ class ForkedStream(Generic[T]):
         try:
             self._file = tempfile.TemporaryFile(prefix="finops-guard-stream-")  # noqa: SIM115 - closed by close()
         except OSError:
+            super().__init__(None)
             return
-        forked = _fork(self._child)
-        if forked is None:
+        super().__init__(self._child)
+        if not self.forked:
             self._file.close()
-            return
-        self.pid = self._pid = forked[0]
-        self._note = forked[1]
-
-    @property
-    def forked(self) -> bool:
-        return self.pid != 0
 
     def _child(self, note: int) -> None:
         code = 1
@@ -242,7 +239,7 @@ class ForkedStream(Generic[T]):
     def _next_note(self) -> tuple[int, int] | None:
         data = b""
         while len(data) < _NOTE.size:
-            chunk = os.read(self._note, _NOTE.size - len(data))
+            chunk = os.read(self._read, _NOTE.size - len(data))
             if not chunk:
                 return None
             data += chunk
@@ -285,21 +282,9 @@ class ForkedStream(Generic[T]):
 
     def close(self) -> None:
         """Stop the child if it still runs; release the pipe and the file."""
-        if self._note >= 0:
-            os.close(self._note)
-            self._note = -1
-        if self._pid:
-            _stop(self._pid)
-            self._pid = 0
+        super().close()
         if self.pid:
             self._file.close()
-        self.closed = True
-
-    def __enter__(self) -> ForkedStream[T]:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
 
 
 __all__ = ["SERIAL_ENV", "ForkedCall", "ForkedStream", "cores_free", "forking_helps"]
