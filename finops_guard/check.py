@@ -46,7 +46,7 @@ from .inputs import ReadInput, jsonstream, read_input
 from .inputs.jsonfile import InputError
 from .inputs.limits import run_notes
 from .inputs.read_ahead import ReadAhead
-from .model import Registration, RunResult
+from .model import Registration, RunResult, provider_registered_before
 from .preview import (
     AnalysisOptions,
     Redactor,
@@ -245,9 +245,7 @@ class BatchRun:
     def add(self, registration: Registration) -> None:
         index = len(self.registrations)
         self.registrations.append(registration)
-        if registration.type.startswith("pulumi:providers:"):
-            self.providers[registration.urn] = registration
-        provider = self.providers.get((registration.provider or "").rsplit("::", 1)[0])
+        provider = provider_registered_before(self.providers, registration)
         if provider is not None:
             self.provider_of[registration.urn] = provider
         self._queues[1 if index % STACK_HOST_EVERY == STACK_HOST_EVERY - 1 else 0].put(index)
@@ -406,9 +404,10 @@ def _run_check(options: CheckOptions) -> RunResult:
         if transport == "batch" and _looks_like_plan(path):
             results.append(check_plan_streaming(path, options, time.monotonic()))
             continue
-        prepared = Prepared() if transport == "inprocess" else None
+        prepared = None
         if ahead is not None:  # each batch prepared for the judging as it comes, while the child reads on
-            read = ahead.read(path, on_batch=prepared.add if prepared is not None else None)
+            prepared = Prepared()
+            read = ahead.read(path, on_batch=prepared.add)
         else:
             read = read_input(path, variables=options.variables, var_files=options.var_files)
         if transport == "inprocess":

@@ -115,6 +115,15 @@ class Registration:
 _REGISTRATION_FIELDS = operator.attrgetter(*(f.name for f in fields(Registration)))
 
 
+def provider_registered_before(providers: dict[str, Registration], registration: Registration) -> Registration | None:
+    """The provider registration `registration`'s reference names among those registered before it,
+    as the engine finds it while a stack registers. Call it on each registration in order:
+    `providers` keeps the providers met so far by URN (a later one of the same URN replaces it)."""
+    if registration.type.startswith("pulumi:providers:"):
+        providers[registration.urn] = registration
+    return providers.get((registration.provider or "").rsplit("::", 1)[0])
+
+
 @dataclass(frozen=True)
 class PolicyInfo:
     name: str

@@ -40,7 +40,7 @@ from typing import Any
 from ..errors import PackError
 from ..finding_store import DEFAULT_KEEP, FindingStore
 from ..forking import ForkedCall
-from ..model import Finding, Registration, RunResult
+from ..model import Finding, Registration, RunResult, provider_registered_before
 from ..preview import (
     STACK_TYPE,
     AnalysisOptions,
@@ -290,11 +290,7 @@ class Prepared:
         secrets, by_urn, providers, provider_of = self.secrets, self.by_urn, self._providers, self.provider_of
         report_secrets = self.report_secrets
         for registration in registrations:
-            # as `check.BatchRun.add` finds it: the provider registration its reference names among
-            # those registered before it (a later registration of the same URN that names one replaces it)
-            if registration.type.startswith("pulumi:providers:"):
-                providers[registration.urn] = registration
-            provider = providers.get((registration.provider or "").rsplit("::", 1)[0])
+            provider = provider_registered_before(providers, registration)  # as `check.BatchRun.add`
             if provider is not None:
                 provider_of[registration.urn] = self._provider_view(provider)
             if self.unrepresentable is None:
